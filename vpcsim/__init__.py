@@ -1,0 +1,15 @@
+"""vpcsim: simulate AWS VPC networks packet by packet.
+
+    >>> import vpcsim
+    >>> network = vpcsim.load("topologies/public-web.yaml")
+    >>> network.trace("internet", "web-1", port=443).disposition
+
+``import vpcsim`` stays cheap: scapy, textual and networkx load only in the commands that need them.
+"""
+
+from __future__ import annotations
+
+from vpcsim.api import Network, load
+from vpcsim.errors import Diagnostic, QueryError, SourcePos, TopologyError, VpcsimError
+
+__all__ = ["Diagnostic", "Network", "QueryError", "SourcePos", "TopologyError", "VpcsimError", "load"]

@@ -1,0 +1,5 @@
+import sys
+
+from vpcsim.cli import main
+
+sys.exit(main())

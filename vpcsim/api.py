@@ -1,0 +1,48 @@
+"""The public API: ``load`` a topology into a ``Network`` and ask it questions (DESIGN §6)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from vpcsim.compile.network import CompiledNetwork, compile_network
+from vpcsim.errors import Diagnostic
+from vpcsim.load import load_topology
+
+if TYPE_CHECKING:
+    from vpcsim.engine.results import Trace
+    from vpcsim.model import Topology
+
+
+class Network:
+    """A loaded, validated and compiled network. Cheap to query many times."""
+
+    def __init__(self, compiled: CompiledNetwork, topology: Topology | None = None) -> None:
+        self.compiled = compiled
+        self.topology = topology
+
+    @property
+    def name(self) -> str:
+        return self.compiled.name
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        return tuple(self.compiled.warnings)
+
+    def trace(self, src: str, dst: str, protocol: str | int = "tcp", port: int | None = None,
+              src_port: int | None = None) -> Trace:
+        """Simulate one conversation (request, then reply) from ``src`` to ``dst``."""
+        from vpcsim.engine.simulate import trace
+
+        return trace(self.compiled, src, dst, protocol=protocol, port=port, src_port=src_port)
+
+    def __repr__(self) -> str:
+        c = self.compiled
+        return f"<Network {c.name!r}: {len(c.vpcs)} VPCs, {len(c.subnets)} subnets, {len(c.enis)} ENIs>"
+
+
+def load(path: str | Path) -> Network:
+    """Load a topology (YAML file) and compile it. Raises ``TopologyError`` listing every problem."""
+    loaded = load_topology(path)
+    compiled = compile_network(loaded.topology, loaded.positions, loaded.warnings, loaded.source)
+    return Network(compiled, loaded.topology)

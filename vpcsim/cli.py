@@ -1,0 +1,106 @@
+"""The ``vpcsim`` command: a thin skin over the Python API (DESIGN §3, §6).
+
+Parses arguments, calls the API, hands results to a renderer, and turns them into an exit status.
+Bad input of any kind is a ``VpcsimError``: positioned lines on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from vpcsim.errors import QueryError, TopologyError, VpcsimError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="vpcsim", description="Packet-level simulator of AWS VPC networks.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check a topology; print every problem with its position")
+    validate.add_argument("topology", metavar="TOPO")
+    validate.set_defaults(run=run_validate)
+
+    schema = commands.add_parser("schema", help="print the JSON Schema of topology files")
+    schema.set_defaults(run=run_schema)
+
+    graph = commands.add_parser("graph", help="draw the component graph (dot, mermaid or json)")
+    graph.add_argument("topology", metavar="TOPO")
+    graph.add_argument("--format", choices=("dot", "mermaid", "json"), default="dot")
+    graph.set_defaults(run=run_graph)
+
+    trace = commands.add_parser("trace", help="one conversation from SRC to DST, hop by hop")
+    trace.add_argument("topology", metavar="TOPO")
+    trace.add_argument("--from", dest="src", required=True, metavar="SRC",
+                       help="instance, ENI, NAT gateway, IP, 'internet', 'internet:IP' or an external site")
+    trace.add_argument("--to", dest="dst", required=True, metavar="DST")
+    trace.add_argument("--protocol", default="tcp", help="tcp, udp, icmp, icmpv6 or a protocol number")
+    trace.add_argument("--port", type=int, default=None, help="destination port (default 443 for tcp, 53 for udp)")
+    trace.add_argument("--src-port", type=int, default=None, help="source port (default 49152)")
+    trace.add_argument("--format", choices=("text", "json"), default="text")
+    trace.set_defaults(run=run_trace)
+    return parser
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    from vpcsim.load import load_topology
+    from vpcsim.render.text import render_summary
+
+    loaded = load_topology(args.topology)
+    for warning in loaded.warnings:
+        print(warning, file=sys.stderr)
+    print(render_summary(loaded))
+    return 0
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    from vpcsim.schema import topology_schema
+
+    print(json.dumps(topology_schema(), indent=2))
+    return 0
+
+
+def run_graph(args: argparse.Namespace) -> int:
+    import vpcsim
+    from vpcsim.render import graph
+
+    network = vpcsim.load(args.topology)
+    renderers = {"dot": graph.to_dot, "mermaid": graph.to_mermaid, "json": graph.to_json}
+    print(renderers[args.format](network))
+    return 0
+
+
+def run_trace(args: argparse.Namespace) -> int:
+    import vpcsim
+    from vpcsim.render import text
+
+    network = vpcsim.load(args.topology)
+    trace = network.trace(args.src, args.dst, protocol=args.protocol, port=args.port, src_port=args.src_port)
+    if args.format == "json":
+        print(trace.to_json())
+    else:
+        text.print_trace(trace)
+    return 0 if trace.reachable else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except TopologyError as error:
+        print(error.render(), file=sys.stderr)
+        return 2
+    except QueryError as error:
+        print(error.render(), file=sys.stderr)
+        return 2
+    except VpcsimError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Renderers: results -> text, JSON, graphs. They only read plain data."""
