@@ -1,11 +1,14 @@
 """Safe YAML reading that keeps every value's position (DESIGN §7: PyYAML's C composer + our own walk).
 
-The walk also does what PyYAML does not: it rejects duplicate keys, and it bounds the number of nodes so
-that alias bombs ("billion laughs") end in a diagnostic instead of eating the machine.
+The walk also does what PyYAML does not: it rejects duplicate keys, and it bounds the number of values
+an alias can expand to, so alias bombs ("billion laughs") end at once in a diagnostic instead of eating
+the machine. The bound is computed on the composed node graph (each shared node counted once), before
+anything is expanded.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -17,13 +20,101 @@ from vpcsim.load.positions import Path, Positions
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_NODES = 2_000_000
 MAX_DEPTH = 64
+MAX_BRACKETS = 1000      # libyaml's composer recurses in C: guard it before it can overflow the stack
+MAX_INDENT = 5000
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
 _SCALARS = yaml.SafeLoader("")
 
+_STD = "tag:yaml.org,2002:"
+_PLAIN_TAGS = {f"{_STD}{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq")}
+_TEXT_TAGS = {f"{_STD}timestamp", f"{_STD}binary"}
+_MERGE = f"{_STD}merge"
+
 
 def _pos(file: str, mark: Any) -> SourcePos:
     return SourcePos(file, mark.line + 1, mark.column + 1)
+
+
+def _tag_name(tag: str) -> str:
+    return "!!" + tag[len(_STD):] if tag.startswith(_STD) else tag
+
+
+class _TooBig(Exception):
+    def __init__(self, pos: SourcePos, message: str, hint: str) -> None:
+        self.pos, self.message, self.hint = pos, message, hint
+
+
+_BRACKETS = re.compile(r"[\[\]{}]")
+_DEEP_INDENT = re.compile(r"^ {%d,}" % MAX_INDENT, re.MULTILINE)
+
+
+def _check_nesting(name: str, text: str) -> None:
+    """Refuse absurdly nested text before libyaml sees it (its C composer recurses and can crash)."""
+    depth = 0
+    for match in _BRACKETS.finditer(text):
+        if match.group() in "[{":
+            depth += 1
+            if depth > MAX_BRACKETS:
+                raise _TooBig(_offset_pos(name, text, match.start()), "the document is nested deeper than 64 "
+                              "levels", "a topology needs far fewer levels; check for runaway brackets")
+        elif depth:
+            depth -= 1
+    deep = _DEEP_INDENT.search(text)
+    if deep is not None:
+        raise _TooBig(_offset_pos(name, text, deep.start()), f"a line is indented by more than {MAX_INDENT:,} "
+                      "spaces", "a topology needs far fewer levels; check the indentation")
+
+
+def _offset_pos(name: str, text: str, offset: int) -> SourcePos:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return SourcePos(name, text.count("\n", 0, offset) + 1, offset - line_start + 1)
+
+
+def _check_expansion(file: str, root: yaml.Node) -> None:
+    """Raise ``_TooBig`` if the document expands to more than MAX_NODES values or an alias contains itself.
+
+    Sizes are computed once per node object (aliases share nodes), iteratively, so neither a bomb nor a
+    deeply nested file costs more than its own length here.
+    """
+    size: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            total = 1
+            for child in _children(node):
+                total += size[id(child)]
+            if total > MAX_NODES:
+                raise _TooBig(_pos(file, node.start_mark),
+                              "the document is too large: this value expands to more than 2,000,000 values",
+                              "YAML aliases (*name) are expanding exponentially; write the values out")
+            size[key] = total
+            continue
+        if key in size:
+            continue
+        if key in on_path:
+            raise _TooBig(_pos(file, node.start_mark), "a YAML alias refers to a value that contains it",
+                          "an anchor (&name) cannot be used inside its own value")
+        on_path.add(key)
+        stack.append((node, True))
+        for child in _children(node):
+            if id(child) in on_path:
+                raise _TooBig(_pos(file, node.start_mark), "a YAML alias refers to a value that contains it",
+                              "an anchor (&name) cannot be used inside its own value")
+            if id(child) not in size:
+                stack.append((child, False))
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 class _Walk:
@@ -31,53 +122,121 @@ class _Walk:
         self.file = file
         self.positions = Positions(default=SourcePos(file, 1, 1))
         self.problems: list[Diagnostic] = []
-        self.count = 0
 
     def value(self, node: yaml.Node, path: Path) -> Any:
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise _TooBig(_pos(self.file, node.start_mark))
         if len(path) > MAX_DEPTH:
-            raise _TooBig(_pos(self.file, node.start_mark), "nesting is deeper than 64 levels")
+            raise _TooBig(_pos(self.file, node.start_mark), "the document is nested deeper than 64 levels",
+                          "a topology needs far fewer levels; check for runaway brackets or indentation")
         self.positions.values[path] = _pos(self.file, node.start_mark)
+        if node.tag not in _PLAIN_TAGS and node.tag not in _TEXT_TAGS:
+            self.problems.append(Diagnostic(_pos(self.file, node.start_mark),
+                                            f"unsupported YAML tag {_tag_name(node.tag)!r}",
+                                            hint="vpcsim reads plain YAML values; remove the tag"))
+            return None
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
-        if node.tag == "tag:yaml.org,2002:merge":
-            return node.value
-        if node.tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"):
+        if node.tag in _TEXT_TAGS:
             return str(node.value)
         return _SCALARS.construct_object(node, deep=True)
 
     def mapping(self, node: yaml.MappingNode, path: Path) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.problems.append(Diagnostic(_pos(self.file, key_node.start_mark),
-                                                "mapping keys must be plain names, not lists or mappings"))
-                continue
-            key = _SCALARS.construct_object(key_node)
-            key = key if isinstance(key, str) else str(key).lower() if isinstance(key, bool) else str(key)
-            if key == "<<":
-                self.problems.append(Diagnostic(_pos(self.file, key_node.start_mark),
-                                                "YAML merge keys ('<<') are not supported",
+            at = _pos(self.file, key_node.start_mark)
+            if key_node.tag == _MERGE:
+                self.problems.append(Diagnostic(at, "YAML merge keys ('<<') are not supported",
                                                 hint="write the keys out, or use 'include:'"))
                 continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.append(Diagnostic(at, "a key must be a plain name, not a list or a mapping",
+                                                hint="write 'name: value'; a '?' or '[' starts a complex key"))
+                continue
+            if key_node.tag not in _PLAIN_TAGS and key_node.tag not in _TEXT_TAGS:
+                self.problems.append(Diagnostic(at, f"unsupported YAML tag {_tag_name(key_node.tag)!r}",
+                                                hint="vpcsim reads plain YAML values; remove the tag"))
+                continue
+            key = _SCALARS.construct_object(key_node)
+            if key is None or key == "":
+                self.problems.append(Diagnostic(at, "a key is empty", hint="write 'name: value'"))
+                continue
+            key = key if isinstance(key, str) else str(key).lower() if isinstance(key, bool) else str(key)
             if key in result:
                 first = self.positions.keys[(*path, key)]
                 self.problems.append(Diagnostic(
-                    _pos(self.file, key_node.start_mark), f"duplicate key {key!r}",
-                    hint=f"it was already given at line {first.line}; names must be unique"))
+                    at, f"duplicate key {key!r}",
+                    hint=f"{key!r} is already given at line {first.line}, column {first.col}; "
+                    "YAML keeps only one of them, so remove or rename one"))
                 continue
-            self.positions.keys[(*path, key)] = _pos(self.file, key_node.start_mark)
+            self.positions.keys[(*path, key)] = at
             result[key] = self.value(value_node, (*path, key))
         return result
 
 
-class _TooBig(Exception):
-    def __init__(self, pos: SourcePos, why: str = "it expands to more than 2,000,000 values") -> None:
-        self.pos, self.why = pos, why
+def _syntax_error(name: str, text: str, error: yaml.MarkedYAMLError) -> Diagnostic:
+    """PyYAML's parser messages, rephrased for people who write topologies, at the most useful position."""
+    problem = (error.problem or "invalid YAML").strip()
+    context = (error.context or "").strip()
+    mark, where = error.problem_mark, error.context_mark
+    pos = _pos(name, mark) if mark is not None else SourcePos(name, 1, 1)
+    start = _pos(name, where) if where is not None else None
+    at = f"line {start.line}, column {start.col}" if start is not None else ""
+    char = _char_at(text, mark)
+    if "cannot start any token" in problem and char == "\t":
+        return Diagnostic(pos, "YAML syntax error: a tab character is used for indentation",
+                          hint="YAML indents with spaces only; replace the tabs with spaces")
+    if "cannot start any token" in problem:
+        return Diagnostic(pos, f"YAML syntax error: a plain value cannot start with {char!r}",
+                          hint="put the value in quotes")
+    if problem.startswith("did not find expected ',' or ") and start is not None:
+        opener, closer = ("[", "]") if problem.endswith("']'") else ("{", "}")
+        return Diagnostic(start, f"YAML syntax error: the {opener!r} here is never closed",
+                          hint=f"add the closing {closer!r} (items inside are separated by ',')")
+    if "end of stream" in problem and "quoted scalar" in context and start is not None:
+        return Diagnostic(start, "YAML syntax error: the quoted text that starts here is never closed",
+                          hint="add the closing quote")
+    if context == "expected a single document in the stream":
+        return Diagnostic(pos, "YAML syntax error: the file holds more than one YAML document",
+                          hint="a topology is one document: remove the '---', or split it into files "
+                          "joined with 'include:'")
+    if problem.startswith("found undefined alias"):
+        alias = _word_at(text, mark)
+        return Diagnostic(pos, f"YAML syntax error: alias {alias} is used but no anchor "
+                          f"&{alias.lstrip('*')} is defined before it",
+                          hint="define the anchor on a value above, or write the value out")
+    if problem == "mapping values are not allowed in this context":
+        return Diagnostic(pos, "YAML syntax error: unexpected ':' inside a value",
+                          hint="quote the value if it contains ': ', or put the nested key on its own line")
+    if problem == "did not find expected key" and start is not None:
+        return Diagnostic(pos, "YAML syntax error: this line is not indented like the other keys of its "
+                          "mapping", hint=f"the mapping starts at {at}; line its keys up, or fix the line above")
+    if problem == "did not find expected '-' indicator" and start is not None:
+        return Diagnostic(pos, "YAML syntax error: expected another '- ' list item here",
+                          hint=f"the list starts at {at}; line its items up, or un-indent this line")
+    if problem == "could not find expected ':'" and start is not None:
+        return Diagnostic(start, "YAML syntax error: this line has no ':' after its key",
+                          hint="write 'key: value', or make it a list item with '- '")
+    hint = f"{context} that starts at {at}; check indentation, quoting and brackets" if at else \
+        "check indentation, quoting and brackets on this line"
+    return Diagnostic(pos, f"YAML syntax error: {problem}", hint=hint)
+
+
+def _char_at(text: str, mark: Any) -> str:
+    if mark is None:
+        return ""
+    lines = text.splitlines()
+    if mark.line >= len(lines) or mark.column >= len(lines[mark.line]):
+        return ""
+    return lines[mark.line][mark.column]
+
+
+def _word_at(text: str, mark: Any) -> str:
+    lines = text.splitlines()
+    if mark is None or mark.line >= len(lines):
+        return "*?"
+    word = lines[mark.line][mark.column:].split()
+    return word[0].rstrip(",]}") if word else "*?"
 
 
 def read_yaml(path: FsPath, display: str | None = None) -> tuple[Any, Positions]:
@@ -89,39 +248,52 @@ def read_yaml(path: FsPath, display: str | None = None) -> tuple[Any, Positions]
     except FileNotFoundError:
         raise TopologyError([Diagnostic(start, "no such file", hint="check the path")]) from None
     except IsADirectoryError:
-        raise TopologyError([Diagnostic(start, "this is a folder, not a topology file")]) from None
+        raise TopologyError([Diagnostic(start, "this is a folder, not a topology file",
+                                        hint="give the path of a .yaml file")]) from None
     except OSError as error:
-        raise TopologyError([Diagnostic(start, f"cannot read the file: {error.strerror}")]) from None
+        raise TopologyError([Diagnostic(start, f"cannot read the file: {error.strerror}",
+                                        hint="check the path and its permissions")]) from None
     if len(raw) > MAX_FILE_BYTES:
         raise TopologyError([Diagnostic(start, "the file is larger than 64 MiB", hint="split it with 'include:'")])
     if b"\x00" in raw[:8192]:
-        raise TopologyError([Diagnostic(start, "this is a binary file, not YAML or JSON")])
+        raise TopologyError([Diagnostic(start, "this is a binary file, not YAML or JSON",
+                                        hint="give a topology written in YAML or JSON")])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        line_start = raw.rfind(b"\n", 0, error.start) + 1
         line = raw[: error.start].count(b"\n") + 1
-        raise TopologyError([Diagnostic(SourcePos(name, line, 1), "the file is not valid UTF-8 text")]) from None
+        col = len(raw[line_start:error.start].decode("utf-8", errors="replace")) + 1
+        raise TopologyError([Diagnostic(SourcePos(name, line, col), f"the file is not valid UTF-8 text "
+                                        f"(byte 0x{raw[error.start]:02x})",
+                                        hint="save the file as UTF-8")]) from None
+    try:
+        _check_nesting(name, text)
+    except _TooBig as big:
+        raise TopologyError([Diagnostic(big.pos, big.message, hint=big.hint)]) from None
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        pos = _pos(name, mark) if mark is not None else start
-        problem = error.problem or "invalid YAML"
-        context = f" {error.context}" if error.context else ""
-        raise TopologyError([Diagnostic(pos, f"YAML syntax error: {problem}{context}",
-                                        hint="check indentation and quoting on this line")]) from None
+        raise TopologyError([_syntax_error(name, text, error)]) from None
     except yaml.YAMLError as error:
-        raise TopologyError([Diagnostic(start, f"YAML error: {error}")]) from None
+        raise TopologyError([Diagnostic(start, f"YAML error: {error}",
+                                        hint="check indentation, quoting and brackets")]) from None
+    except RecursionError:
+        raise TopologyError([Diagnostic(start, "the document is nested too deeply to read",
+                                        hint="check for runaway brackets or indentation")]) from None
     if node is None:
         raise TopologyError([Diagnostic(start, "the file is empty", hint="a topology needs at least 'vpcs:'")])
     walk = _Walk(name)
     try:
+        _check_expansion(name, node)
         data = walk.value(node, ())
     except _TooBig as big:
-        raise TopologyError([Diagnostic(big.pos, f"the document is too large: {big.why}",
-                                        hint="YAML aliases may be expanding exponentially")]) from None
-    except yaml.YAMLError as error:
-        raise TopologyError([Diagnostic(start, f"YAML error: {error}")]) from None
+        raise TopologyError([Diagnostic(big.pos, big.message, hint=big.hint)]) from None
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        pos = _pos(name, mark) if mark is not None else start
+        raise TopologyError([Diagnostic(pos, f"YAML error: {error.problem or error.context}",
+                                        hint="check the value on this line")]) from None
     if walk.problems:
-        raise TopologyError(walk.problems)
+        raise TopologyError(sorted(walk.problems, key=lambda d: (d.pos.line, d.pos.col)))
     return data, walk.positions

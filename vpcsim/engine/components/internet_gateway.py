@@ -1,0 +1,100 @@
+"""Internet gateways: 1:1 NAT between private and public IPv4 (R5.2–R5.5), IPv6 as is (R5.6),
+gateway route tables on the way in (R2.18), and the redirected-subnet rule on the way out (R2.17)."""
+
+from __future__ import annotations
+
+from vpcsim.compile.network import CompiledNetwork
+from vpcsim.engine.events import Arrival, At, End, Step
+from vpcsim.engine.forwarding import deliver_in_vpc, drop
+from vpcsim.engine.results import ComponentKind, Decision, Hop
+from vpcsim.engine.state import State
+from vpcsim.ip import is_private_v4, is_shared_v4
+
+KIND = ComponentKind.INTERNET_GATEWAY
+
+
+def _redirected(net: CompiledNetwork, igw: str, subnet: str) -> bool:
+    vpc = net.vpcs[net.gateway_vpc[igw]]
+    edge = vpc.edge_tables.get(igw)
+    if edge is None or subnet not in net.subnets:
+        return False
+    cidrs = {p for p in (net.subnets[subnet].cidr, net.subnets[subnet].ipv6_cidr) if p is not None}
+    return any(r.prefix in cidrs and r.target != "local" for r in net.route_tables[edge].routes)
+
+
+def handle_out(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
+    igw = arrival.name
+    packet, context = arrival.packet, arrival.context
+    vpc = net.vpcs[net.gateway_vpc[igw]]
+    if _redirected(net, igw, context.subnet):
+        return drop(igw, KIND, Decision.DROP, packet, "INGRESS_RTB_TRAFFIC_REDIRECTION",
+                    f"subnet {context.subnet} is redirected through an appliance by the gateway route table of "
+                    f"{igw}; its traffic must leave through the same appliance (R2.17)")
+    if packet.family == 4:
+        if is_private_v4(packet.dst):
+            return drop(igw, KIND, Decision.DROP, packet, "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS",
+                        f"an internet gateway does not send to the private address {packet.destination} (R5.5)")
+        if is_shared_v4(packet.dst):
+            return drop(igw, KIND, Decision.DROP, packet, "IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS",
+                        f"an internet gateway does not send to the shared address {packet.destination} (R5.5)")
+        eni = net.eni_at(vpc.name, 4, packet.src)
+        if eni is None or eni.public_ip is None or eni.primary_ip != packet.src:
+            owner = f"{eni.name} has" if eni is not None else f"{packet.source} has"
+            return drop(igw, KIND, Decision.DROP, packet, "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
+                        f"{owner} no public IPv4 address mapped to it, so {igw} cannot translate it (R5.3)")
+        translated = packet.with_source(eni.public_ip)
+        hop = Hop(igw, KIND, Decision.TRANSLATE, translated,
+                  rule=f"1:1 NAT {packet.source} -> {translated.source}")
+    else:
+        if not vpc.contains(6, packet.src):
+            return drop(igw, KIND, Decision.DROP, packet, "GATEWAY_REJECTS_SPOOFED_TRAFFIC",
+                        f"{packet.source} is not an address of VPC {vpc.name}")
+        translated = packet
+        hop = Hop(igw, KIND, Decision.FORWARD, packet, rule="IPv6: no translation (R5.6)")
+    owner = net.public_index.get((translated.family, translated.dst))
+    if owner is not None:     # hairpin to a public address of this network (R5.8)
+        target = net.enis[owner[0]]
+        target_vpc = net.vpcs[target.vpc]
+        if target_vpc.internet_gateway:
+            return Step((hop,), next=Arrival(At.IGW_IN, target_vpc.internet_gateway, translated,
+                                             context.but(vpc=target.vpc, subnet="", entered_via="igw",
+                                                         sg_references=False, az="")))
+    reply_from = Arrival(At.IGW_IN, igw, translated.reply(), context.but(direction="return", subnet="",
+                                                                     entered_via="igw", sg_references=False))
+    exit_hop = Hop("internet", ComponentKind.INTERNET, Decision.EXIT, translated, message=f"left AWS through {igw}")
+    return Step((hop, exit_hop), end=End("exited", translated, reply_from=reply_from))
+
+
+def handle_in(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
+    igw = arrival.name
+    packet, context = arrival.packet, arrival.context
+    vpc = net.vpcs[net.gateway_vpc[igw]]
+    if packet.family == 4:
+        if is_private_v4(packet.src):
+            return drop(igw, KIND, Decision.DROP, packet, "IGW_SOURCE_ADDRESS_NOT_IN_RFC1918_INGRESS",
+                        f"an internet gateway drops inbound packets from the private address {packet.source} (R5.5)")
+        if is_shared_v4(packet.src):
+            return drop(igw, KIND, Decision.DROP, packet, "IGW_SOURCE_ADDRESS_NOT_IN_RFC6598_INGRESS",
+                        f"an internet gateway drops inbound packets from the shared address {packet.source} (R5.5)")
+        owner = net.public_index.get((4, packet.dst))
+        if owner is None or net.enis[owner[0]].vpc != vpc.name:
+            return drop(igw, KIND, Decision.DROP, packet, "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+                        f"{packet.destination} is not a public IP or Elastic IP of an interface in VPC {vpc.name} "
+                        "(R5.4)")
+        translated = packet.with_destination(owner[1])
+        hop = Hop(igw, KIND, Decision.TRANSLATE, translated,
+                  rule=f"1:1 NAT {packet.destination} -> {translated.destination}")
+    else:
+        if not vpc.contains(6, packet.dst):
+            return drop(igw, KIND, Decision.DROP, packet, "IGW_DESTINATION_ADDRESS_IN_VPC_CIDRS",
+                        f"{packet.destination} is not inside the CIDRs of VPC {vpc.name} (R5.6)")
+        translated = packet
+        hop = Hop(igw, KIND, Decision.FORWARD, packet, rule="IPv6: no translation (R5.6)")
+    context = context.but(vpc=vpc.name, entered_via="igw", sg_references=False, subnet="")
+    edge = vpc.edge_tables.get(igw)
+    if edge is not None:      # R2.18: translate first, then the gateway route table
+        return Step((hop,), next=Arrival(At.ROUTE_TABLE, edge, translated, context))
+    following = deliver_in_vpc(net, vpc.name, translated, context, igw, KIND)
+    if isinstance(following, Step):
+        return Step((hop, *following.hops), end=following.end)
+    return Step((hop,), next=following)

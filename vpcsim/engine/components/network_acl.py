@@ -1,0 +1,60 @@
+"""Network ACLs: stateless, numbered, first match wins, ``*`` denies (R4.1–R4.3, R4.7).
+
+Inbound rules match the packet's source as it enters a subnet, outbound rules its destination as it
+leaves; ports are always the packet's destination port. Same-subnet traffic never gets here (R4.4).
+"""
+
+from __future__ import annotations
+
+from vpcsim.compile.network import CompiledNetwork
+from vpcsim.engine.events import Arrival, At, Step
+from vpcsim.engine.forwarding import drop
+from vpcsim.engine.packet import ICMP, ICMPV6
+from vpcsim.engine.results import ComponentKind, Decision, Hop
+from vpcsim.engine.state import State
+
+KIND = ComponentKind.NETWORK_ACL
+
+
+def _evaluate(net: CompiledNetwork, arrival: Arrival, direction: str) -> tuple[Hop, bool]:
+    subnet = net.subnets[arrival.name]
+    acl = net.network_acls[subnet.network_acl]
+    packet = arrival.packet
+    table = (acl.ingress if direction == "ingress" else acl.egress)[packet.family]
+    peer = packet.src if direction == "ingress" else packet.dst
+    code = max(packet.icmp_code, 0) if packet.protocol in (ICMP, ICMPV6) else packet.icmp_code
+    rule = table.first_match(packet.protocol, packet.family, packet.dst_port, packet.icmp_type, code, peer)
+    if rule is not None and rule.allow:
+        return Hop(acl.name, KIND, Decision.NETWORK_ACL_ALLOW, packet, rule=rule.label, direction=direction,
+                   message=f"subnet {subnet.name}"), True
+    label = rule.label if rule is not None else table.default_label
+    side = "from" if direction == "ingress" else "to"
+    flow = f"{packet.protocol_name}/{packet.dst_port}" if packet.protocol in (6, 17) else packet.protocol_name
+    return Hop(acl.name, KIND, Decision.NETWORK_ACL_DENY, packet, rule=label, code="SUBNET_ACL_RESTRICTION",
+               direction=direction, message=f"network ACL {acl.name} of subnet {subnet.name} denies {flow} "
+               f"{side} {peer_text(packet, direction)} ({label})"), False
+
+
+def peer_text(packet: object, direction: str) -> str:
+    from vpcsim.engine.packet import Packet
+
+    assert isinstance(packet, Packet)
+    return packet.source if direction == "ingress" else packet.destination
+
+
+def handle_out(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
+    hop, allowed = _evaluate(net, arrival, "egress")
+    if not allowed:
+        return drop(hop.component, KIND, hop.decision, hop.packet, hop.code or "", hop.message or "", hop.rule,
+                    hop.direction)
+    context = arrival.context
+    return Step((hop,), next=Arrival(At.ROUTE_TABLE, context.table, arrival.packet, context))
+
+
+def handle_in(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
+    hop, allowed = _evaluate(net, arrival, "ingress")
+    if not allowed:
+        return drop(hop.component, KIND, hop.decision, hop.packet, hop.code or "", hop.message or "", hop.rule,
+                    hop.direction)
+    context = arrival.context
+    return Step((hop,), next=Arrival(At.ENI_IN, context.target_eni, arrival.packet, context))

@@ -1,0 +1,93 @@
+"""Subnet and gateway route tables: longest-prefix match over the routes compiled for the table
+(R2.4–R2.11), then hand-off to the target (§5–§10). Each lookup is a router hop: TTL minus one."""
+
+from __future__ import annotations
+
+from vpcsim.compile.components import TargetKind
+from vpcsim.compile.network import CompiledNetwork
+from vpcsim.engine.events import Arrival, At, Step
+from vpcsim.engine.forwarding import deliver_in_vpc, drop, enter_eni
+from vpcsim.engine.results import ComponentKind, Decision, Hop
+from vpcsim.engine.state import State
+from vpcsim.ip import SERVICE_RANGE_V4, SERVICE_RANGE_V6
+
+KIND = ComponentKind.ROUTE_TABLE
+
+
+def handle(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
+    table = net.route_tables[arrival.name]
+    packet, context = arrival.packet.hop(), arrival.context
+    if packet.ttl <= 0:
+        return drop(table.name, KIND, Decision.LOOP, packet, "LOOP",
+                    "the packet's TTL ran out: the routes form a cycle")
+    if SERVICE_RANGE_V4.contains(packet.family, packet.dst) or SERVICE_RANGE_V6.contains(packet.family, packet.dst):
+        return drop(table.name, KIND, Decision.NO_ROUTE, packet, "NO_ROUTE_TO_DESTINATION",
+                    f"{packet.destination} is in AWS's reserved link-local range and is never forwarded (R1.12)")
+    route = table.lookup(packet.family, packet.dst)
+    if route is None:
+        return drop(table.name, KIND, Decision.NO_ROUTE, packet, "NO_ROUTE_TO_DESTINATION",
+                    f"route table {table.name} has no route to {packet.destination}")
+    if route.is_blackhole:
+        return drop(table.name, KIND, Decision.BLACKHOLE, packet, "BAD_STATE_ROUTE",
+                    f"the route to {route.prefix} is a blackhole: its target {route.target!r} is gone", route.label)
+    hop = Hop(table.name, KIND, Decision.ROUTE, packet, rule=route.label)
+    following = _to_target(net, arrival, route.target_kind, route.target, packet)
+    if isinstance(following, Step):
+        return Step((hop, *following.hops), following.next, following.end)
+    return Step((hop,), next=following)
+
+
+def _to_target(net: CompiledNetwork, arrival: Arrival, kind: TargetKind, target: str, packet: object
+               ) -> Arrival | Step:
+    from vpcsim.engine.packet import Packet
+
+    assert isinstance(packet, Packet)
+    table = net.route_tables[arrival.name]
+    context = arrival.context
+    vpc = net.vpcs[table.vpc]
+    if kind is TargetKind.LOCAL:
+        if not vpc.contains(packet.family, packet.dst):
+            return drop(table.name, KIND, Decision.DROP, packet, "VPC_LOCAL_ROUTE_CIDR_RESTRICTION",
+                        f"{packet.destination} is outside the CIDRs of VPC {vpc.name}")
+        return deliver_in_vpc(net, vpc.name, packet, context, table.name, KIND)
+    if kind is TargetKind.NETWORK_INTERFACE:
+        return enter_eni(net, net.enis[target], packet, context)
+    if kind is TargetKind.NAT_GATEWAY:
+        return enter_eni(net, net.enis[net.nat_gateways[target].eni], packet, context)
+    if kind is TargetKind.INTERNET_GATEWAY:
+        return Arrival(At.IGW_OUT, target, packet, context)
+    if kind is TargetKind.EGRESS_ONLY_INTERNET_GATEWAY:
+        return Arrival(At.EIGW_OUT, target, packet, context)
+    if kind is TargetKind.PEERING:
+        return Arrival(At.PEERING, target, packet, context)
+    if kind is TargetKind.VPN_GATEWAY:
+        return Arrival(At.VGW_OUT, target, packet, context)
+    if kind is TargetKind.GATEWAY_ENDPOINT:
+        return Arrival(At.ENDPOINT_OUT, target, packet, context)
+    if kind is TargetKind.GWLB_ENDPOINT:
+        endpoint = net.endpoints[target]
+        return enter_eni(net, net.enis[endpoint.enis[0]], packet, context)
+    if kind is TargetKind.TRANSIT_GATEWAY:
+        return _to_transit_gateway(net, arrival, target, packet)
+    return drop(table.name, KIND, Decision.BLACKHOLE, packet, "BAD_STATE_ROUTE", f"target {target} is unavailable")
+
+
+def _to_transit_gateway(net: CompiledNetwork, arrival: Arrival, tgw: str, packet: object) -> Arrival | Step:
+    """R8.7: a subnet reaches the TGW only through the attachment's subnet in its own AZ."""
+    from vpcsim.engine.packet import Packet
+
+    assert isinstance(packet, Packet)
+    table = net.route_tables[arrival.name]
+    context = arrival.context
+    attachment = next((a for a in net.tgw_attachments.values() if a.tgw == tgw and a.kind == "vpc"
+                       and a.resource == table.vpc), None)
+    if attachment is None:
+        return drop(table.name, KIND, Decision.NO_ROUTE, packet, "NO_POSSIBLE_DESTINATION",
+                    f"VPC {table.vpc} has no attachment to {tgw}")
+    az = net.subnets[context.subnet].az if context.subnet in net.subnets else context.az
+    eni = attachment.enis_by_az.get(az)
+    if eni is None:
+        return drop(table.name, KIND, Decision.NO_ROUTE, packet, "TGW_ROUTE_AZ_RESTRICTION",
+                    f"attachment {attachment.name} has no subnet in {az}, so traffic from {az} cannot reach "
+                    f"{tgw} (R8.7)")
+    return enter_eni(net, net.enis[eni], packet, context.but(az=az))

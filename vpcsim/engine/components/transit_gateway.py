@@ -1,0 +1,86 @@
+"""Transit gateways: the route table associated with the incoming attachment decides (R8.2, R8.4, R8.5);
+into a VPC through the attachment ENI of an AZ (R8.7, R8.9, R8.10), then the attachment subnet's route
+table (R8.8); VPN/Direct Connect attachments lead to sites, peering attachments to the peer TGW (R8.17)."""
+
+from __future__ import annotations
+
+from vpcsim.compile.components import TgwAttachment
+from vpcsim.compile.network import CompiledNetwork
+from vpcsim.engine.events import Arrival, At, Context, End, Step
+from vpcsim.engine.forwarding import drop, leave_eni
+from vpcsim.engine.packet import Packet
+from vpcsim.engine.results import ComponentKind, Decision, Hop
+from vpcsim.engine.state import State
+
+KIND = ComponentKind.TRANSIT_GATEWAY
+TABLE = ComponentKind.TRANSIT_GATEWAY_ROUTE_TABLE
+
+
+def handle(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
+    tgw = net.transit_gateways[arrival.name]
+    packet, context = arrival.packet.hop(), arrival.context
+    source = net.tgw_attachments[context.attachment]
+    if packet.ttl <= 0:
+        return drop(tgw.name, KIND, Decision.LOOP, packet, "LOOP", "the packet's TTL ran out: the routes form a cycle")
+    if source.route_table is None:
+        return drop(source.name, KIND, Decision.NO_ROUTE, packet, "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
+                    f"attachment {source.name} is not associated with a route table of {tgw.name} (R8.2)")
+    table = net.tgw_route_tables[source.route_table]
+    route = table.lookup(packet.family, packet.dst)
+    if route is None:
+        return drop(table.name, TABLE, Decision.NO_ROUTE, packet, "TGW_RTB_CANNOT_ROUTE",
+                    f"transit gateway route table {table.name} has no route to {packet.destination}")
+    if route.attachment is None:
+        return drop(table.name, TABLE, Decision.BLACKHOLE, packet, "TGW_RTB_BAD_STATE_ROUTE",
+                    f"the route to {route.prefix} in {table.name} is a blackhole (R8.4)", route.label)
+    hop = Hop(table.name, TABLE, Decision.ROUTE, packet, rule=route.label,
+              message=f"{tgw.name}: from attachment {source.name}")
+    target = net.tgw_attachments[route.attachment]
+    sg_references = context.sg_references and source.sg_referencing and target.sg_referencing
+    if target.kind == "vpc":
+        return _into_vpc(net, state, hop, source, target, packet, context.but(sg_references=sg_references))
+    if target.kind == "peering":
+        peer = net.tgw_attachments[target.resource]
+        return Step((hop,), next=Arrival(At.TGW, peer.tgw, packet, context.but(attachment=peer.name,
+                                                                                sg_references=False)))
+    connection = net.connections.get(target.resource)
+    if connection is None or not connection.up:
+        return drop(target.name, KIND, Decision.DROP, packet, "TGW_BAD_STATE_VPN",
+                    f"{target.resource} is not available")
+    site = next((s for s in net.external.values() if connection.name in s.via and s.contains(packet.family, packet.dst)),
+                None)
+    reply_from = Arrival(At.TGW, tgw.name, packet.reply(), Context(direction="return", attachment=target.name,
+                                                                   entered_via="vgw", sg_references=False))
+    where = site.name if site is not None else f"on-premises via {connection.name}"
+    exit_hop = Hop(site.name if site else connection.name, ComponentKind.EXTERNAL_SITE, Decision.EXIT, packet,
+                   message=f"reached {where} over {connection.kind.replace('_', ' ')} {connection.name}")
+    return Step((hop, exit_hop), end=End("exited", packet, reply_from=reply_from))
+
+
+def _choose_az(state: State, source: TgwAttachment, target: TgwAttachment, packet: Packet, az: str) -> str:
+    """R8.9: keep the flow in its AZ when the target has one there; R8.10: appliance mode pins one AZ per flow.
+    Otherwise the first AZ in name order (AWS hashes the flow; vpcsim is deterministic, docs/semantics.md)."""
+    if target.appliance_mode:
+        pinned = state.pinned_az(target.name, packet)
+        if pinned is not None:
+            return pinned
+    chosen = az if az in target.enis_by_az else sorted(target.enis_by_az)[0]
+    if target.appliance_mode:
+        state.pin_az(target.name, packet, chosen)
+    return chosen
+
+
+def _into_vpc(net: CompiledNetwork, state: State, hop: Hop, source: TgwAttachment, target: TgwAttachment,
+              packet: Packet, context: Context) -> Step:
+    if not target.enis_by_az:
+        return drop(target.name, KIND, Decision.DROP, packet, "NO_POSSIBLE_DESTINATION",
+                    f"attachment {target.name} has no subnets")
+    az = _choose_az(state, source, target, packet, context.az)
+    eni = net.enis[target.enis_by_az[az]]
+    context = context.but(vpc=target.resource, az=az, attachment=target.name, entered_via="tgw")
+    following = leave_eni(net, eni, packet, context)
+    out = Hop(eni.name, ComponentKind.ENI, Decision.SEND, packet, direction="egress",
+              message=f"{target.name} in {az}: no security group applies (R3.14)")
+    if isinstance(following, Step):
+        return Step((hop, out, *following.hops), end=following.end)
+    return Step((hop, out), next=following)

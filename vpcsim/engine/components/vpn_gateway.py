@@ -1,0 +1,60 @@
+"""Virtual private gateways: IPv4 only, to prefixes learned from VPN/Direct Connect (R7.3), the
+connection chosen DX BGP > VPN static > VPN BGP > AS_PATH > MED (R7.4, compiled); sources and
+destinations must be private IPs of interfaces in the VPC (R7.8); gateway route tables on the way in."""
+
+from __future__ import annotations
+
+from vpcsim.compile.network import CompiledNetwork
+from vpcsim.engine.events import Arrival, At, End, Step
+from vpcsim.engine.forwarding import deliver_in_vpc, drop
+from vpcsim.engine.results import ComponentKind, Decision, Hop
+from vpcsim.engine.state import State
+
+KIND = ComponentKind.VPN_GATEWAY
+
+
+def handle_out(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
+    vgw = net.vpn_gateways[arrival.name]
+    packet, context = arrival.packet, arrival.context
+    if packet.family != 4:
+        return drop(vgw.name, KIND, Decision.DROP, packet, "PROTOCOL_RESTRICTION",
+                    "a virtual private gateway does not carry IPv6 (R7.3)")
+    if net.eni_at(vgw.vpc, 4, packet.src) is None:
+        return drop(vgw.name, KIND, Decision.DROP, packet, "VGW_PRIVATE_IP_ASSOCIATION_FOR_EGRESS",
+                    f"{packet.source} is not a private IP of an interface in VPC {vgw.vpc} (R7.8)")
+    route = vgw.table.lookup(4, packet.dst)
+    if route is None:
+        return drop(vgw.name, KIND, Decision.NO_ROUTE, packet, "NO_ROUTE_TO_DESTINATION",
+                    f"{vgw.name} has learned no route to {packet.destination} from its VPN or Direct Connect "
+                    "connections (R7.3)")
+    connection = net.connections[route.connection]
+    hop = Hop(vgw.name, KIND, Decision.FORWARD, packet, rule=route.label)
+    site = next((s for s in net.external.values() if connection.name in s.via and s.contains(4, packet.dst)), None)
+    where = site.name if site is not None else f"on-premises via {connection.name}"
+    exit_hop = Hop(site.name if site else connection.name, ComponentKind.EXTERNAL_SITE, Decision.EXIT, packet,
+                   message=f"reached {where} over {connection.kind.replace('_', ' ')} {connection.name}")
+    reply_from = Arrival(At.VGW_IN, vgw.name, packet.reply(),
+                         context.but(direction="return", subnet="", entered_via="vgw", gateway=connection.name,
+                                     sg_references=False))
+    return Step((hop, exit_hop), end=End("exited", packet, reply_from=reply_from))
+
+
+def handle_in(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
+    vgw = net.vpn_gateways[arrival.name]
+    packet, context = arrival.packet, arrival.context
+    vpc = net.vpcs[vgw.vpc]
+    if packet.family != 4:
+        return drop(vgw.name, KIND, Decision.DROP, packet, "PROTOCOL_RESTRICTION",
+                    "a virtual private gateway does not carry IPv6 (R7.3)")
+    if net.eni_at(vpc.name, 4, packet.dst) is None:
+        return drop(vgw.name, KIND, Decision.DROP, packet, "VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+                    f"{packet.destination} is not a private IP of an interface in VPC {vpc.name} (R7.8)")
+    hop = Hop(vgw.name, KIND, Decision.FORWARD, packet, rule=f"from {context.gateway or 'on-premises'}")
+    context = context.but(vpc=vpc.name, entered_via="vgw", sg_references=False, subnet="")
+    edge = vpc.edge_tables.get(vgw.name)
+    if edge is not None:
+        return Step((hop,), next=Arrival(At.ROUTE_TABLE, edge, packet, context))
+    following = deliver_in_vpc(net, vpc.name, packet, context, vgw.name, KIND)
+    if isinstance(following, Step):
+        return Step((hop, *following.hops), end=following.end)
+    return Step((hop,), next=following)

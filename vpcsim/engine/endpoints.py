@@ -1,0 +1,105 @@
+"""What ``--from``/``--to`` name: an interface, the internet, an on-premises site or an AWS service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from vpcsim.compile.components import Eni
+from vpcsim.compile.network import CompiledNetwork
+from vpcsim.errors import QueryError
+from vpcsim.ip import format_address, is_address, parse_address
+from vpcsim.model.services import service_name
+from vpcsim.suggestions import did_you_mean
+
+INTERNET_V4 = parse_address("198.51.100.10")[1]
+INTERNET_V6 = parse_address("2001:db8:ffff::10")[1]
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    kind: str                    # eni | internet | site | service
+    name: str
+    eni: Eni | None = None
+    site: str = ""
+    address: int | None = None   # fixed address (internet:IP, a site's or a literal IP), else chosen per family
+    family: int | None = None
+
+    def address_for(self, family: int, public: bool = False) -> int | None:
+        if self.address is not None:
+            return self.address if self.family == family else None
+        if self.eni is not None:
+            if family == 6:
+                return self.eni.ipv6_ips[0] if self.eni.ipv6_ips else None
+            if public and self.eni.public_ip is not None:
+                return self.eni.public_ip
+            return self.eni.primary_ip
+        if self.kind == "internet":
+            return INTERNET_V4 if family == 4 else INTERNET_V6
+        return None
+
+
+def resolve(net: CompiledNetwork, text: str, role: str) -> Endpoint:
+    text = text.strip()
+    if text == "internet":
+        return Endpoint("internet", "internet")
+    if text.startswith("internet:"):
+        address = text.split(":", 1)[1]
+        if not is_address(address):
+            raise QueryError(f"--{role} {text!r}: {address!r} is not an IP address", "write internet:203.0.113.5")
+        family, value = parse_address(address)
+        return Endpoint("internet", text, address=value, family=family)
+    if text in net.external:
+        site = net.external[text]
+        first = site.cidrs[0]
+        return Endpoint("site", text, site=text, address=first.start + min(10, first.size - 1), family=first.family)
+    eni = _eni_named(net, text)
+    if eni is not None:
+        return Endpoint("eni", text, eni=eni)
+    if is_address(text):
+        return _by_address(net, text)
+    service = _service(net, text)
+    if service is not None:
+        return service
+    names = [*net.instances, *net.enis, *net.nat_gateways, *net.endpoints, *net.external, "internet"]
+    raise QueryError(f"--{role} {text!r} is not an instance, interface, NAT gateway, endpoint, site or address",
+                     did_you_mean(text, names))
+
+
+def _eni_named(net: CompiledNetwork, text: str) -> Eni | None:
+    if text in net.enis:
+        return net.enis[text]
+    instance = net.instances.get(text) or next((i for i in net.instances.values() if i.id == text), None)
+    if instance is not None:
+        return net.enis[instance.enis[0]]
+    if text in net.nat_gateways:
+        return net.enis[net.nat_gateways[text].eni]
+    endpoint = net.endpoints.get(text)
+    if endpoint is not None and endpoint.enis:
+        return net.enis[endpoint.enis[0]]
+    return next((e for e in net.enis.values() if e.id == text), None)
+
+
+def _by_address(net: CompiledNetwork, text: str) -> Endpoint:
+    family, value = parse_address(text)
+    owners = [name for (vpc, fam, address), name in net.private_index.items() if fam == family and address == value]
+    if owners:
+        return Endpoint("eni", text, eni=net.enis[sorted(owners)[0]], address=value, family=family)
+    public = net.public_index.get((family, value))
+    if public is not None:
+        return Endpoint("eni", text, eni=net.enis[public[0]], address=value, family=family)
+    for site in net.external.values():
+        if site.contains(family, value):
+            return Endpoint("site", text, site=site.name, address=value, family=family)
+    for name, prefixes in net.prefix_lists.items():
+        if name.startswith("com.amazonaws.") and any(p.contains(family, value) for p in prefixes):
+            return Endpoint("service", name, address=value, family=family)
+    return Endpoint("internet", f"internet:{format_address(family, value)}", address=value, family=family)
+
+
+def _service(net: CompiledNetwork, text: str) -> Endpoint | None:
+    full = service_name(text, net.region)
+    prefixes = net.prefix_lists.get(full)
+    if not prefixes:
+        return None
+    first = prefixes[0]
+    return Endpoint("service", full, address=first.start + 10, family=first.family)

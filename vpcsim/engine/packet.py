@@ -1,0 +1,135 @@
+"""The packet: small, immutable, integer-addressed; convertible to and from scapy (imported lazily)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from vpcsim.ip import format_address
+
+TCP, UDP, ICMP, ICMPV6 = 6, 17, 1, 58
+PROTOCOL_NAMES = {6: "tcp", 17: "udp", 1: "icmp", 58: "icmpv6"}
+ECHO_REPLY = {8: 0, 128: 129}
+
+
+@dataclass(frozen=True, slots=True)
+class Packet:
+    family: int
+    src: int
+    dst: int
+    protocol: int
+    src_port: int = 0          # for ICMP: the echo identifier
+    dst_port: int = 0
+    icmp_type: int = -1
+    icmp_code: int = -1
+    tcp_flags: str = ""
+    ttl: int = 64
+    length: int = 60
+
+    @property
+    def protocol_name(self) -> str:
+        return PROTOCOL_NAMES.get(self.protocol, str(self.protocol))
+
+    @property
+    def source(self) -> str:
+        return format_address(self.family, self.src)
+
+    @property
+    def destination(self) -> str:
+        return format_address(self.family, self.dst)
+
+    def with_source(self, address: int, port: int | None = None) -> Packet:
+        return replace(self, src=address, src_port=self.src_port if port is None else port)
+
+    def with_destination(self, address: int, port: int | None = None) -> Packet:
+        return replace(self, dst=address, dst_port=self.dst_port if port is None else port)
+
+    def hop(self) -> Packet:
+        """One router hop: TTL / hop limit minus one."""
+        return replace(self, ttl=self.ttl - 1)
+
+    def reply(self) -> Packet:
+        """The answer a destination sends back: addresses and ports swapped, SYN answered by SYN-ACK."""
+        flags = {"S": "SA", "SA": "A"}.get(self.tcp_flags, self.tcp_flags) if self.protocol == TCP else ""
+        icmp_type = ECHO_REPLY.get(self.icmp_type, self.icmp_type) if self.protocol in (ICMP, ICMPV6) else -1
+        return replace(self, src=self.dst, dst=self.src, src_port=self.dst_port if self.protocol in (TCP, UDP)
+                       else self.src_port, dst_port=self.src_port if self.protocol in (TCP, UDP) else self.dst_port,
+                       tcp_flags=flags, icmp_type=icmp_type, ttl=64)
+
+    def describe(self) -> str:
+        """``10.0.1.10:49152 -> 10.0.2.20:5432 tcp`` — the way engineers write a flow."""
+        if self.protocol in (TCP, UDP):
+            return f"{self._host(self.source)}:{self.src_port} -> {self._host(self.destination)}:{self.dst_port} " \
+                   f"{self.protocol_name}"
+        if self.protocol in (ICMP, ICMPV6):
+            return f"{self.source} -> {self.destination} {self.protocol_name} type {self.icmp_type}"
+        return f"{self.source} -> {self.destination} proto {self.protocol}"
+
+    def _host(self, text: str) -> str:
+        return f"[{text}]" if self.family == 6 else text
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"src": self.source, "dst": self.destination, "protocol": self.protocol_name}
+        if self.protocol in (TCP, UDP):
+            data["src_port"] = self.src_port
+            data["dst_port"] = self.dst_port
+        if self.protocol == TCP and self.tcp_flags:
+            data["tcp_flags"] = self.tcp_flags
+        if self.protocol in (ICMP, ICMPV6):
+            data["icmp_type"] = self.icmp_type
+            data["icmp_code"] = max(self.icmp_code, 0)
+        data["ttl"] = self.ttl
+        return data
+
+    def to_scapy(self) -> Any:
+        """A real scapy packet (IP/IPv6 + TCP/UDP/ICMP)."""
+        from scapy.layers.inet import ICMP as ScapyICMP
+        from scapy.layers.inet import IP, TCP as ScapyTCP, UDP as ScapyUDP
+        from scapy.layers.inet6 import ICMPv6EchoReply, ICMPv6EchoRequest, IPv6
+        from scapy.packet import Raw
+
+        if self.family == 4:
+            ip: Any = IP(src=self.source, dst=self.destination, ttl=self.ttl, proto=self.protocol)
+        else:
+            ip = IPv6(src=self.source, dst=self.destination, hlim=self.ttl, nh=self.protocol)
+        if self.protocol == TCP:
+            return ip / ScapyTCP(sport=self.src_port, dport=self.dst_port, flags=self.tcp_flags or "S")
+        if self.protocol == UDP:
+            return ip / ScapyUDP(sport=self.src_port, dport=self.dst_port)
+        if self.protocol == ICMP:
+            return ip / ScapyICMP(type=max(self.icmp_type, 0), code=max(self.icmp_code, 0), id=self.src_port)
+        if self.protocol == ICMPV6:
+            layer = ICMPv6EchoReply if self.icmp_type == 129 else ICMPv6EchoRequest
+            return ip / layer(id=self.src_port)
+        return ip / Raw(b"")
+
+    @classmethod
+    def from_scapy(cls, pkt: Any) -> Packet:
+        from scapy.layers.inet import ICMP as ScapyICMP
+        from scapy.layers.inet import IP, TCP as ScapyTCP, UDP as ScapyUDP
+        from scapy.layers.inet6 import IPv6
+
+        from vpcsim.ip import parse_address
+
+        if pkt.haslayer(IP):
+            ip = pkt[IP]
+            family, ttl, proto = 4, ip.ttl, ip.proto
+        elif pkt.haslayer(IPv6):
+            ip = pkt[IPv6]
+            family, ttl, proto = 6, ip.hlim, ip.nh
+        else:
+            raise ValueError("not an IP packet")
+        src, dst = parse_address(ip.src)[1], parse_address(ip.dst)[1]
+        if pkt.haslayer(ScapyTCP):
+            t = pkt[ScapyTCP]
+            return cls(family, src, dst, TCP, t.sport, t.dport, tcp_flags=str(t.flags), ttl=ttl)
+        if pkt.haslayer(ScapyUDP):
+            u = pkt[ScapyUDP]
+            return cls(family, src, dst, UDP, u.sport, u.dport, ttl=ttl)
+        if pkt.haslayer(ScapyICMP):
+            i = pkt[ScapyICMP]
+            return cls(family, src, dst, ICMP, i.id, 0, i.type, i.code, ttl=ttl)
+        if family == 6 and proto == 58:
+            layer = ip.payload
+            return cls(family, src, dst, ICMPV6, getattr(layer, "id", 0), 0, layer.type, layer.code, ttl=ttl)
+        return cls(family, src, dst, proto, ttl=ttl)

@@ -1,0 +1,194 @@
+"""What a trace returns: plain frozen data that renderers only read (DESIGN §4, STYLE §2.4)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from vpcsim.engine.packet import Packet
+
+
+class Disposition(StrEnum):
+    """How a conversation ended (docs/semantics.md defines each in one row)."""
+
+    ACCEPTED = "ACCEPTED"
+    EXITS_NETWORK = "EXITS_NETWORK"
+    DENIED = "DENIED"
+    NO_ROUTE = "NO_ROUTE"
+    BLACKHOLE = "BLACKHOLE"
+    LOOP = "LOOP"
+    REPLY_DENIED = "REPLY_DENIED"
+
+    @property
+    def reachable(self) -> bool:
+        return self in (Disposition.ACCEPTED, Disposition.EXITS_NETWORK)
+
+
+class Decision(StrEnum):
+    """What one component did with the packet."""
+
+    SEND = "SEND"
+    SOURCE_DEST_CHECK_PASS = "SOURCE_DEST_CHECK_PASS"
+    SECURITY_GROUP_EGRESS_ALLOW = "SECURITY_GROUP_EGRESS_ALLOW"
+    SECURITY_GROUP_INGRESS_ALLOW = "SECURITY_GROUP_INGRESS_ALLOW"
+    SECURITY_GROUP_ESTABLISHED = "SECURITY_GROUP_ESTABLISHED"
+    NETWORK_ACL_ALLOW = "NETWORK_ACL_ALLOW"
+    SAME_SUBNET = "SAME_SUBNET"
+    ROUTE = "ROUTE"
+    TRANSLATE = "TRANSLATE"
+    FORWARD = "FORWARD"
+    DELIVER = "DELIVER"
+    EXIT = "EXIT"
+    SECURITY_GROUP_DENY = "SECURITY_GROUP_DENY"
+    NETWORK_ACL_DENY = "NETWORK_ACL_DENY"
+    POLICY_DENY = "POLICY_DENY"
+    NO_ROUTE = "NO_ROUTE"
+    BLACKHOLE = "BLACKHOLE"
+    DROP = "DROP"
+    LOOP = "LOOP"
+
+
+class ComponentKind(StrEnum):
+    ENI = "eni"
+    NETWORK_ACL = "network_acl"
+    ROUTE_TABLE = "route_table"
+    INTERNET_GATEWAY = "internet_gateway"
+    EGRESS_ONLY_INTERNET_GATEWAY = "egress_only_internet_gateway"
+    NAT_GATEWAY = "nat_gateway"
+    PEERING = "peering"
+    TRANSIT_GATEWAY = "transit_gateway"
+    TRANSIT_GATEWAY_ROUTE_TABLE = "transit_gateway_route_table"
+    VPN_GATEWAY = "vpn_gateway"
+    GATEWAY_ENDPOINT = "gateway_endpoint"
+    GWLB_ENDPOINT = "gwlb_endpoint"
+    INTERNET = "internet"
+    EXTERNAL_SITE = "external_site"
+    AWS_SERVICE = "aws_service"
+    LINK_LOCAL_SERVICE = "link_local_service"
+
+
+ENDS_IN: dict[Decision, Disposition] = {
+    Decision.SECURITY_GROUP_DENY: Disposition.DENIED,
+    Decision.NETWORK_ACL_DENY: Disposition.DENIED,
+    Decision.POLICY_DENY: Disposition.DENIED,
+    Decision.NO_ROUTE: Disposition.NO_ROUTE,
+    Decision.BLACKHOLE: Disposition.BLACKHOLE,
+    Decision.DROP: Disposition.NO_ROUTE,
+    Decision.LOOP: Disposition.LOOP,
+}
+"""Which decisions end a packet's walk, and as what (a policy drop with code VPCE_POLICY_DENY is DENIED)."""
+
+DENIED_CODES = frozenset({"ENI_SG_RULES_MISMATCH", "SG_HAS_NO_RULES", "SUBNET_ACL_RESTRICTION",
+                          "VPCE_POLICY_DENY", "FIREWALL_RULES_RESTRICTION"})
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One decision at one component, with the packet as it is there (after any translation)."""
+
+    component: str
+    kind: ComponentKind
+    decision: Decision
+    packet: Packet
+    rule: str | None = None
+    code: str | None = None
+    message: str | None = None
+    direction: str | None = None          # ingress / egress at ENIs and NACLs
+
+    @property
+    def is_drop(self) -> bool:
+        return self.decision in ENDS_IN
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"component": self.component, "kind": self.kind.value,
+                                "decision": self.decision.value}
+        if self.direction:
+            data["direction"] = self.direction
+        if self.rule:
+            data["rule"] = self.rule
+        if self.code:
+            data["code"] = self.code
+        if self.message:
+            data["message"] = self.message
+        data["packet"] = self.packet.to_dict()
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why a packet was dropped, in Reachability Analyzer's words, and what to change."""
+
+    code: str
+    component: str
+    direction: str
+    message: str
+    fix: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {"code": self.code, "component": self.component, "direction": self.direction,
+                "message": self.message}
+        if self.fix:
+            data["fix"] = self.fix
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    src: str
+    dst: str
+    protocol: str
+    port: int | None
+    src_port: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"from": self.src, "to": self.dst, "protocol": self.protocol}
+        if self.port is not None:
+            data["port"] = self.port
+        if self.src_port is not None:
+            data["src_port"] = self.src_port
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Trace:
+    """A conversation: the request's hops, the reply's hops, how it ended and why."""
+
+    query: Query
+    disposition: Disposition
+    forward: tuple[Hop, ...]
+    reply: tuple[Hop, ...] = ()
+    explanations: tuple[Explanation, ...] = ()
+    flow_logs: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        for hops in (self.forward, self.reply):
+            for hop in hops[:-1]:
+                if hop.is_drop:
+                    raise ValueError(f"a dropping hop ({hop.component}) must be the last of its path")
+
+    @property
+    def reachable(self) -> bool:
+        return self.disposition.reachable
+
+    @property
+    def drop(self) -> Hop | None:
+        for hops in (self.forward, self.reply):
+            if hops and hops[-1].is_drop:
+                return hops[-1]
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query.to_dict(),
+            "reachable": self.reachable,
+            "disposition": self.disposition.value,
+            "forward": [h.to_dict() for h in self.forward],
+            "return": [h.to_dict() for h in self.reply],
+            "explanations": [e.to_dict() for e in self.explanations],
+            "flow_logs": list(self.flow_logs),
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2)

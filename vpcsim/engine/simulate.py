@@ -1,0 +1,218 @@
+"""The event loop: a deterministic queue of arrivals, one handler per place a packet can be.
+
+A conversation is the request, then the reply the destination sends, judged by the state the request
+left (connection tracking, NAT). Ties in the queue break by a counter (SimPy's idea), so two runs give
+byte-identical traces. TTL and an event budget bound every walk: a cycle ends as ``LOOP``.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Callable, Mapping
+
+from vpcsim.compile.network import CompiledNetwork
+from vpcsim.engine.components import (
+    egress_only_internet_gateway,
+    endpoint,
+    eni,
+    internet_gateway,
+    network_acl,
+    peering,
+    route_table,
+    transit_gateway,
+    vpn_gateway,
+)
+from vpcsim.engine.endpoints import Endpoint, resolve
+from vpcsim.engine.events import Arrival, At, Context, End, Step
+from vpcsim.engine.explain import explain
+from vpcsim.engine.packet import ICMP, ICMPV6, TCP, UDP, Packet
+from vpcsim.engine.results import ENDS_IN, ComponentKind, Decision, Disposition, Hop, Query, Trace
+from vpcsim.engine.state import State
+from vpcsim.errors import QueryError
+from vpcsim.model.common import PROTOCOL_NUMBERS
+
+Handler = Callable[[CompiledNetwork, State, Arrival], Step]
+
+HANDLERS: Mapping[At, Handler] = {
+    At.ENI_OUT: eni.handle_out,
+    At.ENI_IN: eni.handle_in,
+    At.NACL_OUT: network_acl.handle_out,
+    At.NACL_IN: network_acl.handle_in,
+    At.ROUTE_TABLE: route_table.handle,
+    At.IGW_OUT: internet_gateway.handle_out,
+    At.IGW_IN: internet_gateway.handle_in,
+    At.EIGW_OUT: egress_only_internet_gateway.handle_out,
+    At.EIGW_IN: egress_only_internet_gateway.handle_in,
+    At.PEERING: peering.handle,
+    At.TGW: transit_gateway.handle,
+    At.VGW_OUT: vpn_gateway.handle_out,
+    At.VGW_IN: vpn_gateway.handle_in,
+    At.ENDPOINT_OUT: endpoint.handle_out,
+    At.ENDPOINT_IN: endpoint.handle_in,
+    At.GWLB_ENDPOINT: endpoint.handle_gwlb,
+}
+
+EVENT_BUDGET = 256
+HOP_DELAY = 1
+
+
+def walk(net: CompiledNetwork, state: State, first: Arrival | Step, budget: int = EVENT_BUDGET
+         ) -> tuple[list[Hop], End]:
+    """Carry one packet until it is delivered, leaves the network, or is dropped."""
+    hops: list[Hop] = []
+    if isinstance(first, Step):
+        hops.extend(first.hops)
+        if first.end is not None:
+            return hops, first.end
+        if first.next is None:
+            raise AssertionError("a step without an end must name the next arrival")
+        first = first.next
+    order = itertools.count()
+    queue: list[tuple[int, int, Arrival]] = [(0, next(order), first)]
+    events = 0
+    while queue:
+        now, _, arrival = heapq.heappop(queue)
+        events += 1
+        if events > budget:
+            hops.append(Hop(arrival.name, ComponentKind.ROUTE_TABLE, Decision.LOOP, arrival.packet, code="LOOP",
+                            message=f"more than {budget} events: the packet is going round in circles"))
+            return hops, End("dropped", arrival.packet)
+        step = HANDLERS[arrival.at](net, state, arrival)
+        hops.extend(step.hops)
+        if step.end is not None:
+            return hops, step.end
+        if step.next is not None:
+            heapq.heappush(queue, (now + HOP_DELAY, next(order), step.next))
+    raise AssertionError("the event queue emptied without an end")
+
+
+def _packet(protocol: int, family: int, src: int, dst: int, port: int | None, src_port: int | None) -> Packet:
+    if protocol == TCP:
+        return Packet(family, src, dst, TCP, src_port or 49152, 443 if port is None else port, tcp_flags="S")
+    if protocol == UDP:
+        return Packet(family, src, dst, UDP, src_port or 49152, 53 if port is None else port)
+    if protocol in (ICMP, ICMPV6):
+        echo = 8 if family == 4 else 128
+        number = ICMP if family == 4 else ICMPV6
+        return Packet(family, src, dst, number, src_port or 1, 0, echo if port is None else port, 0)
+    return Packet(family, src, dst, protocol)
+
+
+def _protocol_number(protocol: str | int) -> int:
+    text = str(protocol).strip().lower()
+    if text in PROTOCOL_NUMBERS and PROTOCOL_NUMBERS[text] >= 0:
+        return PROTOCOL_NUMBERS[text]
+    if text.isdigit() and 0 <= int(text) <= 255:
+        return int(text)
+    raise QueryError(f"--protocol {protocol!r} is not a protocol", "use tcp, udp, icmp, icmpv6 or a number 0-255")
+
+
+def _choose_family(src: Endpoint, dst: Endpoint) -> int:
+    if dst.family is not None:
+        return dst.family
+    if src.family is not None:
+        return src.family
+    if src.eni is not None and src.eni.primary_ip is None and src.eni.ipv6_ips:
+        return 6
+    return 4
+
+
+def _injection(net: CompiledNetwork, src: Endpoint, packet: Packet, dst: Endpoint) -> Arrival | Step:
+    """Where the first packet enters the simulation."""
+    context = Context()
+    if src.eni is not None:
+        return Arrival(At.ENI_OUT, src.eni.name, packet, context.but(vpc=src.eni.vpc, az=src.eni.az))
+    if src.kind == "internet":
+        return _from_internet(net, packet, dst)
+    if src.kind == "site":
+        return _from_site(net, src.site, packet)
+    return Step((Hop(src.name, ComponentKind.AWS_SERVICE, Decision.DROP, packet, code="VPCE_INTRA_VPC_TRAFFIC",
+                     message="an AWS service does not initiate connections into a VPC"),),
+                end=End("dropped", packet))
+
+
+def _from_internet(net: CompiledNetwork, packet: Packet, dst: Endpoint) -> Arrival | Step:
+    context = Context(entered_via="igw", sg_references=False)
+    owner = net.public_index.get((packet.family, packet.dst))
+    vpc = net.vpcs[net.enis[owner[0]].vpc] if owner is not None else None
+    if vpc is None and dst.eni is not None:
+        vpc = net.vpcs[dst.eni.vpc]
+    if vpc is None:
+        vpcs = net.vpc_containing(packet.family, packet.dst)
+        vpc = vpcs[0] if vpcs else None
+    if vpc is None:
+        return Step((Hop("internet", ComponentKind.INTERNET, Decision.EXIT, packet,
+                         message="the destination is on the internet, outside the modelled network"),),
+                    end=End("exited", packet))
+    if vpc.internet_gateway:
+        return Arrival(At.IGW_IN, vpc.internet_gateway, packet, context.but(vpc=vpc.name))
+    if packet.family == 6 and vpc.egress_only_internet_gateway:
+        return Arrival(At.EIGW_IN, vpc.egress_only_internet_gateway, packet, context.but(vpc=vpc.name))
+    return Step((Hop("internet", ComponentKind.INTERNET, Decision.NO_ROUTE, packet, code="NO_POSSIBLE_DESTINATION",
+                     message=f"VPC {vpc.name} has no internet gateway: nothing on the internet can reach it"),),
+                end=End("dropped", packet))
+
+
+def _from_site(net: CompiledNetwork, site_name: str, packet: Packet) -> Arrival | Step:
+    site = net.external[site_name]
+    for via in site.via:
+        connection = net.connections.get(via)
+        if connection is None or not connection.up:
+            continue
+        context = Context(entered_via="vgw", sg_references=False, gateway=connection.name)
+        if connection.gateway_kind == "vpn_gateway":
+            return Arrival(At.VGW_IN, connection.gateway, packet, context)
+        attachment = next((a for a in net.tgw_attachments.values() if a.resource == connection.name), None)
+        if attachment is not None:
+            return Arrival(At.TGW, attachment.tgw, packet, context.but(attachment=attachment.name))
+    return Step((Hop(site_name, ComponentKind.EXTERNAL_SITE, Decision.NO_ROUTE, packet, code="NO_POSSIBLE_DESTINATION",
+                     message=f"site {site_name} has no working VPN or Direct Connect into AWS"),),
+                end=End("dropped", packet))
+
+
+def _disposition_of(hops: list[Hop]) -> Disposition:
+    last = hops[-1]
+    return ENDS_IN.get(last.decision, Disposition.NO_ROUTE)
+
+
+def trace(net: CompiledNetwork, src_text: str, dst_text: str, protocol: str | int = "tcp", port: int | None = None,
+          src_port: int | None = None) -> Trace:
+    number = _protocol_number(protocol)
+    src = resolve(net, src_text, "from")
+    dst = resolve(net, dst_text, "to")
+    family = _choose_family(src, dst)
+    if number == ICMP and family == 6:
+        number = ICMPV6
+    outside = src.kind in ("internet", "site")
+    dst_address = dst.address_for(family, public=outside or (src.eni is not None and dst.eni is not None
+                                                              and src.eni.vpc != dst.eni.vpc and False))
+    src_address = src.address_for(family)
+    if src_address is None:
+        raise QueryError(f"--from {src_text!r} has no IPv{family} address", "pick a destination of its family")
+    if dst_address is None:
+        raise QueryError(f"--to {dst_text!r} has no IPv{family} address", "pick a source of its family")
+    packet = _packet(number, family, src_address, dst_address, port, src_port)
+    query = Query(src_text, dst_text, packet.protocol_name, packet.dst_port if number in (TCP, UDP) else port,
+                  src_port)
+    state = State()
+    forward, end = walk(net, state, _injection(net, src, packet, dst))
+    if end.how == "dropped":
+        return Trace(query, _disposition_of(forward), tuple(forward), (),
+                     (explain(net, forward[-1], "forward"),))
+    if end.how == "delivered":
+        reply_packet = end.packet.reply()
+        replier = net.enis[end.eni]
+        start: Arrival | Step = Arrival(At.ENI_OUT, replier.name, reply_packet,
+                                        Context(direction="return", vpc=replier.vpc, az=replier.az))
+    else:
+        assert end.reply_from is not None or not forward
+        if end.reply_from is None:
+            return Trace(query, Disposition.EXITS_NETWORK, tuple(forward))
+        start = end.reply_from
+    reply, reply_end = walk(net, state, start)
+    if reply_end.how == "dropped":
+        return Trace(query, Disposition.REPLY_DENIED, tuple(forward), tuple(reply),
+                     (explain(net, reply[-1], "return"),))
+    disposition = Disposition.ACCEPTED if end.how == "delivered" else Disposition.EXITS_NETWORK
+    return Trace(query, disposition, tuple(forward), tuple(reply))
