@@ -8,7 +8,7 @@ Nodes are keyed ``"<kind>:<name>"`` (``"subnet:public-a"``, ``"eni:eni-web-1"``)
 ``"internet"`` node and the ``"blackhole"`` node that blackhole routes point at. Names are unique within a
 kind (DESIGN §2), so ids are unique and stable. Every node has ``kind``, ``name`` and ``label``; nodes that
 live in a VPC have ``vpc``; nodes that live in a subnet (ENIs, instances, NAT gateways) have ``subnet``;
-TGW route tables and attachments have ``tgw``; ENIs have ``eni_kind``.
+TGW route tables and attachments have ``tgw``; ENIs have ``eni_kind``; ``aws_id`` is the resource's id.
 
 Every edge has a ``relation`` (also its key, so each relation appears at most once between two nodes):
 
@@ -103,22 +103,24 @@ class _Builder:
     def build(self) -> Any:
         net = self.net
         for vpc in net.vpcs.values():
-            self.node("vpc", vpc.name, _with(vpc.name, vpc.cidrs), vpc=vpc.name, id=vpc.id)
+            self.node("vpc", vpc.name, _with(vpc.name, vpc.cidrs), vpc=vpc.name, aws_id=vpc.id)
         for subnet in net.subnets.values():
             cidrs = tuple(p for p in (subnet.cidr, subnet.ipv6_cidr) if p is not None)
-            self.node("subnet", subnet.name, _with(subnet.name, cidrs), vpc=subnet.vpc, az=subnet.az, id=subnet.id)
+            self.node("subnet", subnet.name, _with(subnet.name, cidrs), vpc=subnet.vpc, az=subnet.az,
+                      aws_id=subnet.id)
         for table in net.route_tables.values():
-            self.node("route_table", table.name, vpc=table.vpc, id=table.id, gateway=table.gateway)
+            self.node("route_table", table.name, vpc=table.vpc, aws_id=table.id, gateway=table.gateway)
         for acl in net.network_acls.values():
-            self.node("network_acl", acl.name, vpc=acl.vpc, id=acl.id)
+            self.node("network_acl", acl.name, vpc=acl.vpc, aws_id=acl.id)
         for eni in net.enis.values():
             address = eni.primary_ip
             label = eni.name if address is None else f"{eni.name}\n{format_address(4, address)}"
-            self.node("eni", eni.name, label, vpc=eni.vpc, subnet=eni.subnet, eni_kind=eni.kind.value, id=eni.id)
+            self.node("eni", eni.name, label, vpc=eni.vpc, subnet=eni.subnet, eni_kind=eni.kind.value,
+                      aws_id=eni.id)
         for inst in net.instances.values():
             primary = net.enis.get(inst.enis[0]) if inst.enis else None
-            self.node("instance", inst.name, vpc=inst.vpc, subnet=primary.subnet if primary else None, id=inst.id,
-                      state=inst.state)
+            self.node("instance", inst.name, vpc=inst.vpc, subnet=primary.subnet if primary else None,
+                      aws_id=inst.id, state=inst.state)
         for vpc in net.vpcs.values():
             if vpc.internet_gateway:
                 self.node("internet_gateway", vpc.internet_gateway, vpc=vpc.name)
@@ -126,29 +128,30 @@ class _Builder:
                 self.node("egress_only_internet_gateway", vpc.egress_only_internet_gateway, vpc=vpc.name)
         for vgw in net.vpn_gateways.values():
             self.node("vpn_gateway", vgw.name, vpc=vgw.vpc)
-        for vpc in net.vpcs.values():      # a VGW named by a VPC but not compiled (no connections) still shows
+        for vpc in net.vpcs.values():      # a VGW named by a VPC but not compiled still shows
             if vpc.vpn_gateway and node_id("vpn_gateway", vpc.vpn_gateway) not in self.graph:
                 self.node("vpn_gateway", vpc.vpn_gateway, vpc=vpc.name)
         for nat in net.nat_gateways.values():
-            self.node("nat_gateway", nat.name, vpc=nat.vpc, subnet=nat.subnet, id=nat.id,
+            self.node("nat_gateway", nat.name, vpc=nat.vpc, subnet=nat.subnet, aws_id=nat.id,
                       connectivity=nat.connectivity)
         for ep in net.endpoints.values():
-            self.node("endpoint", ep.name, f"{ep.name}\n{ep.service}", vpc=ep.vpc, id=ep.id, type=ep.type,
+            self.node("endpoint", ep.name, f"{ep.name}\n{ep.service}", vpc=ep.vpc, aws_id=ep.id, type=ep.type,
                       service=ep.service)
         for conn in net.connections.values():
-            self.node(conn.kind if conn.kind == "direct_connect" else "vpn_connection", conn.name, id=conn.id)
+            self.node(_connection_kind(conn.kind), conn.name, aws_id=conn.id)
         for site in net.external.values():
             self.node("external", site.name, _with(site.name, site.cidrs))
         for peering in net.peerings.values():
-            self.node("peering", peering.name, id=peering.id, status="active" if peering.active else "inactive")
+            self.node("peering", peering.name, aws_id=peering.id,
+                      status="active" if peering.active else "inactive")
         for tgw in net.transit_gateways.values():
-            self.node("transit_gateway", tgw.name, id=tgw.id)
+            self.node("transit_gateway", tgw.name, aws_id=tgw.id)
         for rtb in net.tgw_route_tables.values():
-            self.node("tgw_route_table", rtb.name, tgw=rtb.tgw, id=rtb.id)
+            self.node("tgw_route_table", rtb.name, tgw=rtb.tgw, aws_id=rtb.id)
         for att in net.tgw_attachments.values():
             vpc_name = att.resource if att.kind == "vpc" else None
-            self.node("tgw_attachment", att.name, f"{att.name}\n({att.kind})", tgw=att.tgw, vpc=vpc_name, id=att.id,
-                      attachment_kind=att.kind)
+            self.node("tgw_attachment", att.name, f"{att.name}\n({att.kind})", tgw=att.tgw, vpc=vpc_name,
+                      aws_id=att.id, attachment_kind=att.kind)
         if any(vpc.internet_gateway for vpc in net.vpcs.values()):
             self.node(INTERNET, INTERNET)
         self.structure()
@@ -193,17 +196,18 @@ class _Builder:
             key = node_id("peering", peering.name)
             for side in (peering.requester, peering.accepter):
                 self.edge(key, self.ensure("vpc", side), "peers")
-        via_attachment = {a.resource for a in net.tgw_attachments.values() if a.kind in ("vpn", "direct_connect")}
+        via_attachment = {a.resource for a in net.tgw_attachments.values()
+                          if a.kind in ("vpn", "direct_connect")}
         for conn in net.connections.values():
             if conn.name in via_attachment:
                 continue          # drawn through its TGW attachment instead
-            kind = "direct_connect" if conn.kind == "direct_connect" else "vpn_connection"
+            kind = _connection_kind(conn.kind)
             gateway_kind = "transit_gateway" if conn.gateway_kind == "transit_gateway" else "vpn_gateway"
             self.edge(node_id(kind, conn.name), self.ensure(gateway_kind, conn.gateway), "attached")
         for site in net.external.values():
             for via in site.via:
-                conn = net.connections.get(via)
-                kind = "direct_connect" if conn is not None and conn.kind == "direct_connect" else "vpn_connection"
+                found = net.connections.get(via)
+                kind = _connection_kind(found.kind if found is not None else "vpn")
                 self.edge(self.ensure(kind, via), node_id("external", site.name), "connects")
 
     def routes(self) -> None:
@@ -224,18 +228,19 @@ class _Builder:
     def transit(self) -> None:
         net = self.net
         for tgw in net.transit_gateways.values():
-            for rtb in tgw.route_tables:
-                self.edge(node_id("transit_gateway", tgw.name), self.ensure("tgw_route_table", rtb), "contains")
+            for table_name in tgw.route_tables:
+                self.edge(node_id("transit_gateway", tgw.name), self.ensure("tgw_route_table", table_name),
+                          "contains")
         for att in net.tgw_attachments.values():
             key = node_id("tgw_attachment", att.name)
             self.edge(key, self.ensure("transit_gateway", att.tgw), "attached")
             if att.kind == "vpc":
                 self.edge(key, self.ensure("vpc", att.resource), "attached")
             elif att.kind in ("vpn", "direct_connect"):
-                kind = "direct_connect" if att.kind == "direct_connect" else "vpn_connection"
-                self.edge(key, self.ensure(kind, att.resource), "attached")
+                self.edge(key, self.ensure(_connection_kind(att.kind), att.resource), "attached")
             elif att.kind == "peering" and att.resource:
-                self.edge(key, self.ensure("tgw_attachment", _name_of(net.tgw_attachments, att.resource)), "peers")
+                peer = _name_of(net.tgw_attachments, att.resource)
+                self.edge(key, self.ensure("tgw_attachment", peer), "peers")
             for eni_name in att.enis_by_az.values():
                 self.edge(key, self.ensure("eni", eni_name), "owns")
             if att.route_table:
@@ -254,6 +259,11 @@ class _Builder:
                 by_target.setdefault(target, []).append(route.label)
             for target, labels in by_target.items():
                 self.edge(source, target, "route", label="\n".join(labels), routes=tuple(labels))
+
+
+def _connection_kind(kind: str) -> str:
+    """A compiled connection's kind (``vpn`` | ``direct_connect``) as a node kind."""
+    return "direct_connect" if kind == "direct_connect" else "vpn_connection"
 
 
 def _with(name: str, prefixes: tuple[Prefix, ...]) -> str:

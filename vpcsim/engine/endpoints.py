@@ -57,6 +57,9 @@ def resolve(net: CompiledNetwork, text: str, role: str) -> Endpoint:
         return Endpoint("eni", text, eni=eni)
     if is_address(text):
         return _by_address(net, text)
+    gateway_endpoint = net.endpoints.get(text)
+    if gateway_endpoint is not None and gateway_endpoint.type == "gateway":
+        text = gateway_endpoint.service      # a gateway endpoint stands for its service's addresses
     service = _service(net, text)
     if service is not None:
         return service

@@ -17,7 +17,7 @@ def _cidr(family: int, text: str) -> str:
     return f"{text}/{32 if family == 4 else 128}"
 
 
-def fix_for(net: CompiledNetwork, hop: Hop) -> str | None:
+def fix_for(net: CompiledNetwork, hop: Hop, path: str = "forward") -> str | None:
     p = hop.packet
     code = hop.code or ""
     if code in ("ENI_SG_RULES_MISMATCH", "SG_HAS_NO_RULES"):
@@ -31,7 +31,8 @@ def fix_for(net: CompiledNetwork, hop: Hop) -> str | None:
         side, peer = ("inbound", p.source) if hop.direction == "ingress" else ("outbound", p.destination)
         number = hop.rule.split()[-2] if hop.rule and hop.rule.split()[-2].isdigit() else None
         where = f", numbered below {number}" if number else ""
-        extra = " (replies need the ephemeral ports 1024-65535)" if p.dst_port >= 1024 else ""
+        extra = " (replies go to the client's ephemeral ports: allow 1024-65535, R4.8)" \
+            if path == "return" and p.protocol in (6, 17) else ""
         return f"add an {side} allow rule to network ACL {hop.component}{where} for {_flow(p)} " \
                f"{'from' if side == 'inbound' else 'to'} {_cidr(p.family, peer)}{extra}"
     if code == "NO_ROUTE_TO_DESTINATION":
@@ -66,5 +67,5 @@ def fix_for(net: CompiledNetwork, hop: Hop) -> str | None:
 
 
 def explain(net: CompiledNetwork, hop: Hop, path: str) -> Explanation:
-    return Explanation(hop.code or "UNKNOWN", hop.component, path if hop.direction is None
-                       else f"{path} {hop.direction}", hop.message or "", fix_for(net, hop))
+    return Explanation(hop.code or "UNKNOWN", hop.component, hop.direction or "", hop.message or "",
+                       fix_for(net, hop, path), path)

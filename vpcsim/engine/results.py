@@ -122,13 +122,14 @@ class Explanation:
 
     code: str
     component: str
-    direction: str
+    direction: str                       # ingress / egress where the component has sides, else ''
     message: str
     fix: str | None = None
+    path: str = "forward"                # forward (the request) or return (the reply)
 
     def to_dict(self) -> dict[str, Any]:
         data = {"code": self.code, "component": self.component, "direction": self.direction,
-                "message": self.message}
+                "path": self.path, "message": self.message}
         if self.fix:
             data["fix"] = self.fix
         return data

@@ -3,6 +3,9 @@ rules a schema cannot say (``validate``). Every problem is collected and raised 
 
 from __future__ import annotations
 
+import difflib
+import ipaddress
+import re
 import typing
 from dataclasses import dataclass
 from pathlib import Path as FsPath
@@ -52,17 +55,27 @@ def parse_topology(data: Any, positions: Positions) -> Topology:
     """Check plain data against the schema; pydantic's errors come back positioned and in our words."""
     if not isinstance(data, dict):
         raise TopologyError([Diagnostic(positions.default, "a topology file must be a mapping of keys "
-                                        "(name:, vpcs:, …), not a list or a single value")])
+                                        f"(name:, vpcs:, …), not {_describe(data)}",
+                                        hint="start the file with 'vpcs:' at the beginning of a line")])
     try:
         return Topology.model_validate(data)
     except ValidationError as error:
-        raise TopologyError(sorted(_diagnostics_of(error, positions), key=_file_order)) from None
+        raise TopologyError(sorted(_diagnostics_of(error, data, positions), key=_file_order)) from None
 
 
-def _diagnostics_of(error: ValidationError, positions: Positions) -> list[Diagnostic]:
+def _diagnostics_of(error: ValidationError, data: Any, positions: Positions) -> list[Diagnostic]:
+    items = error.errors(include_url=False)
+    # An unknown key that is a misspelling of a missing required key is one problem, not two.
+    suggested: set[tuple[Any, ...]] = set()
+    for item in items:
+        if item["type"] == "extra_forbidden":
+            loc = tuple(item["loc"])
+            close = _closest(str(loc[-1]), _allowed_keys(loc[:-1]))
+            if close is not None:
+                suggested.add((*loc[:-1], close))
     seen: set[tuple[SourcePos, str]] = set()
     result: list[Diagnostic] = []
-    for item in error.errors(include_url=False):
+    for item in items:
         loc = tuple(item["loc"])
         path = positions.closest_path(loc)
         kind = item["type"]
@@ -70,17 +83,23 @@ def _diagnostics_of(error: ValidationError, positions: Positions) -> list[Diagno
         if kind == "extra_forbidden":
             key = str(loc[-1])
             pos = positions.of_key((*path[:-1], key)) if path and path[-1] == key else positions.of_value(path)
-            model = _model_at(loc[:-1])
-            allowed = sorted(model.model_fields) if model is not None else []
+            allowed = _allowed_keys(loc[:-1])
             message = f"unknown key {key!r}"
             hint = did_you_mean(key, allowed) or (f"allowed keys: {', '.join(allowed)}" if allowed else None)
+            close = _closest(key, allowed)
+            if close is not None and _is_required(loc[:-1], close) and (*loc[:-1], close) in suggested:
+                hint = f"did you mean {close!r}? ({close!r} is required here)"
         elif kind == "missing":
-            pos = positions.of_value(path)
-            message = f"missing required key {str(loc[-1])!r}"
-            hint = f"add '{loc[-1]}:' here"
+            if loc in suggested:
+                continue
+            pos = positions.of_key(path)
+            message = f"{_owner(loc[:-1], path)} is missing the required key {str(loc[-1])!r}"
+            hint = f"add '{loc[-1]}:' to it"
         else:
             pos = positions.of_value(path)
-            message = _message(item, loc)
+            message, hint = _message(item, loc)
+            if kind in ("value_error", "assertion_error") and isinstance(_value_at(data, path), dict):
+                pos = positions.of_key(path)      # a whole resource is wrong: point at its name
         if (pos, message) in seen:
             continue
         seen.add((pos, message))
@@ -88,24 +107,215 @@ def _diagnostics_of(error: ValidationError, positions: Positions) -> list[Diagno
     return result
 
 
-def _message(item: Any, loc: tuple[Any, ...]) -> str:
+def _value_at(data: Any, path: Path) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _closest(name: str, names: list[str]) -> str | None:
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
+    return close[0] if close else None
+
+
+def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+    model = _model_at(loc)
+    return sorted(model.model_fields) if model is not None else []
+
+
+def _is_required(loc: tuple[Any, ...], key: str) -> bool:
+    model = _model_at(loc)
+    return model is not None and key in model.model_fields and model.model_fields[key].is_required()
+
+
+_ACRONYMS = {"vpc": "VPC", "nat": "NAT", "vpn": "VPN", "dns": "DNS", "acl": "ACL", "bgp": "BGP"}
+
+
+def _owner(loc: tuple[Any, ...], path: Path) -> str:
+    """How to name the mapping a key is missing from: "VPC 'prod'", "network ACL rule #2", "the topology"."""
+    model = _model_at(loc)
+    if model is None or not loc:
+        return "the topology"
+    words = re.findall(r"[A-Z][a-z]*", model.__name__)
+    thing = " ".join(_ACRONYMS.get(w.lower(), w.lower()) for w in words)
+    thing = thing.replace("network ACL", "network ACL").replace("transit gateway", "transit gateway")
+    last = path[-1] if path else None
+    if isinstance(last, int):
+        return f"{thing} #{last + 1}"
+    if isinstance(last, str) and last in loc:
+        return f"{thing} {last!r}"
+    return thing
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    return repr(value)
+
+
+def _message(item: Any, loc: tuple[Any, ...]) -> tuple[str, str | None]:
+    """Pydantic's error in the words of someone writing a topology, and a hint when one helps."""
+    kind = item["type"]
     msg = str(item["msg"])
+    value = item.get("input")
+    where = _field_name(loc)
+    field_kind = _field_kind(loc)
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):
-            return msg[len(prefix):]
-    where = _field_name(loc)
-    value = item.get("input")
-    shown = repr(value) if not isinstance(value, dict | list) else type(value).__name__
-    if item["type"] in ("dict_type", "model_type"):
-        return f"{where} must be a mapping (key: value lines), not {shown}"
-    if item["type"] in ("list_type", "tuple_type"):
-        return f"{where} must be a list, not {shown}"
-    return f"{where}: {msg.lower()} (got {shown})"
+            return _split_remedy(msg[len(prefix):], value, field_kind)
+    if value is None and kind in ("dict_type", "model_type", "model_attributes_type", "list_type", "tuple_type"):
+        empty = "[]" if kind in ("list_type", "tuple_type") else "{}"
+        return f"{where} is empty", f"give it a value (or {empty} for none), or remove the key"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return (f"{where} must be a mapping of keys, not {_describe(value)}",
+                "write its entries as indented 'key: value' lines below it, or as {key: value, …}")
+    if kind in ("list_type", "tuple_type"):
+        return f"{where} must be a list, not {_describe(value)}", "write one '- item' per line, or [a, b, …]"
+    if kind == "string_type":
+        if field_kind == "cidr":
+            return f"{where} must be a CIDR block like 10.0.0.0/16, not {_describe(value)}", _CIDR_HINT
+        if field_kind == "address":
+            return f"{where} must be an IP address like 10.0.1.10, not {_describe(value)}", None
+        if isinstance(value, dict | list):
+            return f"{where} must be a single value, not {_describe(value)}", "give one name or value here"
+        return f"{where} must be text, not {_describe(value)}", "put the value in quotes"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"{where} must be a whole number, not {_describe(value)}", _range_hint(loc) or "write digits only"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"{where} must be true or false, not {_describe(value)}", "write true or false"
+    if kind == "literal_error":
+        expected = str(item.get("ctx", {}).get("expected", ""))
+        options = re.findall(r"'([^']*)'", expected)
+        hint = did_you_mean(str(value), options) if isinstance(value, str) else None
+        return f"{where} must be {expected}, not {_describe(value)}", hint or "write one of these values exactly"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        ctx = item.get("ctx", {})
+        bound = {"greater_than_equal": f"at least {ctx.get('ge')}", "greater_than": f"more than {ctx.get('gt')}",
+                 "less_than_equal": f"at most {ctx.get('le')}", "less_than": f"less than {ctx.get('lt')}"}[kind]
+        return f"{where} must be {bound}, not {_describe(value)}", _range_hint(loc)
+    if kind in ("too_short", "string_too_short") and isinstance(value, str):
+        return f"{where} must not be empty", "give it a name"
+    if kind in ("too_long", "string_too_long") and isinstance(value, str):
+        return f"{where} is too long ({len(value)} characters)", "names have at most 255 characters"
+    return f"{where}: {msg[:1].lower()}{msg[1:]} (got {_describe(value)})", "run 'vpcsim schema' to see what is allowed"
+
+
+_CIDR_HINT = "write an address and a prefix length, e.g. 10.0.0.0/16"
+
+# Remedies the schema's messages leave implicit, keyed by how the message starts.
+_MODEL_HINTS = (
+    ("a CNAME record has exactly one value", "list one name in 'values'"),
+    ("a Gateway Load Balancer endpoint lives in exactly one subnet", "list one subnet in 'subnets'"),
+    ("a NACL rule needs exactly one CIDR", "ingress rules take 'source', egress rules take 'destination'"),
+    ("a TGW route has either", "give 'attachment: <name>' or 'blackhole: true', not both"),
+    ("a VPC attachment needs 'subnets'", "list one subnet per Availability Zone the attachment serves"),
+    ("a rule needs a peer", "ingress rules take 'source', egress rules take 'destination'"),
+    ("an ALIAS record needs a 'target'", "add 'target: <endpoint or instance name>'"),
+    ("an ENI has either", "keep one of them"),
+    ("an instance has either", "keep one of them"),
+    ("an attachment names exactly one of", "keep exactly one of these keys"),
+    ("security groups apply only to interface endpoints", "remove 'security_groups'"),
+    ("port range", "ports go from 0 to 65535, e.g. 443 or 1024-65535"),
+)
+
+
+def _split_remedy(text: str, value: Any, field_kind: str | None) -> tuple[str, str | None]:
+    """Our schema's messages often end with the way out ("…; remove 'elastic_ip'"): make that the hint."""
+    match = re.fullmatch(r"(?P<msg>.*?)(?:; (?P<semi>.+)|: (?P<colon>(?:use|give|remove|set|add) .+)"
+                         r"| \((?P<paren>(?:expected|e\.g\.) [^)]*)\))", text)
+    if match is not None:
+        message = match["msg"]
+        remedy = match["semi"] or match["colon"] or match["paren"]
+        if remedy.startswith("or "):
+            remedy = "add it, " + remedy
+        if field_kind == "cidr":
+            remedy = _cidr_hint(value) or remedy
+        return message, remedy
+    if field_kind == "address":
+        return text, _address_hint(value)
+    hint = next((h for prefix, h in _MODEL_HINTS if text.startswith(prefix)), None)
+    return text, hint
+
+
+def _cidr_hint(value: Any) -> str | None:
+    text = str(value).strip()
+    address, sep, length = text.partition("/")
+    if not sep:
+        return "a CIDR block needs a prefix length: write /32 for a single IPv4 address, e.g. " \
+               f"{address}/32" if _address_hint(address) is None else _CIDR_HINT
+    if not length.isdigit():
+        return "the prefix length after '/' is a number, e.g. /16"
+    limit = 128 if ":" in address else 32
+    if int(length) > limit:
+        return f"an IPv{6 if limit == 128 else 4} prefix length is at most /{limit}"
+    return _address_hint(address) or _CIDR_HINT
+
+
+def _address_hint(value: Any) -> str | None:
+    text = str(value).strip()
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        parts = text.split(".")
+        if len(parts) == 4 and all(p.isdigit() for p in parts):
+            return "each of the four numbers of an IPv4 address is 0 to 255"
+        return "write a single address such as 10.0.1.10 (no prefix length)" if "/" in text else \
+            "write an address such as 10.0.1.10 or 2600:1f18::10"
+    return None
 
 
 def _field_name(loc: tuple[Any, ...]) -> str:
     names = [str(p) for p in loc if isinstance(p, str) and not p.startswith(("function-", "tagged-"))]
     return f"'{names[-1]}'" if names else "the value"
+
+
+def _field_info(loc: tuple[Any, ...]) -> Any:
+    """The pydantic FieldInfo of the last named key of ``loc`` (list indexes skipped), if there is one."""
+    names = [i for i, p in enumerate(loc) if isinstance(p, str)]
+    if not names:
+        return None
+    last = names[-1]
+    model = _model_at(loc[:last])
+    return model.model_fields.get(str(loc[last])) if model is not None else None
+
+
+def _field_kind(loc: tuple[Any, ...]) -> str | None:
+    """'cidr' or 'address' when the field at ``loc`` holds one (or a list of them), else None."""
+    field = _field_info(loc)
+    if field is None:
+        return None
+    text = repr(field.annotation) + repr(field.metadata)
+    for arg in typing.get_args(field.annotation) or ():
+        text += repr(getattr(arg, "__metadata__", ()))
+        for inner in typing.get_args(arg) or ():
+            text += repr(getattr(inner, "__metadata__", ()))
+    if "_cidr" in text:
+        return "cidr"
+    if "_address" in text:
+        return "address"
+    return None
+
+
+def _range_hint(loc: tuple[Any, ...]) -> str | None:
+    field = _field_info(loc)
+    if field is None:
+        return None
+    low = next((m.ge for m in field.metadata if hasattr(m, "ge")), None)
+    high = next((m.le for m in field.metadata if hasattr(m, "le")), None)
+    if low is not None and high is not None:
+        return f"use a number from {low} to {high}"
+    return None
 
 
 def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:

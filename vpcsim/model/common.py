@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 
 class Model(BaseModel):
@@ -50,7 +50,8 @@ Cidr6 = Annotated[str, AfterValidator(_cidr(6)), Field(json_schema_extra={"forma
 Address = Annotated[str, AfterValidator(_address(None))]
 Address4 = Annotated[str, AfterValidator(_address(4))]
 Address6 = Annotated[str, AfterValidator(_address(6))]
-Name = Annotated[str, BeforeValidator(_as_text), Field(min_length=1, max_length=255)]
+Name = Annotated[str, BeforeValidator(_as_text), Field(min_length=1, max_length=255),
+                 WithJsonSchema({"anyOf": [{"type": "string", "minLength": 1}, {"type": "integer"}]})]
 
 PROTOCOL_NUMBERS = {"all": -1, "-1": -1, "icmp": 1, "tcp": 6, "udp": 17, "icmpv6": 58, "icmp6": 58}
 PROTOCOL_NAMES = {-1: "all", 1: "icmp", 6: "tcp", 17: "udp", 58: "icmpv6"}
@@ -65,7 +66,10 @@ def _protocol(value: Any) -> str:
     raise ValueError(f"{value!r} is not a protocol: use tcp, udp, icmp, icmpv6, all (-1) or a number 0-255")
 
 
-Protocol = Annotated[str, BeforeValidator(_as_text), AfterValidator(_protocol)]
+Protocol = Annotated[str, BeforeValidator(_as_text), AfterValidator(_protocol),
+                     WithJsonSchema({"anyOf": [{"enum": ["tcp", "udp", "icmp", "icmpv6", "all", "-1"]},
+                                               {"type": "integer", "minimum": -1, "maximum": 255},
+                                               {"type": "string", "pattern": "^[0-9]{1,3}$"}]})]
 
 
 def protocol_number(protocol: str) -> int:
@@ -86,7 +90,9 @@ def _ports(value: Any) -> str:
     return str(first) if first == last else f"{first}-{last}"
 
 
-Ports = Annotated[str, BeforeValidator(_as_text), AfterValidator(_ports)]
+Ports = Annotated[str, BeforeValidator(_as_text), AfterValidator(_ports),
+                  WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 0, "maximum": 65535},
+                                            {"type": "string", "pattern": "^(all|-1|\\*|[0-9]+(-[0-9]+)?)$"}]})]
 
 
 def port_range(ports: str | None) -> tuple[int, int]:

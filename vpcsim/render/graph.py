@@ -150,7 +150,7 @@ def _layout(graph: Any) -> tuple[list[_Cluster], list[str]]:
             continue
         subnet = subnets.get(attrs.get("subnet", ""))
         vpc = vpcs.get(attrs.get("vpc", ""))
-        tgw = tgws.get(attrs.get("tgw", "")) if attrs["kind"] != "transit_gateway" else tgws.get(attrs["name"])
+        tgw = tgws.get(attrs["name"] if attrs["kind"] == "transit_gateway" else attrs.get("tgw", ""))
         if subnet is not None and (vpc is None or subnet in vpc.children):
             subnet.nodes.append(key)
         elif vpc is not None:
@@ -279,7 +279,7 @@ def _mermaid_node(key: str, attrs: dict[str, Any], ids: dict[str, str], indent: 
 
 
 def _mermaid_ids(keys: list[str]) -> dict[str, str]:
-    """Node ids as ``[A-Za-z0-9_]+``, unique: collisions after sanitising get ``_2``, ``_3`` … in sorted order."""
+    """Ids as ``[A-Za-z0-9_]+``, unique: collisions after sanitising get ``_2``, ``_3`` … in sorted order."""
     ids: dict[str, str] = {}
     taken: set[str] = set()
     for key in sorted(set(keys)):

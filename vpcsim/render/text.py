@@ -29,3 +29,112 @@ def render_summary(loaded: LoadedTopology) -> str:
              for what, n in counts.items() if n]
     warnings = f", {len(loaded.warnings)} warning{'s' if len(loaded.warnings) != 1 else ''}" if loaded.warnings else ""
     return f"{loaded.source}: ok — {topo.name}: {', '.join(parts) or 'empty'}{warnings}"
+
+
+# --- traces ------------------------------------------------------------------------------------------
+
+from vpcsim.render.styles import DISPOSITION_STYLES, DECISION_STYLES  # noqa: E402
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+    from vpcsim.engine.results import Hop, Trace
+
+
+_DECISION_WORDS = {
+    "SEND": "send", "SOURCE_DEST_CHECK_PASS": "src/dst check", "SECURITY_GROUP_EGRESS_ALLOW": "SG allow",
+    "SECURITY_GROUP_INGRESS_ALLOW": "SG allow", "SECURITY_GROUP_ESTABLISHED": "SG established",
+    "NETWORK_ACL_ALLOW": "NACL allow", "SAME_SUBNET": "same subnet", "ROUTE": "route", "TRANSLATE": "NAT",
+    "FORWARD": "forward", "DELIVER": "deliver", "EXIT": "exit", "SECURITY_GROUP_DENY": "SG DENY",
+    "NETWORK_ACL_DENY": "NACL DENY", "POLICY_DENY": "POLICY DENY", "NO_ROUTE": "NO ROUTE",
+    "BLACKHOLE": "BLACKHOLE", "DROP": "DROP", "LOOP": "LOOP",
+}
+_ARROW = {"ingress": " in", "egress": " out"}
+
+
+def _decision_text(hop: Hop) -> str:
+    words = _DECISION_WORDS.get(hop.decision.value, hop.decision.value.lower())
+    if hop.direction and hop.kind.value in ("eni", "network_acl"):
+        head, _, tail = words.partition(" ")
+        words = f"{head}{_ARROW[hop.direction]} {tail}".rstrip()
+    return words
+
+
+def _rule_text(hop: Hop) -> str:
+    rule = hop.rule or ""
+    if rule.startswith(hop.component + " "):
+        rule = rule[len(hop.component) + 1:]
+    if not rule and hop.message and not hop.code:
+        rule = hop.message
+    if hop.code:
+        rule = f"{rule} [{hop.code}]".strip()
+    return rule
+
+
+def _packet_changes(hops: tuple[Hop, ...]) -> list[str]:
+    """The packet is shown on the first hop and wherever it changed (NAT), so translations stand out."""
+    shown: list[str] = []
+    previous = None
+    for hop in hops:
+        now = hop.packet.describe()
+        shown.append(now if now != previous else "")
+        previous = now
+    return shown
+
+
+def trace_renderables(trace: Trace) -> list[RenderableType]:
+    """The trace as Rich renderables: a verdict line, the request and reply hop tables, the explanation."""
+    from rich.table import Table
+    from rich.text import Text
+
+    q = trace.query
+    port = f"/{q.port}" if q.port is not None and q.protocol in ("tcp", "udp") else ""
+    verdict = Text.assemble(
+        (trace.disposition.value, DISPOSITION_STYLES[trace.disposition.value]),
+        f"  {q.src} -> {q.dst}  {q.protocol}{port}",
+        ("  (reachable)" if trace.reachable else "  (not reachable)", "bold" if trace.reachable else "dim"),
+    )
+    parts: list[RenderableType] = [verdict]
+    for title, hops in (("request", trace.forward), ("reply", trace.reply)):
+        if not hops:
+            continue
+        table = Table(title=f"{title}: {hops[0].packet.describe()}", title_justify="left", show_edge=False,
+                      pad_edge=False, box=None, header_style="bold", title_style="bold")
+        table.add_column("#", justify="right")
+        table.add_column("component", no_wrap=True)
+        table.add_column("decision", no_wrap=True)
+        table.add_column("rule / reason", overflow="fold", min_width=24)
+        for i, (hop, packet) in enumerate(zip(hops, _packet_changes(hops), strict=True), 1):
+            table.add_row(str(i), hop.component, _decision_text(hop), _rule_text(hop),
+                          style=DECISION_STYLES.get(hop.decision.value, ""))
+            if packet and i > 1:
+                table.add_row("", "", "", f"now {packet}", style="cyan")
+        parts.append(table)
+    for explanation in trace.explanations:
+        where = "request" if explanation.path == "forward" else "reply"
+        side = f", {explanation.direction}" if explanation.direction else ""
+        parts.append(Text.assemble((explanation.code, "bold red"), f" at {explanation.component} "
+                                   f"({where}{side}): {explanation.message}"))
+        if explanation.fix:
+            parts.append(Text.assemble(("fix to consider: ", "bold"), explanation.fix))
+    return parts
+
+
+def print_trace(trace: Trace, console: Console | None = None) -> None:
+    from rich.console import Console
+
+    console = console or Console(highlight=False)
+    for part in trace_renderables(trace):
+        console.print(part)
+
+
+def render_trace(trace: Trace, width: int = 120) -> str:
+    """The trace as plain text at a fixed width, colour off (tests and files)."""
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, color_system=None, highlight=False, force_terminal=False)
+    print_trace(trace, console)
+    return buffer.getvalue()

@@ -1,0 +1,33 @@
+"""The published JSON Schema matches the models, and every reference topology validates against it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from vpcsim.cli import main
+from vpcsim.schema import topology_schema
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA_FILE = ROOT / "vpcsim" / "data" / "topology.schema.json"
+
+
+def test_published_schema_file_is_current() -> None:
+    assert json.loads(SCHEMA_FILE.read_text()) == topology_schema(), \
+        "regenerate with: vpcsim schema > vpcsim/data/topology.schema.json"
+
+
+def test_schema_command_prints_the_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    assert json.loads(capsys.readouterr().out) == topology_schema()
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "topologies").glob("*.yaml")), ids=lambda p: p.name)
+def test_reference_topology_validates_against_the_schema(path: Path) -> None:
+    text = path.read_text()
+    assert text.startswith("# yaml-language-server: $schema=../vpcsim/data/topology.schema.json")
+    jsonschema.validate(yaml.safe_load(text), topology_schema())
