@@ -306,7 +306,7 @@ def _route_tables(draw: st.DrawFn, name: str, octet: int, dual: bool, igw: str |
             if (net6.overlaps(own6) and net6.prefixlen >= own6.prefixlen) or \
                     net6.overlaps(ipaddress.ip_network("fd00:ec2::/32")):
                 continue
-            candidates.append((text, ["blackhole", *(t for t in (igw, eigw) if t), *middleboxes]))
+            candidates.append((text, ["blackhole", *(t for t in (igw, eigw) if t), *instances]))  # no NAT (R6.11)
 
     count = draw(st.integers(1, 3))
     tables: dict[str, Any] = {}

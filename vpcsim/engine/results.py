@@ -162,6 +162,8 @@ class Trace:
     reply: tuple[Hop, ...] = ()
     explanations: tuple[Explanation, ...] = ()
     flow_logs: tuple[str, ...] = field(default=())
+    sent: Packet | None = None            # the request as the source sent it
+    answered: Packet | None = None        # the reply as the destination sent it
 
     def __post_init__(self) -> None:
         for hops in (self.forward, self.reply):
@@ -183,6 +185,7 @@ class Trace:
     def to_dict(self) -> dict[str, Any]:
         return {
             "query": self.query.to_dict(),
+            "packet": self.sent.to_dict() if self.sent is not None else None,
             "reachable": self.reachable,
             "disposition": self.disposition.value,
             "forward": [h.to_dict() for h in self.forward],

@@ -199,7 +199,7 @@ def trace(net: CompiledNetwork, src_text: str, dst_text: str, protocol: str | in
     forward, end = walk(net, state, _injection(net, src, packet, dst))
     if end.how == "dropped":
         return Trace(query, _disposition_of(forward), tuple(forward), (),
-                     (explain(net, forward[-1], "forward"),))
+                     (explain(net, forward[-1], "forward"),), sent=packet)
     if end.how == "delivered":
         reply_packet = end.packet.reply()
         replier = net.enis[end.eni]
@@ -208,11 +208,12 @@ def trace(net: CompiledNetwork, src_text: str, dst_text: str, protocol: str | in
     else:
         assert end.reply_from is not None or not forward
         if end.reply_from is None:
-            return Trace(query, Disposition.EXITS_NETWORK, tuple(forward))
+            return Trace(query, Disposition.EXITS_NETWORK, tuple(forward), sent=packet)
         start = end.reply_from
+    answered = start.packet if isinstance(start, Arrival) else None
     reply, reply_end = walk(net, state, start)
     if reply_end.how == "dropped":
         return Trace(query, Disposition.REPLY_DENIED, tuple(forward), tuple(reply),
-                     (explain(net, reply[-1], "return"),))
+                     (explain(net, reply[-1], "return"),), sent=packet, answered=answered)
     disposition = Disposition.ACCEPTED if end.how == "delivered" else Disposition.EXITS_NETWORK
-    return Trace(query, disposition, tuple(forward), tuple(reply))
+    return Trace(query, disposition, tuple(forward), tuple(reply), sent=packet, answered=answered)

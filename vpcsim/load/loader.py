@@ -196,8 +196,8 @@ def _message(item: Any, loc: tuple[Any, ...]) -> tuple[str, str | None]:
         return f"{where} must be true or false, not {_describe(value)}", "write true or false"
     if kind == "literal_error":
         expected = str(item.get("ctx", {}).get("expected", ""))
-        options = re.findall(r"'([^']*)'", expected)
-        hint = did_you_mean(str(value), options) if isinstance(value, str) else None
+        close = _closest(str(value), re.findall(r"'([^']*)'", expected)) if isinstance(value, str) else None
+        hint = f"did you mean {close!r}?" if close is not None else None
         return f"{where} must be {expected}, not {_describe(value)}", hint or "write one of these values exactly"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         ctx = item.get("ctx", {})
@@ -227,11 +227,32 @@ _MODEL_HINTS = (
     ("an attachment names exactly one of", "keep exactly one of these keys"),
     ("security groups apply only to interface endpoints", "remove 'security_groups'"),
     ("port range", "ports go from 0 to 65535, e.g. 443 or 1024-65535"),
+    ("a tcp rule needs 'ports'", "add 'ports:' with a port (443), a range (1024-65535) or all"),
+    ("a udp rule needs 'ports'", "add 'ports:' with a port (53), a range (1024-65535) or all"),
+    ("a tcp NACL rule needs 'ports'", "add 'ports:' with a port (443), a range (1024-65535) or all"),
+    ("a udp NACL rule needs 'ports'", "add 'ports:' with a port (53), a range (1024-65535) or all"),
 )
+
+
+# Schema messages that read better said another way: (how the message starts, message, hint).
+_MODEL_REWRITES = (
+    ("a rule has one peer", "a security group rule has both a 'source' and a 'destination'",
+     "ingress rules take 'source', egress rules take 'destination': keep one"),
+)
+
+_PROTOCOLS = ["tcp", "udp", "icmp", "icmpv6", "all"]
 
 
 def _split_remedy(text: str, value: Any, field_kind: str | None) -> tuple[str, str | None]:
     """Our schema's messages often end with the way out ("…; remove 'elastic_ip'"): make that the hint."""
+    for prefix, message, hint in _MODEL_REWRITES:
+        if text.startswith(prefix):
+            return message, hint
+    if text.endswith("is not a protocol: use tcp, udp, icmp, icmpv6, all (-1) or a number 0-255"):
+        close = _closest(str(value).lower(), _PROTOCOLS)
+        if close is not None:
+            return text.partition(": use")[0], f"did you mean {close!r}? (protocols: tcp, udp, icmp, icmpv6, all or 0-255)"
+    message, remedy = text, None
     match = re.fullmatch(r"(?P<msg>.*?)(?:; (?P<semi>.+)|: (?P<colon>(?:use|give|remove|set|add) .+)"
                          r"| \((?P<paren>(?:expected|e\.g\.) [^)]*)\))", text)
     if match is not None:
@@ -239,25 +260,27 @@ def _split_remedy(text: str, value: Any, field_kind: str | None) -> tuple[str, s
         remedy = match["semi"] or match["colon"] or match["paren"]
         if remedy.startswith("or "):
             remedy = "add it, " + remedy
-        if field_kind == "cidr":
-            remedy = _cidr_hint(value) or remedy
-        return message, remedy
-    if field_kind == "address":
-        return text, _address_hint(value)
-    hint = next((h for prefix, h in _MODEL_HINTS if text.startswith(prefix)), None)
-    return text, hint
+    remedy = next((h for prefix, h in _MODEL_HINTS if message.startswith(prefix)), remedy)
+    if field_kind == "cidr" and not _is_network(value):
+        remedy = _cidr_hint(value)
+    elif field_kind == "address":
+        remedy = _address_hint(value) or remedy
+    return message, remedy
 
 
-def _cidr_hint(value: Any) -> str | None:
-    text = str(value).strip()
-    address, sep, length = text.partition("/")
-    if not sep:
-        return "a CIDR block needs a prefix length: write /32 for a single IPv4 address, e.g. " \
-               f"{address}/32" if _address_hint(address) is None else _CIDR_HINT
-    if not length.isdigit():
+def _is_network(value: Any) -> bool:
+    try:
+        ipaddress.ip_network(str(value).strip(), strict=False)
+    except ValueError:
+        return False
+    return True
+
+
+def _cidr_hint(value: Any) -> str:
+    address, sep, length = str(value).strip().partition("/")
+    if sep and not length.isdigit():
         return "the prefix length after '/' is a number, e.g. /16"
-    limit = 128 if ":" in address else 32
-    if int(length) > limit:
+    if sep and int(length) > (limit := 128 if ":" in address else 32):
         return f"an IPv{6 if limit == 128 else 4} prefix length is at most /{limit}"
     return _address_hint(address) or _CIDR_HINT
 
@@ -351,53 +374,70 @@ class _DictOf:
 
 
 def _read_with_includes(root: FsPath) -> tuple[Any, Positions]:
+    """Read ``root`` and merge every file it includes (and they include), confined to root's folder.
+
+    An include is relative to the file that names it. Sections (``vpcs``, ``peering``…) merge by name and a
+    name defined twice is an error; other top-level keys may be given once, in any of the files.
+    """
     data, positions = read_yaml(root)
     if not isinstance(data, dict) or "include" not in data:
         return data, positions
     folder = root.resolve().parent
     problems: list[Diagnostic] = []
-    queue: list[tuple[Any, Path, Positions]] = [(data.get("include"), ("include",), positions)]
+    queue: list[tuple[Any, Positions, FsPath, str]] = [(data.get("include"), positions, root.resolve(), str(root))]
     seen = {root.resolve()}
     while queue:
-        includes, at, where = queue.pop(0)
+        includes, where, including, shown = queue.pop(0)
         if not isinstance(includes, list):
-            problems.append(Diagnostic(where.of_value(at), "'include' must be a list of file names"))
+            problems.append(Diagnostic(where.of_value(("include",)), "'include' must be a list of file names",
+                                       hint="write include: [other.yaml]"))
             continue
         for index, name in enumerate(includes):
-            pos = where.of_value((*at, index))
-            if not isinstance(name, str):
-                problems.append(Diagnostic(pos, "an include entry must be a file name"))
+            pos = where.of_value(("include", index))
+            if not isinstance(name, str) or not name.strip():
+                problems.append(Diagnostic(pos, "an include entry must be a file name",
+                                           hint="write include: [other.yaml]"))
                 continue
-            target = (folder / name).resolve()
+            target = (including.parent / name).resolve()
             if not target.is_relative_to(folder):
                 problems.append(Diagnostic(pos, f"include {name!r} leaves the topology's folder",
                                            hint="included files must live beside the topology or below it"))
                 continue
+            if not target.is_file():
+                what = "is a folder, not a file" if target.is_dir() else "does not exist"
+                problems.append(Diagnostic(pos, f"included file {name!r} {what}",
+                                           hint="include paths are relative to the file that names them"))
+                continue
             if target in seen:
                 continue
             if len(seen) > MAX_INCLUDES:
-                problems.append(Diagnostic(pos, "more than 256 included files"))
+                problems.append(Diagnostic(pos, "more than 256 included files",
+                                           hint="merge some of the included files"))
                 break
             seen.add(target)
+            display = str(FsPath(shown).parent / name)
             try:
-                extra, extra_positions = read_yaml(target, display=str(FsPath(root.parent, name)))
+                extra, extra_positions = read_yaml(target, display=display)
             except TopologyError as error:
                 problems.extend(error.diagnostics)
                 continue
             if not isinstance(extra, dict):
-                problems.append(Diagnostic(extra_positions.default, "an included file must be a mapping"))
+                problems.append(Diagnostic(extra_positions.default, "an included file must be a mapping of keys "
+                                           f"(vpcs:, peering:, …), not {_describe(extra)}",
+                                           hint="start the file with 'vpcs:' at the beginning of a line"))
                 continue
             problems.extend(_merge_into(data, positions, extra, extra_positions))
             if "include" in extra:
-                queue.append((extra["include"], ("include",), extra_positions))
+                queue.append((extra["include"], extra_positions, target, display))
     if problems:
-        raise TopologyError(problems)
+        raise TopologyError(sorted(problems, key=_file_order))
     data = {k: v for k, v in data.items() if k != "include"}
     return data, positions
 
 
-_SECTIONS = ("vpcs", "transit_gateways", "peering", "vpn_connections", "direct_connect", "prefix_lists",
-             "hosted_zones", "external")
+_SECTIONS = {"vpcs": "VPC", "transit_gateways": "transit gateway", "peering": "peering connection",
+             "vpn_connections": "VPN connection", "direct_connect": "Direct Connect connection",
+             "prefix_lists": "prefix list", "hosted_zones": "hosted zone", "external": "external site"}
 
 
 def _merge_into(data: dict[str, Any], positions: Positions, extra: dict[str, Any],
@@ -407,31 +447,47 @@ def _merge_into(data: dict[str, Any], positions: Positions, extra: dict[str, Any
         if key == "include":
             continue
         if key not in _SECTIONS:
-            if key in data and data[key] != value:
+            if key not in data:           # given once, in an included file: take it (and its positions)
+                data[key] = value
+                _copy_positions(positions, extra_positions, key)
+            elif data[key] != value:
                 problems.append(Diagnostic(extra_positions.of_key((key,)),
                                            f"{key!r} is already set by the including file",
-                                           hint="set top-level values once, in the main file"))
+                                           hint=f"it is set at {positions.of_key((key,))}; set top-level values "
+                                           "once"))
+            continue
+        if value is None:
             continue
         if not isinstance(value, dict):
-            problems.append(Diagnostic(extra_positions.of_value((key,)), f"{key!r} must be a mapping of names"))
+            problems.append(Diagnostic(extra_positions.of_value((key,)), f"{key!r} must be a mapping of names, "
+                                       f"not {_describe(value)}",
+                                       hint="write its entries as indented 'name: value' lines below it"))
             continue
-        section = data.setdefault(key, {})
+        section = data.get(key)
+        if section is None:
+            section = data[key] = {}
         if not isinstance(section, dict):
             continue
         if (key,) not in positions.values:
             positions.values[(key,)] = extra_positions.of_value((key,))
+            positions.keys[(key,)] = extra_positions.of_key((key,))
         for name, item in value.items():
             if name in section:
-                first = positions.of_key((key, name))
                 problems.append(Diagnostic(extra_positions.of_key((key, name)),
-                                           f"{key[:-1] if key.endswith('s') else key} {name!r} is defined twice",
-                                           hint=f"it is also defined at {first}"))
+                                           f"{_SECTIONS[key]} {name!r} is defined twice",
+                                           hint=f"it is also defined at {positions.of_key((key, name))}; "
+                                           "an included file can add resources but not redefine them"))
                 continue
             section[name] = item
-    for path, pos in extra_positions.values.items():
-        if path and path[0] in _SECTIONS:
-            positions.values.setdefault(path, pos)
-    for path, pos in extra_positions.keys.items():
-        if path and path[0] in _SECTIONS:
-            positions.keys.setdefault(path, pos)
+            _copy_positions(positions, extra_positions, key, name)
     return problems
+
+
+def _copy_positions(positions: Positions, extra: Positions, *prefix: str) -> None:
+    size = len(prefix)
+    for path, pos in extra.values.items():
+        if path[:size] == prefix:
+            positions.values.setdefault(path, pos)
+    for path, pos in extra.keys.items():
+        if path[:size] == prefix:
+            positions.keys.setdefault(path, pos)

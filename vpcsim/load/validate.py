@@ -11,7 +11,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from vpcsim.errors import Diagnostic
-from vpcsim.ip import SERVICE_RANGE_V4, SERVICE_RANGE_V6, LINK_LOCAL_V4, Prefix, is_cidr, parse_address, parse_prefix
+from vpcsim.ip import (
+    LINK_LOCAL_V4,
+    SERVICE_RANGE_V4,
+    SERVICE_RANGE_V6,
+    Prefix,
+    format_address,
+    is_cidr,
+    is_private_v4,
+    parse_address,
+    parse_prefix,
+)
 from vpcsim.load.positions import Path, Positions
 from vpcsim.model import Topology, Vpc
 from vpcsim.model.index import ROUTE_TARGET_KINDS, Kind, Named, TopologyIndex, index_topology
@@ -39,9 +49,12 @@ class Context:
     def warning(self, path: Path, message: str, hint: str | None = None) -> Diagnostic:
         return Diagnostic(self.pos.of_value(path), message, hint, severity="warning")
 
-    def unknown(self, path: Path, what: str, name: str, *kinds: Kind, among: list[str] | None = None) -> Diagnostic:
+    def unknown(self, path: Path, what: str, name: str, *kinds: Kind,
+                among: list[str] | None = None) -> Diagnostic:
         names = among if among is not None else self.index.names(*kinds)
-        return self.error(path, f"{what} {name!r} does not exist", did_you_mean(name, names))
+        hint = did_you_mean(name, names) or (f"no {what} is defined here to refer to" if not names
+                                             else "check the spelling: names are case-sensitive")
+        return self.error(path, f"{what} {name!r} does not exist", hint)
 
     def resolve(self, path: Path, what: str, name: str, kind: Kind,
                 owner: str | None = None) -> tuple[Named | None, Diagnostic | None]:
@@ -131,11 +144,12 @@ def _secondary_range_rules(ctx: Context, name: str, vpc: Vpc) -> Iterator[Diagno
         if home is not None and other is not None and home != other:
             yield ctx.error(path, f"secondary CIDR {cidr} is in {other} but the VPC's primary CIDR is in {home} "
                             "(R1.5)", hint=f"pick the secondary CIDR from {home} or a public range")
-        elif (home is not None or _P198_19.covers(primary)) and _P198_19.covers(second):
-            yield ctx.error(path, f"secondary CIDR {cidr} is in 198.19.0.0/16, not allowed with {vpc.cidr} (R1.5)")
+        elif _P198_19.covers(second) and not _P198_19.covers(primary):
+            yield ctx.error(path, f"secondary CIDR {cidr} is in 198.19.0.0/16, which is not allowed with the "
+                            f"primary CIDR {vpc.cidr} (R1.5)", hint="pick the secondary CIDR from another range")
         elif home is None and other is not None:
             yield ctx.error(path, f"secondary CIDR {cidr} is private (RFC 1918) but the primary {vpc.cidr} is not "
-                            "(R1.5)")
+                            "(R1.5)", hint="pick a secondary CIDR outside 10.0.0.0/8, 172.16.0.0/12 and 192.168.0.0/16")
 
 
 @check
@@ -240,8 +254,8 @@ def _check_gateway_table(ctx: Context, vpc_name: str, vpc: Vpc, table_name: str,
                         hint="use a separate route table for the subnets")
     if table.propagate:
         yield ctx.error((*tpath, "propagate"), "a gateway route table cannot have route propagation (R2.14)")
-    subnet_cidrs = {s.cidr for s in vpc.subnets.values()} | {s.ipv6_cidr for s in vpc.subnets.values()}
-    vpc_cidrs = set(vpc.all_cidrs())
+    whole = {parse_prefix(p) for s in vpc.subnets.values() for p in (s.cidr, s.ipv6_cidr) if p is not None}
+    whole |= set(_prefixes(list(vpc.all_cidrs())))
     for i, route in enumerate(table.routes):
         rpath = (*tpath, "routes", i)
         if route.target != "local":
@@ -252,7 +266,7 @@ def _check_gateway_table(ctx: Context, vpc_name: str, vpc: Vpc, table_name: str,
                 yield ctx.error((*rpath, "target"), f"a gateway route table cannot send traffic to {route.target!r} "
                                 f"({kinds[0].kind.value.replace('_', ' ')}) (R2.13)",
                                 hint="target local, a network interface or a Gateway Load Balancer endpoint")
-        if route.destination not in subnet_cidrs | vpc_cidrs:
+        if not is_cidr(route.destination) or parse_prefix(route.destination) not in whole:
             yield ctx.error((*rpath, "destination"), f"gateway route table destination {route.destination} is "
                             "neither a CIDR of the VPC nor the whole CIDR of one of its subnets (R2.14)",
                             hint="use the VPC CIDR or a subnet CIDR exactly")
@@ -263,39 +277,46 @@ def check_routes(ctx: Context) -> Iterator[Diagnostic]:
     """Targets resolve and belong to the VPC; R1.12 reserved ranges; R2.7 routes more specific than local."""
     for name, vpc in ctx.topo.vpcs.items():
         vpc_prefixes = _prefixes(list(vpc.all_cidrs()))
-        subnet_cidrs = {p for s in vpc.subnets.values() for p in (s.cidr, s.ipv6_cidr) if p is not None}
+        whole = {parse_prefix(p) for s in vpc.subnets.values() for p in (s.cidr, s.ipv6_cidr) if p is not None}
+        whole |= set(vpc_prefixes)
         for table_name, table in vpc.route_tables.items():
             tpath = (*_vpc_path(name), "route_tables", table_name)
-            seen: dict[str, int] = {}
+            seen: dict[Prefix | str, int] = {}
             for i, route in enumerate(table.routes):
                 rpath = (*tpath, "routes", i)
                 destination = _destination(ctx, (*rpath, "destination"), route.destination)
                 if isinstance(destination, Diagnostic):
                     yield destination
                     destination = None
-                if route.destination in seen:
+                same = destination if destination is not None else route.destination   # R1.2: canonical
+                if same in seen:
                     yield ctx.error((*rpath, "destination"), f"route table {table_name!r} has two routes to "
-                                    f"{route.destination}", hint=f"the first is route #{seen[route.destination] + 1}")
-                seen.setdefault(route.destination, i)
+                                    f"{same}", hint=f"the first is route #{seen[same] + 1} (at "
+                                    f"{ctx.pos.of_value((*tpath, 'routes', seen[same], 'destination'))})")
+                seen.setdefault(same, i)
                 target = yield from _route_target(ctx, name, (*rpath, "target"), route.target)
                 if destination is None or table.gateway is not None:
                     continue
                 if (SERVICE_RANGE_V4.covers(destination) or SERVICE_RANGE_V6.covers(destination)):
-                    yield ctx.error((*rpath, "destination"), f"routes cannot target {destination}: it is inside "
-                                    "AWS's reserved 169.254.168.0/22 / fd00:ec2::/32 (R1.12)")
+                    yield ctx.error((*rpath, "destination"), f"a route cannot have the destination {destination}: "
+                                    "it is inside AWS's reserved 169.254.168.0/22 / fd00:ec2::/32 (R1.12)",
+                                    hint="the instance metadata and DNS addresses there are never routed")
                 if target is not None:
                     yield from _check_target_family(ctx, (*rpath, "target"), destination, target)
                 inside = [p for p in vpc_prefixes if p.covers(destination)]
                 if inside and target is not None and route.target != "local":
                     allowed = target.kind in (Kind.NAT_GATEWAY, Kind.NETWORK_INTERFACE, Kind.INSTANCE) or (
                         target.kind is Kind.ENDPOINT and target.obj.type == "gateway_load_balancer")
-                    if route.destination not in subnet_cidrs | {str(p) for p in vpc_prefixes}:
+                    if destination not in whole:
                         yield ctx.error((*rpath, "destination"), f"route to {route.destination} is more specific than "
                                         "the local route but is not the whole CIDR of a subnet (R2.7)",
                                         hint="routes inside the VPC must match a subnet CIDR exactly")
                     elif not allowed:
-                        yield ctx.error((*rpath, "target"), f"a route more specific than local can only target a NAT "
-                                        f"gateway, a network interface or a GWLB endpoint, not {route.target!r} (R2.7)")
+                        what = "replacing the local route" if destination in vpc_prefixes else \
+                            "more specific than the local route"
+                        yield ctx.error((*rpath, "target"), f"a route {what} can only target a NAT gateway, a network "
+                                        f"interface or a GWLB endpoint, not {route.target!r} (R2.7)",
+                                        hint="send it to a NAT gateway, an ENI or a GWLB endpoint, or remove the route")
 
 
 def _destination(ctx: Context, path: Path, text: str) -> Prefix | Diagnostic | None:
@@ -489,7 +510,7 @@ def check_network_acls(ctx: Context) -> Iterator[Diagnostic]:
         for acl_name, acl in vpc.network_acls.items():
             base = (*_vpc_path(name), "network_acls", acl_name)
             for direction in ("ingress", "egress"):
-                numbers: dict[tuple[int, int], int] = {}
+                numbers: dict[int, int] = {}
                 for i, rule in enumerate(getattr(acl, direction)):
                     path = (*base, direction, i)
                     wrong = "destination" if direction == "ingress" else "source"
@@ -497,12 +518,12 @@ def check_network_acls(ctx: Context) -> Iterator[Diagnostic]:
                         right = "source" if direction == "ingress" else "destination"
                         yield ctx.error((*path, wrong), f"{direction} NACL rules match a {right!r}, not a {wrong!r}",
                                         hint=f"rename the key to '{right}'")
-                    family = parse_prefix(rule.cidr).family
-                    key = (rule.rule, family)
-                    if key in numbers:
+                    if rule.rule in numbers:
+                        first = ctx.pos.of_value((*base, direction, numbers[rule.rule], "rule"))
                         yield ctx.error((*path, "rule"), f"{direction} rule number {rule.rule} is used twice in "
-                                        f"network ACL {acl_name!r} (R4.3)", hint="rule numbers are unique per direction")
-                    numbers[key] = i
+                                        f"network ACL {acl_name!r} (R4.3)",
+                                        hint=f"it is also used at {first}; rule numbers are unique per direction")
+                    numbers.setdefault(rule.rule, i)
 
 
 # --- instances and interfaces --------------------------------------------------------------------------
@@ -531,17 +552,43 @@ def _check_address_in_subnet(ctx: Context, path: Path, address: str, subnet: Nam
 
 
 def _fmt(family: int, value: int) -> str:
-    from vpcsim.ip import format_address
-
     return format_address(family, value)
+
+
+_WHAT = {"instances": "instance", "network_interfaces": "network interface", "nat_gateways": "NAT gateway",
+         "endpoints": "endpoint"}
+
+
+def _user(path: Path) -> str:
+    """Who holds the address at ``path``: "instance 'web-1'", "NAT gateway 'nat-a'"."""
+    return f"{_WHAT.get(str(path[2]), str(path[2]))} {path[3]!r}" if len(path) > 3 else "another resource"
 
 
 @check
 def check_interfaces(ctx: Context) -> Iterator[Diagnostic]:
     """Addresses in their subnet and not reserved (R1.8), unique; SGs of the same VPC; public IPs unique."""
     public: dict[str, Path] = {}
+
+    def claim_public(path: Path, address: str, what: str) -> Iterator[Diagnostic]:
+        if is_private_v4(parse_address(address)[1]):
+            yield ctx.error(path, f"{what} {address} is a private (RFC 1918) address",
+                            hint="public addresses come from public ranges (e.g. 203.0.113.0/24 in examples)")
+        if address in public:
+            yield ctx.error(path, f"public address {address} is already used by {_user(public[address])}",
+                            hint=f"first used at {ctx.pos.of_value(public[address])}; a public or Elastic IP "
+                            "maps to one interface")
+        public.setdefault(address, path)
+
     for name, vpc in ctx.topo.vpcs.items():
         private: dict[str, Path] = {}
+
+        def claim_private(path: Path, address: str) -> Iterator[Diagnostic]:
+            if address in private:
+                yield ctx.error(path, f"private IP {address} is already used by {_user(private[address])}",
+                                hint=f"first used at {ctx.pos.of_value(private[address])}; each private IP "
+                                "belongs to one interface in a VPC")
+            private.setdefault(address, path)
+
         items = [("instances", n, i) for n, i in vpc.instances.items()] + \
                 [("network_interfaces", n, e) for n, e in vpc.network_interfaces.items()]
         for attr, item_name, item in items:
@@ -549,32 +596,21 @@ def check_interfaces(ctx: Context) -> Iterator[Diagnostic]:
             subnet, problem = ctx.resolve((*path, "subnet"), "subnet", item.subnet, Kind.SUBNET, owner=name)
             if problem:
                 yield problem
-            addresses = [("private_ip", item.private_ip)] if item.private_ip else []
+            addresses: list[tuple[Path, str]] = [(("private_ip",), item.private_ip)] if item.private_ip else []
             addresses += [(("secondary_private_ips", i), a) for i, a in enumerate(item.secondary_private_ips)]
             addresses += [(("ipv6_addresses", i), a) for i, a in enumerate(item.ipv6_addresses)]
             for key, address in addresses:
-                apath = (*path, *(key if isinstance(key, tuple) else (key,)))
+                apath = (*path, *key)
                 if subnet is not None:
                     yield from _check_address_in_subnet(ctx, apath, address, subnet)
-                if address in private:
-                    yield ctx.error(apath, f"address {address} is already used at {ctx.pos.of_value(private[address])}")
-                private[address] = apath
+                yield from claim_private(apath, address)
             for key in ("public_ip", "elastic_ip"):
                 address = getattr(item, key)
-                if address is None:
-                    continue
-                family, value = parse_address(address)
-                from vpcsim.ip import is_private_v4
-
-                if is_private_v4(value):
-                    yield ctx.error((*path, key), f"{key.replace('_', ' ')} {address} is a private (RFC 1918) address",
-                                    hint="public addresses come from public ranges (e.g. 203.0.113.0/24 in examples)")
-                if address in public:
-                    yield ctx.error((*path, key), f"public address {address} is already used at "
-                                    f"{ctx.pos.of_value(public[address])}")
-                public[address] = (*path, key)
+                if address is not None:
+                    yield from claim_public((*path, key), address, key.replace("_", " "))
             for i, sg in enumerate(item.security_groups or ()):
-                _, problem = ctx.resolve((*path, "security_groups", i), "security group", sg, Kind.SECURITY_GROUP, name)
+                _, problem = ctx.resolve((*path, "security_groups", i), "security group", sg, Kind.SECURITY_GROUP,
+                                         name)
                 if problem:
                     yield problem
             if attr == "network_interfaces" and item.instance is not None:
@@ -582,17 +618,14 @@ def check_interfaces(ctx: Context) -> Iterator[Diagnostic]:
                 if problem:
                     yield problem
         for nat_name, nat in vpc.nat_gateways.items():
+            path = (*_vpc_path(name), "nat_gateways", nat_name)
             if nat.elastic_ip is not None:
-                path = (*_vpc_path(name), "nat_gateways", nat_name, "elastic_ip")
-                if nat.elastic_ip in public:
-                    yield ctx.error(path, f"Elastic IP {nat.elastic_ip} is already used at "
-                                    f"{ctx.pos.of_value(public[nat.elastic_ip])}")
-                public[nat.elastic_ip] = path
+                yield from claim_public((*path, "elastic_ip"), nat.elastic_ip, "Elastic IP")
             if nat.private_ip is not None:
-                if nat.private_ip in private:
-                    yield ctx.error((*_vpc_path(name), "nat_gateways", nat_name, "private_ip"),
-                                    f"address {nat.private_ip} is already used")
-                private[nat.private_ip] = (*_vpc_path(name), "nat_gateways", nat_name, "private_ip")
+                yield from claim_private((*path, "private_ip"), nat.private_ip)
+        for ep_name, ep in vpc.endpoints.items():
+            for subnet_name, address in ep.addresses.items():
+                yield from claim_private((*_vpc_path(name), "endpoints", ep_name, "addresses", subnet_name), address)
 
 
 # --- connections between VPCs -------------------------------------------------------------------------

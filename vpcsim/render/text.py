@@ -38,6 +38,7 @@ from vpcsim.render.styles import DISPOSITION_STYLES, DECISION_STYLES  # noqa: E4
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
+    from vpcsim.engine.packet import Packet
     from vpcsim.engine.results import Hop, Trace
 
 
@@ -71,10 +72,10 @@ def _rule_text(hop: Hop) -> str:
     return rule
 
 
-def _packet_changes(hops: tuple[Hop, ...]) -> list[str]:
-    """The packet is shown on the first hop and wherever it changed (NAT), so translations stand out."""
+def _packet_changes(hops: tuple[Hop, ...], first: Packet | None) -> list[str]:
+    """The packet is shown wherever it changed (NAT), so translations stand out."""
     shown: list[str] = []
-    previous = None
+    previous = (first or hops[0].packet).describe()
     for hop in hops:
         now = hop.packet.describe()
         shown.append(now if now != previous else "")
@@ -95,19 +96,19 @@ def trace_renderables(trace: Trace) -> list[RenderableType]:
         ("  (reachable)" if trace.reachable else "  (not reachable)", "bold" if trace.reachable else "dim"),
     )
     parts: list[RenderableType] = [verdict]
-    for title, hops in (("request", trace.forward), ("reply", trace.reply)):
+    for title, hops, first in (("request", trace.forward, trace.sent), ("reply", trace.reply, trace.answered)):
         if not hops:
             continue
-        table = Table(title=f"{title}: {hops[0].packet.describe()}", title_justify="left", show_edge=False,
+        table = Table(title=f"{title}: {(first or hops[0].packet).describe()}", title_justify="left", show_edge=False,
                       pad_edge=False, box=None, header_style="bold", title_style="bold")
         table.add_column("#", justify="right")
         table.add_column("component", no_wrap=True)
         table.add_column("decision", no_wrap=True)
         table.add_column("rule / reason", overflow="fold", min_width=24)
-        for i, (hop, packet) in enumerate(zip(hops, _packet_changes(hops), strict=True), 1):
+        for i, (hop, packet) in enumerate(zip(hops, _packet_changes(hops, first), strict=True), 1):
             table.add_row(str(i), hop.component, _decision_text(hop), _rule_text(hop),
                           style=DECISION_STYLES.get(hop.decision.value, ""))
-            if packet and i > 1:
+            if packet:
                 table.add_row("", "", "", f"now {packet}", style="cyan")
         parts.append(table)
     for explanation in trace.explanations:

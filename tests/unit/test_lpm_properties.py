@@ -1,0 +1,132 @@
+"""Property tests: longest-prefix match (compile/lpm.py) against a brute-force scan, on random prefix sets and
+on the route tables of random valid topologies (tests/strategies.py)."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import vpcsim
+from vpcsim.compile.components import RouteTable, TargetKind
+from vpcsim.compile.lpm import PrefixTable
+from vpcsim.errors import TopologyError
+from vpcsim.ip import Prefix, parse_prefix
+
+TESTS = str(Path(__file__).resolve().parents[1])
+if TESTS not in sys.path:            # tests/ holds the shared strategies module
+    sys.path.insert(0, TESTS)
+
+from strategies import addresses, boundaries, longest_match, prefix_sets, topologies  # noqa: E402
+
+FAST = settings(max_examples=60, deadline=None)
+
+
+def probes(data: st.DataObject, prefixes: list[Prefix]) -> list[tuple[int, int]]:
+    """Every boundary of every prefix (start, end, start-1, end+1), the extremes, and random addresses."""
+    points = boundaries(prefixes)
+    points += [(4, 0), (4, 2**32 - 1), (6, 0), (6, 2**128 - 1)]
+    points += [(4, a) for a in data.draw(st.lists(addresses(4), max_size=20), label="v4")]
+    points += [(6, a) for a in data.draw(st.lists(addresses(6), max_size=20), label="v6")]
+    return points
+
+
+# -- PrefixTable on its own ------------------------------------------------------------------------------
+
+
+@FAST
+@given(prefixes=prefix_sets(), data=st.data())
+def test_lookup_finds_the_longest_containing_prefix(prefixes: list[Prefix], data: st.DataObject) -> None:
+    table = PrefixTable.build((p, p) for p in prefixes)
+    for family, address in probes(data, prefixes):
+        assert table.lookup(family, address) == longest_match(prefixes, family, address), (family, address)
+
+
+@FAST
+@given(prefixes=prefix_sets(), data=st.data())
+def test_lookup_with_shared_values(prefixes: list[Prefix], data: st.DataObject) -> None:
+    """Neighbouring intervals with the same value may merge; the answer must not change."""
+    values = {p: data.draw(st.sampled_from(["a", "b", "c"]), label=str(p)) for p in prefixes}
+    table = PrefixTable.build(values.items())
+    for family, address in probes(data, prefixes):
+        best = longest_match(prefixes, family, address)
+        assert table.lookup(family, address) == (values[best] if best is not None else None), (family, address)
+
+
+def test_empty_table_finds_nothing() -> None:
+    table: PrefixTable[str] = PrefixTable.build([])
+    assert table.lookup(4, 0) is None and table.lookup(6, 2**128 - 1) is None
+
+
+def test_nested_prefixes_hand_picked() -> None:
+    names = ["0.0.0.0/0", "10.0.0.0/8", "10.0.0.0/16", "10.0.1.0/24", "10.0.1.255/32", "10.255.0.0/16"]
+    prefixes = [parse_prefix(n) for n in names]
+    table = PrefixTable.build((p, str(p)) for p in prefixes)
+    for address, expected in [("9.255.255.255", "0.0.0.0/0"), ("10.0.0.0", "10.0.0.0/16"),
+                              ("10.0.1.254", "10.0.1.0/24"), ("10.0.1.255", "10.0.1.255/32"),
+                              ("10.0.2.0", "10.0.0.0/16"), ("10.1.0.0", "10.0.0.0/8"),
+                              ("10.255.255.255", "10.255.0.0/16"), ("11.0.0.0", "0.0.0.0/0")]:
+        assert table.lookup(4, parse_prefix(address + "/32").start) == expected, address
+    assert table.lookup(6, 1) is None
+
+
+# -- route tables of random valid topologies ------------------------------------------------------------
+
+
+def load(topology: dict[str, Any]) -> vpcsim.Network:
+    text = yaml.safe_dump(topology, sort_keys=False)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "generated.yaml"
+        path.write_text(text)
+        try:
+            return vpcsim.load(path)
+        except TopologyError as error:
+            pytest.fail(f"a valid topology was rejected:\n{error.render()}\n---\n{text}")
+
+
+def check_table(table: RouteTable, data: st.DataObject) -> None:
+    prefixes = [route.prefix for route in table.routes]
+    assert len(set(prefixes)) == len(prefixes), f"{table.name}: two routes to one prefix"
+    for family, address in probes(data, prefixes):
+        found = table.lookup(family, address)
+        best = longest_match(prefixes, family, address)
+        assert (found.prefix if found is not None else None) == best, (table.name, family, address)
+
+
+def expected_target(target: str, vpc: dict[str, Any]) -> str:
+    instance = vpc.get("instances", {}).get(target)
+    return f"eni-{target}" if instance is not None else target
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(topology=topologies(), data=st.data())
+def test_generated_topologies_load_and_route_by_longest_prefix(topology: dict[str, Any],
+                                                               data: st.DataObject) -> None:
+    net = load(topology).compiled
+    assert set(net.vpcs) == set(topology["vpcs"])
+    for subnet in net.subnets.values():
+        check_table(net.route_tables[subnet.route_table], data)
+    for name, vpc in topology["vpcs"].items():
+        for table_name, spec in vpc["route_tables"].items():
+            table = net.route_tables[table_name]
+            if "gateway" not in spec:
+                check_table(table, data)
+            by_prefix = {route.prefix: route for route in table.routes}
+            for cidr in (vpc["cidr"], *vpc.get("ipv6_cidrs", ())):          # R1.6: a local route per CIDR
+                assert by_prefix[parse_prefix(cidr)].target_kind is TargetKind.LOCAL
+            for route in spec.get("routes", ()):                              # every route written is there
+                compiled = by_prefix[parse_prefix(route["destination"])]
+                assert compiled.origin == "static", (table_name, route)
+                assert compiled.target == expected_target(route["target"], vpc), (table_name, route)
+        assert set(net.subnets) >= set(vpc["subnets"])
+        for sname, subnet in vpc["subnets"].items():                          # one table per subnet, as written
+            table = subnet.get("route_table") or next(
+                (t for t, spec in vpc["route_tables"].items() if sname in spec.get("subnets", ())),
+                next((t for t, spec in vpc["route_tables"].items() if spec.get("main")), f"{name}-main"))
+            assert net.subnets[sname].route_table == table
