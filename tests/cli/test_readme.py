@@ -1,4 +1,4 @@
-"""The README's console examples are run as written and must print what the README shows."""
+"""The console examples of the README and docs/traces.md are run as written and must print what the README shows."""
 
 from __future__ import annotations
 
@@ -12,12 +12,13 @@ import pytest
 from vpcsim.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
+DOCS = ("README.md", "docs/traces.md")
 BLOCK = re.compile(r"```console\n(.*?)```", re.S)
 
 
 def _examples() -> list[tuple[list[str], str]]:
     examples = []
-    for block in BLOCK.findall((ROOT / "README.md").read_text()):
+    for block in [b for doc in DOCS for b in BLOCK.findall((ROOT / doc).read_text())]:
         lines = block.splitlines()
         assert lines[0].startswith("$ vpcsim "), lines[0]
         examples.append((shlex.split(lines[0][len("$ vpcsim "):]), "\n".join(lines[1:])))
@@ -34,7 +35,7 @@ def test_readme_example_prints_what_the_readme_shows(argv: list[str], expected: 
     os.chdir(ROOT)
     status = main(argv)
     out = capsys.readouterr()
-    assert _words(out.out + out.err) == _words(expected)
+    assert _words(out.out + out.err) == _words(expected), "outputs changed: run python docs/update_traces.py"
     assert status in (0, 1, 2)
 
 

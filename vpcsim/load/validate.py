@@ -17,6 +17,7 @@ from vpcsim.ip import (
     SERVICE_RANGE_V6,
     Prefix,
     format_address,
+    is_address,
     is_cidr,
     is_private_v4,
     parse_address,
@@ -65,7 +66,7 @@ class Context:
             return None, self.unknown(path, what, name, kind, among=among)
         if owner is not None and found.owner != owner:
             return None, self.error(path, f"{what} {name!r} belongs to {found.owner!r}, not to {owner!r}",
-                                    hint=f"reference a {kind.value.replace('_', ' ')} of {owner!r}")
+                                    hint=f"reference a {_kind_name(kind)} of {owner!r}")
         return found, None
 
 
@@ -90,7 +91,7 @@ def _vpc_path(name: str) -> Path:
 def check_unique_names(ctx: Context) -> Iterator[Diagnostic]:
     """Names are unique within a kind across the whole topology (DESIGN §2)."""
     for first, second in ctx.index.duplicates:
-        yield Diagnostic(ctx.pos.of_key(second.key), f"{second.kind.value.replace('_', ' ')} name "
+        yield Diagnostic(ctx.pos.of_key(second.key), f"{_kind_name(second.kind)} name "
                          f"{second.name!r} is used twice", hint=f"first defined at {ctx.pos.of_key(first.key)}; "
                          "names must be unique within their kind across the topology")
 
@@ -112,7 +113,8 @@ def check_vpc_cidrs(ctx: Context) -> Iterator[Diagnostic]:
                 yield ctx.error(path, f"VPC CIDR {cidr} is a /{prefix.length}; VPC IPv4 blocks are /16 to /28 (R1.1)",
                                 hint="use a prefix length between 16 and 28")
             if LINK_LOCAL_V4.overlaps(prefix):
-                yield ctx.error(path, f"VPC CIDR {cidr} is in 169.254.0.0/16, which AWS never allows (R1.5)")
+                yield ctx.error(path, f"VPC CIDR {cidr} is in 169.254.0.0/16, which AWS never allows (R1.5)",
+                hint="pick a private range such as 10.0.0.0/16")
             for other, other_path in seen:
                 if other.overlaps(prefix):
                     yield ctx.error(path, f"CIDR {cidr} overlaps {other} of the same VPC (R1.3)",
@@ -121,7 +123,8 @@ def check_vpc_cidrs(ctx: Context) -> Iterator[Diagnostic]:
         yield from _secondary_range_rules(ctx, name, vpc)
         if len(cidrs) > 5:
             yield ctx.warning((*base, "secondary_cidrs"), f"{len(cidrs)} IPv4 CIDRs exceed the default quota of 5 "
-                              "per VPC (R1.3); AWS raises it to 50 on request")
+                              "per VPC (R1.3); AWS raises it to 50 on request",
+                hint="ask AWS for a quota increase, or use fewer CIDRs")
         for i, cidr6 in enumerate(vpc.ipv6_cidrs):
             length = parse_prefix(cidr6).length
             if not 44 <= length <= 60:
@@ -180,7 +183,8 @@ def check_subnets(ctx: Context) -> Iterator[Diagnostic]:
             if subnet.ipv6_cidr is not None:
                 prefix6 = parse_prefix(subnet.ipv6_cidr)
                 if prefix6.length != 64:
-                    yield ctx.error((*path, "ipv6_cidr"), f"IPv6 subnet CIDR {subnet.ipv6_cidr} must be a /64 (R1.9)")
+                    yield ctx.error((*path, "ipv6_cidr"), f"IPv6 subnet CIDR {subnet.ipv6_cidr} must be a /64 (R1.9)",
+                hint="IPv6 subnets are always /64, e.g. the first /64 of the VPC's /56")
                 if not any(v.covers(prefix6) for v in vpc6):
                     yield ctx.error((*path, "ipv6_cidr"), f"IPv6 subnet CIDR {subnet.ipv6_cidr} is outside the IPv6 "
                                     f"CIDRs of VPC {name!r}", hint="add 'ipv6_cidrs:' to the VPC or fix the block")
@@ -246,14 +250,17 @@ def _check_gateway_table(ctx: Context, vpc_name: str, vpc: Vpc, table_name: str,
         return
     if found[0].owner != vpc_name:
         yield ctx.error((*tpath, "gateway"), f"gateway {gateway!r} is attached to VPC {found[0].owner!r}, not "
-                        f"{vpc_name!r} (R2.2)")
+                        f"{vpc_name!r} (R2.2)",
+                hint=f"associate the table with a gateway of {vpc_name!r}")
     if table.main:
-        yield ctx.error((*tpath, "main"), "a gateway route table cannot be the main route table (R2.1)")
+        yield ctx.error((*tpath, "main"), "a gateway route table cannot be the main route table (R2.1)",
+                hint="remove 'main: true' from this table")
     if table.subnets:
         yield ctx.error((*tpath, "subnets"), "a gateway route table cannot also be associated with subnets (R2.2)",
                         hint="use a separate route table for the subnets")
     if table.propagate:
-        yield ctx.error((*tpath, "propagate"), "a gateway route table cannot have route propagation (R2.14)")
+        yield ctx.error((*tpath, "propagate"), "a gateway route table cannot have route propagation (R2.14)",
+                hint="remove 'propagate'")
     whole = {parse_prefix(p) for s in vpc.subnets.values() for p in (s.cidr, s.ipv6_cidr) if p is not None}
     whole |= set(_prefixes(list(vpc.all_cidrs())))
     for i, route in enumerate(table.routes):
@@ -343,7 +350,7 @@ def _route_target(ctx: Context, vpc: str, path: Path, target: str) -> Iterator[D
         yield ctx.unknown(path, "route target", target, *ROUTE_TARGET_KINDS)
         return None
     if len({f.kind for f in found}) > 1:
-        kinds = " and ".join(f.kind.value.replace("_", " ") for f in found)
+        kinds = " and ".join(_kind_name(f.kind) for f in found)
         yield ctx.error(path, f"route target {target!r} is ambiguous: it names a {kinds}",
                         hint="rename one of them; names are unique within a kind, route targets across kinds")
         return None
@@ -351,7 +358,8 @@ def _route_target(ctx: Context, vpc: str, path: Path, target: str) -> Iterator[D
     if entry.kind is Kind.PEERING:
         if vpc not in (entry.obj.requester, entry.obj.accepter):
             yield ctx.error(path, f"peering connection {target!r} does not involve VPC {vpc!r} "
-                            f"(it joins {entry.obj.requester!r} and {entry.obj.accepter!r})")
+                            f"(it joins {entry.obj.requester!r} and {entry.obj.accepter!r})",
+                hint="use a peering connection of this VPC")
     elif entry.kind is Kind.TRANSIT_GATEWAY:
         attached = any(a.vpc == vpc for a in entry.obj.attachments.values())
         if not attached:
@@ -361,7 +369,7 @@ def _route_target(ctx: Context, vpc: str, path: Path, target: str) -> Iterator[D
         yield ctx.error(path, f"gateway endpoint {target!r} cannot be a route target: its routes are created by "
                         "associating it with route tables (R10.1)", hint=f"list the table in endpoints.{target}.route_tables")
     elif entry.owner != vpc:
-        yield ctx.error(path, f"route target {target!r} ({entry.kind.value.replace('_', ' ')}) belongs to VPC "
+        yield ctx.error(path, f"route target {target!r} ({_kind_name(entry.kind)}) belongs to VPC "
                         f"{entry.owner!r}, not {vpc!r}", hint="a route can only use gateways and interfaces of its own VPC")
     return entry
 
@@ -371,9 +379,11 @@ def _check_target_family(ctx: Context, path: Path, destination: Prefix, target: 
         yield ctx.error(path, "an egress-only internet gateway carries IPv6 only (R5.9)",
                         hint="use a NAT gateway for IPv4 outbound-only traffic")
     if target.kind is Kind.VPN_GATEWAY and destination.family != 4:
-        yield ctx.error(path, "a virtual private gateway does not carry IPv6 (R7.3)")
+        yield ctx.error(path, "a virtual private gateway does not carry IPv6 (R7.3)",
+                hint="IPv6 to on-premises needs a transit gateway VPN attachment")
     if target.kind is Kind.NAT_GATEWAY and destination.family == 6 and destination != parse_prefix("64:ff9b::/96"):
-        yield ctx.error(path, "IPv6 routes to a NAT gateway are only for NAT64 (64:ff9b::/96, R6.11)")
+        yield ctx.error(path, "IPv6 routes to a NAT gateway are only for NAT64 (64:ff9b::/96, R6.11)",
+                hint="send IPv6 to an egress-only internet gateway, or use the destination 64:ff9b::/96")
 
 
 # --- gateways and endpoints ---------------------------------------------------------------------------
@@ -429,7 +439,8 @@ def check_endpoints(ctx: Context) -> Iterator[Diagnostic]:
                 az = found.obj.az or found.name
                 if az in azs:
                     yield ctx.error((*path, "subnets", i), f"endpoint {ep_name!r} already has subnet {azs[az]!r} in "
-                                    f"{az}; one subnet per Availability Zone (R10.10)")
+                                    f"{az}; one subnet per Availability Zone (R10.10)",
+                hint=f"keep one subnet in {az}")
                 azs[az] = found.name
                 address = ep.addresses.get(found.name)
                 if address is not None:
@@ -437,7 +448,8 @@ def check_endpoints(ctx: Context) -> Iterator[Diagnostic]:
             for subnet_name in ep.addresses:
                 if subnet_name not in ep.subnets:
                     yield ctx.error((*path, "addresses", subnet_name), f"address given for {subnet_name!r}, which is "
-                                    "not one of the endpoint's subnets")
+                                    "not one of the endpoint's subnets",
+                hint=f"add {subnet_name!r} to the endpoint's 'subnets', or remove the address")
             for i, sg in enumerate(ep.security_groups or ()):
                 _, problem = ctx.resolve((*path, "security_groups", i), "security group", sg, Kind.SECURITY_GROUP, name)
                 if problem:
@@ -506,7 +518,8 @@ def check_network_acls(ctx: Context) -> Iterator[Diagnostic]:
         defaults = [n for n, acl in vpc.network_acls.items() if acl.default]
         for extra in defaults[1:]:
             yield ctx.error((*_vpc_path(name), "network_acls", extra, "default"), f"VPC {name!r} has two default "
-                            f"network ACLs: {defaults[0]!r} and {extra!r} (R4.2)")
+                            f"network ACLs: {defaults[0]!r} and {extra!r} (R4.2)",
+                hint="a VPC has exactly one default network ACL")
         for acl_name, acl in vpc.network_acls.items():
             base = (*_vpc_path(name), "network_acls", acl_name)
             for direction in ("ingress", "egress"):
@@ -534,7 +547,8 @@ def _check_address_in_subnet(ctx: Context, path: Path, address: str, subnet: Nam
     family, value = parse_address(address)
     cidr = subnet.obj.cidr if family == 4 else subnet.obj.ipv6_cidr
     if cidr is None:
-        yield ctx.error(path, f"{address} is IPv{family} but subnet {subnet.name!r} has no IPv{family} CIDR")
+        yield ctx.error(path, f"{address} is IPv{family} but subnet {subnet.name!r} has no IPv{family} CIDR",
+                hint=f"add an IPv{family} CIDR to subnet {subnet.name!r}, or remove the address")
         return
     prefix = parse_prefix(cidr)
     if not prefix.contains(family, value):
@@ -542,13 +556,29 @@ def _check_address_in_subnet(ctx: Context, path: Path, address: str, subnet: Nam
                         hint=f"pick an address in {cidr}")
         return
     offset = value - prefix.start
-    reserved = {0: "the network address", 1: "the VPC router", 2: "reserved for DNS", 3: "reserved by AWS"}
+    reserved = {0: "the network address", 1: "the VPC router", 2: "reserved by AWS (DNS)",
+                3: "reserved by AWS for future use"}
     if family == 4 and (offset in reserved or value == prefix.end):
-        why = reserved.get(offset, "the last address of the subnet")
-        yield ctx.error(path, f"{address} is reserved in subnet {subnet.name!r}: {why} (R1.8)",
-                        hint=f"the first usable address is {_fmt(4, prefix.start + 4)}")
+        why = reserved.get(offset, "the last address")
+        yield ctx.error(path, f"{address} is a reserved address of subnet {subnet.name!r} ({cidr}): {why} (R1.8)",
+                        hint=f"AWS reserves the first four addresses and the last; use {_fmt(4, prefix.start + 4)} "
+                        f"to {_fmt(4, prefix.end - 1)}")
     elif family == 6 and (offset <= 3 or value == prefix.end):
-        yield ctx.error(path, f"{address} is one of the reserved addresses of {cidr} (R1.9)")
+        yield ctx.error(path, f"{address} is one of the reserved addresses of {cidr} (R1.9)",
+                hint="the first four addresses and the last of an IPv6 subnet are reserved")
+
+
+_KIND_WORDS = {Kind.VPC: "VPC", Kind.NAT_GATEWAY: "NAT gateway", Kind.NETWORK_ACL: "network ACL",
+               Kind.VPN_GATEWAY: "virtual private gateway", Kind.TRANSIT_GATEWAY: "transit gateway",
+               Kind.TRANSIT_GATEWAY_ROUTE_TABLE: "transit gateway route table",
+               Kind.TRANSIT_GATEWAY_ATTACHMENT: "transit gateway attachment", Kind.PEERING: "peering connection",
+               Kind.VPN_CONNECTION: "VPN connection", Kind.DIRECT_CONNECT: "Direct Connect connection",
+               Kind.EXTERNAL: "external site"}
+
+
+def _kind_name(kind: Kind) -> str:
+    """A kind in AWS's words: "NAT gateway", "network ACL"."""
+    return _KIND_WORDS.get(kind, kind.value.replace("_", " "))
 
 
 def _fmt(family: int, value: int) -> str:
@@ -648,11 +678,13 @@ def check_peering(ctx: Context) -> Iterator[Diagnostic]:
             continue
         a, b = sides
         if a.name == b.name:
-            yield ctx.error((*path, "accepter"), "a VPC cannot peer with itself")
+            yield ctx.error((*path, "accepter"), "a VPC cannot peer with itself",
+                hint="name two different VPCs as requester and accepter")
             continue
         pair = frozenset((a.name, b.name))
         if pair in pairs:
-            yield ctx.error(path, f"VPCs {a.name!r} and {b.name!r} are already peered by {pairs[pair]!r} (R9.1)")
+            yield ctx.error(path, f"VPCs {a.name!r} and {b.name!r} are already peered by {pairs[pair]!r} (R9.1)",
+                hint="two VPCs have at most one peering connection; remove one")
         pairs[pair] = name
         for pa in _prefixes(list(a.obj.all_cidrs())):
             for pb in _prefixes(list(b.obj.all_cidrs())):
@@ -685,7 +717,8 @@ def check_transit_gateways(ctx: Context) -> Iterator[Diagnostic]:
                     continue
                 assert vpc is not None
                 if vpc.name in attached_vpcs:
-                    yield ctx.error((*path, "vpc"), f"VPC {vpc.name!r} is already attached by {attached_vpcs[vpc.name]!r}")
+                    yield ctx.error((*path, "vpc"), f"VPC {vpc.name!r} is already attached by {attached_vpcs[vpc.name]!r}",
+                hint="a VPC has one attachment per transit gateway; list all its AZ subnets in that one")
                 attached_vpcs[vpc.name] = att_name
                 azs: dict[str, str] = {}
                 for i, subnet_name in enumerate(att.subnets):
@@ -697,9 +730,11 @@ def check_transit_gateways(ctx: Context) -> Iterator[Diagnostic]:
                     az = subnet.obj.az or subnet.name
                     if az in azs:
                         yield ctx.error((*path, "subnets", i), f"attachment {att_name!r} already uses subnet "
-                                        f"{azs[az]!r} in {az}; one subnet per Availability Zone (R8.7)")
+                                        f"{azs[az]!r} in {az}; one subnet per Availability Zone (R8.7)",
+                hint=f"keep one subnet in {az}")
                     if subnet.obj.cidr is None:
-                        yield ctx.error((*path, "subnets", i), "IPv6-only subnets cannot host a TGW attachment (R8.7)")
+                        yield ctx.error((*path, "subnets", i), "IPv6-only subnets cannot host a TGW attachment (R8.7)",
+                hint="use a subnet with an IPv4 CIDR")
                     azs[az] = subnet.name
             elif att.vpn is not None:
                 vpn, problem = ctx.resolve((*path, "vpn"), "VPN connection", att.vpn, Kind.VPN_CONNECTION)
@@ -717,7 +752,8 @@ def check_transit_gateways(ctx: Context) -> Iterator[Diagnostic]:
                     yield problem
                 elif peer is not None and (peer.owner == tgw_name or peer.obj.peer != att_name):
                     yield ctx.error((*path, "peer"), f"peering attachment {att.peer!r} must be on another transit "
-                                    f"gateway and name {att_name!r} as its peer (R8.17)")
+                                    f"gateway and name {att_name!r} as its peer (R8.17)",
+                hint=f"set peer: {att_name} on {att.peer!r}, on the other transit gateway")
         for table_name, table in tgw.route_tables.items():
             for i, route in enumerate(table.routes):
                 path = (*base, "route_tables", table_name, "routes", i)
@@ -763,14 +799,21 @@ def check_external_sites(ctx: Context) -> Iterator[Diagnostic]:
 
 @check
 def check_hosted_zones(ctx: Context) -> Iterator[Diagnostic]:
+    """Zones name existing VPCs; ALIAS targets exist; A/AAAA values are addresses of their family (R11.8)."""
+    alias_kinds = (Kind.ENDPOINT, Kind.INSTANCE, Kind.NETWORK_INTERFACE, Kind.NAT_GATEWAY)
     for name, zone in ctx.topo.hosted_zones.items():
         for i, vpc in enumerate(zone.vpcs):
             yield from _resolve_only(ctx, ("hosted_zones", name, "vpcs", i), "VPC", vpc, Kind.VPC)
         for i, record in enumerate(zone.records):
-            if record.target is not None and not ctx.index.find(record.target, (Kind.ENDPOINT, Kind.INSTANCE,
-                                                                                Kind.NETWORK_INTERFACE, Kind.NAT_GATEWAY)):
-                yield ctx.unknown(("hosted_zones", name, "records", i, "target"), "alias target", record.target,
-                                  Kind.ENDPOINT, Kind.INSTANCE)
+            path = ("hosted_zones", name, "records", i)
+            if record.target is not None and not ctx.index.find(record.target, alias_kinds):
+                yield ctx.unknown((*path, "target"), "alias target", record.target, *alias_kinds)
+            family = {"A": 4, "AAAA": 6}.get(record.type)
+            for j, value in enumerate(record.values if family else ()):
+                if not is_address(value) or parse_address(value)[0] != family:
+                    yield ctx.error((*path, "values", j), f"{record.type} record value {value!r} is not an "
+                                    f"IPv{family} address", hint="use a CNAME record for a name, "
+                                    "an AAAA record for IPv6" if family == 4 else "use an A record for IPv4")
 
 
 @check
@@ -778,7 +821,9 @@ def check_prefix_lists(ctx: Context) -> Iterator[Diagnostic]:
     for name, plist in ctx.topo.prefix_lists.items():
         if plist.max_entries is not None and len(plist.entries) > plist.max_entries:
             yield ctx.error(("prefix_lists", name, "entries"), f"prefix list {name!r} has {len(plist.entries)} entries "
-                            f"but max_entries is {plist.max_entries} (R3.4)")
+                            f"but max_entries is {plist.max_entries} (R3.4)",
+                hint="raise max_entries or remove entries")
         families = {parse_prefix(e).family for e in plist.entries}
         if len(families) > 1:
-            yield ctx.error(("prefix_lists", name, "entries"), "a prefix list holds one address family only")
+            yield ctx.error(("prefix_lists", name, "entries"), "a prefix list holds one address family only",
+                hint="put IPv4 and IPv6 entries in separate prefix lists")

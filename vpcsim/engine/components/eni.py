@@ -83,8 +83,11 @@ def handle_in(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
 
         return nat_gateway.handle(net, state, arrival)
     if eni.kind is EniKind.TGW_ATTACHMENT:
-        return Step(next=Arrival(At.TGW, net.tgw_attachments[eni.owner].tgw, packet,
-                                 context.but(attachment=eni.owner, az=eni.az)))
+        attachment = net.tgw_attachments[eni.owner]
+        hop = Hop(eni.name, KIND, Decision.FORWARD, packet, direction="ingress",
+                  message=f"into {attachment.tgw} through attachment {attachment.name} ({eni.az})")
+        return Step((hop,), next=Arrival(At.TGW, attachment.tgw, packet,
+                                         context.but(attachment=eni.owner, az=eni.az)))
     owned = eni.owns(packet.family, packet.dst)
     if not owned and eni.source_dest_check:
         return drop(eni.name, KIND, Decision.DROP, packet, "ENI_SOURCE_DEST_CHECK_RESTRICTION",
