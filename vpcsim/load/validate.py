@@ -47,6 +47,10 @@ class Context:
     def error(self, path: Path, message: str, hint: str | None = None) -> Diagnostic:
         return Diagnostic(self.pos.of_value(path), message, hint)
 
+    def error_at_name(self, path: Path, message: str, hint: str | None = None) -> Diagnostic:
+        """For a problem with a whole resource: point at its name (the key), not at its first value."""
+        return Diagnostic(self.pos.of_key(path), message, hint)
+
     def warning(self, path: Path, message: str, hint: str | None = None) -> Diagnostic:
         return Diagnostic(self.pos.of_value(path), message, hint, severity="warning")
 
@@ -165,7 +169,7 @@ def check_subnets(ctx: Context) -> Iterator[Diagnostic]:
         for subnet_name, subnet in vpc.subnets.items():
             path = (*_vpc_path(name), "subnets", subnet_name)
             if subnet.cidr is None and subnet.ipv6_cidr is None:
-                yield ctx.error(path, f"subnet {subnet_name!r} has no CIDR", hint="add 'cidr:' (and/or 'ipv6_cidr:')")
+                yield ctx.error_at_name(path, f"subnet {subnet_name!r} has no CIDR", hint="add 'cidr:' (and/or 'ipv6_cidr:')")
             if subnet.cidr is not None:
                 prefix = parse_prefix(subnet.cidr)
                 if not 16 <= prefix.length <= 28:
@@ -270,8 +274,8 @@ def _check_gateway_table(ctx: Context, vpc_name: str, vpc: Vpc, table_name: str,
             ok = any(k.kind in (Kind.NETWORK_INTERFACE, Kind.INSTANCE) or
                      (k.kind is Kind.ENDPOINT and k.obj.type == "gateway_load_balancer") for k in kinds)
             if kinds and not ok:
-                yield ctx.error((*rpath, "target"), f"a gateway route table cannot send traffic to {route.target!r} "
-                                f"({kinds[0].kind.value.replace('_', ' ')}) (R2.13)",
+                yield ctx.error((*rpath, "target"), f"a gateway route table (associated with {gateway!r}) cannot "
+                                f"target {_kind_name(kinds[0].kind)} {route.target!r} (R2.13)",
                                 hint="target local, a network interface or a Gateway Load Balancer endpoint")
         if not is_cidr(route.destination) or parse_prefix(route.destination) not in whole:
             yield ctx.error((*rpath, "destination"), f"gateway route table destination {route.destination} is "
@@ -315,9 +319,13 @@ def check_routes(ctx: Context) -> Iterator[Diagnostic]:
                     allowed = target.kind in (Kind.NAT_GATEWAY, Kind.NETWORK_INTERFACE, Kind.INSTANCE) or (
                         target.kind is Kind.ENDPOINT and target.obj.type == "gateway_load_balancer")
                     if destination not in whole:
-                        yield ctx.error((*rpath, "destination"), f"route to {route.destination} is more specific than "
-                                        "the local route but is not the whole CIDR of a subnet (R2.7)",
-                                        hint="routes inside the VPC must match a subnet CIDR exactly")
+                        around = [(n, c) for n, sub in vpc.subnets.items() for c in (sub.cidr, sub.ipv6_cidr)
+                                  if c is not None and parse_prefix(c).overlaps(destination)]
+                        yield ctx.error((*rpath, "destination"), f"route to {destination} is more specific than the "
+                                        "local route but is not the whole CIDR of a subnet (R2.7)",
+                                        hint=f"route the whole subnet {around[0][0]!r} ({around[0][1]}) instead"
+                                        if len(around) == 1 else "routes inside the VPC must match a subnet CIDR "
+                                        "exactly")
                     elif not allowed:
                         what = "replacing the local route" if destination in vpc_prefixes else \
                             "more specific than the local route"
@@ -683,14 +691,15 @@ def check_peering(ctx: Context) -> Iterator[Diagnostic]:
             continue
         pair = frozenset((a.name, b.name))
         if pair in pairs:
-            yield ctx.error(path, f"VPCs {a.name!r} and {b.name!r} are already peered by {pairs[pair]!r} (R9.1)",
+            yield ctx.error_at_name(path, f"VPCs {a.name!r} and {b.name!r} are already peered by {pairs[pair]!r} (R9.1)",
                 hint="two VPCs have at most one peering connection; remove one")
         pairs[pair] = name
-        for pa in _prefixes(list(a.obj.all_cidrs())):
-            for pb in _prefixes(list(b.obj.all_cidrs())):
-                if pa.overlaps(pb):
-                    yield ctx.error(path, f"cannot peer {a.name!r} and {b.name!r}: their CIDRs {pa} and {pb} overlap "
-                                    "(R9.3)", hint="peered VPCs must not share any address")
+        clash = next(((pa, pb) for pa in _prefixes(list(a.obj.all_cidrs()))
+                      for pb in _prefixes(list(b.obj.all_cidrs())) if pa.overlaps(pb)), None)
+        if clash is not None:
+            yield ctx.error_at_name(path, f"cannot peer {a.name!r} and {b.name!r}: their CIDRs {clash[0]} and "
+                                    f"{clash[1]} overlap (R9.3)",
+                                    hint="peered VPCs must not share any address, in any of their CIDRs")
 
 
 @check
