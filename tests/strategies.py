@@ -211,7 +211,7 @@ def _vpc(draw: st.DrawFn, name: str, octet: int, dual: bool, cidr: dict[str, str
     if groups:
         vpc["security_groups"] = groups
 
-    # NACLs: numbered allow/deny rules, numbers unique per direction and family
+    # NACLs: numbered allow/deny rules, numbers unique per direction
     acls: dict[str, Any] = {}
     for k in range(draw(st.integers(0, 2))):
         acl: dict[str, Any] = {}
@@ -222,9 +222,9 @@ def _vpc(draw: st.DrawFn, name: str, octet: int, dual: bool, cidr: dict[str, str
                 rule = {"rule": number, **draw(_rule_shape()), key: draw(_any_cidr()),
                         "action": draw(st.sampled_from(["allow", "deny"]))}
                 rules.append(rule)
-            if dual and draw(st.booleans()):
-                rules.append({"rule": numbers[0] if numbers else 100, "protocol": "all", key: "::/0",
-                              "action": "allow"})
+            if dual and draw(st.booleans()):      # numbers are shared by both families (R4.3)
+                number = draw(st.integers(1, 32766).filter(lambda n: n not in numbers))
+                rules.append({"rule": number, "protocol": "all", key: "::/0", "action": "allow"})
             acl[direction] = rules
         if k == 0 and draw(st.booleans()):
             acl["default"] = True

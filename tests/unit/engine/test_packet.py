@@ -1,0 +1,42 @@
+"""Packets convert to real scapy packets and back without losing a field."""
+
+from __future__ import annotations
+
+import pytest
+
+from vpcsim.engine.packet import ICMP, ICMPV6, TCP, UDP, Packet
+from vpcsim.ip import parse_address
+
+
+def _ip(text: str) -> int:
+    return parse_address(text)[1]
+
+
+PACKETS = [
+    Packet(4, _ip("10.0.1.10"), _ip("10.0.2.20"), TCP, 49152, 5432, tcp_flags="S", ttl=63),
+    Packet(4, _ip("10.0.1.10"), _ip("10.0.0.2"), UDP, 53000, 53, ttl=64),
+    Packet(4, _ip("10.0.1.10"), _ip("8.8.8.8"), ICMP, 7, 0, 8, 0, ttl=64),
+    Packet(6, _ip("2600:1f18::10"), _ip("2001:db8::1"), TCP, 40000, 443, tcp_flags="SA", ttl=60),
+    Packet(6, _ip("2600:1f18::10"), _ip("2001:db8::1"), ICMPV6, 9, 0, 128, 0, ttl=64),
+    Packet(4, _ip("10.0.1.10"), _ip("10.0.2.20"), 47, ttl=64),
+]
+
+
+@pytest.mark.parametrize("packet", PACKETS, ids=lambda p: p.describe())
+def test_packet_round_trips_through_scapy(packet: Packet) -> None:
+    wire = packet.to_scapy()
+    assert bytes(wire)                                  # scapy can build it
+    back = Packet.from_scapy(type(wire)(bytes(wire)))   # and parse it again from bytes
+    assert back == packet
+
+
+def test_reply_swaps_addresses_and_answers_a_syn() -> None:
+    request = PACKETS[0]
+    reply = request.reply()
+    assert (reply.src, reply.dst, reply.src_port, reply.dst_port) == (request.dst, request.src, 5432, 49152)
+    assert reply.tcp_flags == "SA"
+
+
+def test_reply_to_an_echo_request_is_an_echo_reply() -> None:
+    assert PACKETS[2].reply().icmp_type == 0
+    assert PACKETS[4].reply().icmp_type == 129
