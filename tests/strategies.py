@@ -92,6 +92,25 @@ class _Public:
         return f"{PUBLIC_POOL}{self.next}"
 
 
+class _Ids:
+    """Gives some resources an AWS ``id`` and refers to them by id or by name at random (both are valid:
+    an id is an alias of the name, DESIGN §2)."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, str] = {}
+
+    def give(self, draw: st.DrawFn, prefix: str, name: str, spec: dict[str, Any]) -> None:
+        if draw(st.integers(0, 2)) == 0:
+            self.ids[name] = spec["id"] = f"{prefix}-{len(self.ids) + 1:08x}"
+
+    def ref(self, draw: st.DrawFn, name: str) -> str:
+        return self.ids[name] if name in self.ids and draw(st.booleans()) else name
+
+    def target(self, draw: st.DrawFn, name: str, instances: list[str]) -> str:
+        """A route target, by name or by AWS id."""
+        return self.ref(draw, name)
+
+
 PROTOCOLS = ("tcp", "udp", "icmp", "all", 6, 17, -1)
 PORTS = st.one_of(st.sampled_from(["443", "22", "1024-65535", "all", "0-65535"]),
                   st.integers(0, 65535).map(str),
@@ -123,9 +142,10 @@ def _any_cidr(draw: st.DrawFn, family: int = 4) -> str:
 
 @st.composite
 def topologies(draw: st.DrawFn) -> dict[str, Any]:
-    """A random valid topology: 1–4 VPCs (non-overlapping /16s, some dual-stack) with 1–4 /24 subnets each,
+    """A random valid topology: 1 to 4 VPCs (non-overlapping /16s, some dual-stack), 1 to 4 /24 subnets each,
     route tables with random routes (internet, NAT, NAT64, peering, blackhole, middlebox, edge routing),
-    security groups, numbered NACLs, instances and NAT gateways, and peerings between some VPC pairs."""
+    security groups, numbered NACLs, instances and NAT gateways, and peerings between some VPC pairs.
+    Some resources get an AWS ``id``, and references to them use the id or the name at random."""
     count = draw(st.integers(1, 4))
     octets = draw(st.lists(st.integers(0, 255), min_size=count, max_size=count, unique=True))
     names = [f"vpc{i}" for i in range(count)]
@@ -134,16 +154,24 @@ def topologies(draw: st.DrawFn) -> dict[str, Any]:
     cidr6 = {name: f"2600:1f18:{o:x}::/56" for name, o in zip(names, octets, strict=True)}
     pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1:]]
     peered = [pair for pair in pairs if draw(st.booleans())]
-    peerings = {f"pcx-{a}-{b}": {"requester": a, "accepter": b} for a, b in peered}
+    ids = _Ids()
+    vpcs: dict[str, dict[str, Any]] = {}
+    for name in names:
+        vpcs[name] = {"cidr": cidr[name]}
+        ids.give(draw, "vpc", name, vpcs[name])
+    peerings: dict[str, dict[str, Any]] = {}
+    for a, b in peered:
+        peerings[f"pcx-{a}-{b}"] = {"requester": ids.ref(draw, a), "accepter": ids.ref(draw, b)}
+        ids.give(draw, "pcx", f"pcx-{a}-{b}", peerings[f"pcx-{a}-{b}"])
     peers_of: dict[str, list[tuple[str, str]]] = {n: [] for n in names}
     for a, b in peered:
         peers_of[a].append((b, f"pcx-{a}-{b}"))
         peers_of[b].append((a, f"pcx-{a}-{b}"))
     public = _Public()
     sg_names = {name: [f"{name}-sg{k}" for k in range(draw(st.integers(0, 3)))] for name in names}
-    vpcs = {}
     for index, name in enumerate(names):
-        vpcs[name] = draw(_vpc(name, octets[index], dual[name], cidr, cidr6, peers_of[name], sg_names, public))
+        draw(_vpc(vpcs[name], name, octets[index], dual[name], cidr, cidr6, peers_of[name], sg_names, public,
+                  ids))
     topology: dict[str, Any] = {"name": "generated", "vpcs": vpcs}
     if peerings:
         topology["peering"] = peerings
@@ -151,9 +179,10 @@ def topologies(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @st.composite
-def _vpc(draw: st.DrawFn, name: str, octet: int, dual: bool, cidr: dict[str, str], cidr6: dict[str, str],
-         peers: list[tuple[str, str]], sg_names: dict[str, list[str]], public: _Public) -> dict[str, Any]:
-    vpc: dict[str, Any] = {"cidr": cidr[name]}
+def _vpc(draw: st.DrawFn, vpc: dict[str, Any], name: str, octet: int, dual: bool, cidr: dict[str, str],
+         cidr6: dict[str, str], peers: list[tuple[str, str]], sg_names: dict[str, list[str]], public: _Public,
+         ids: _Ids) -> None:
+    """Fill in ``vpc`` (which already holds its CIDR and maybe its id)."""
     if dual:
         vpc["ipv6_cidrs"] = [cidr6[name]]
     igw = f"igw-{name}" if draw(st.booleans()) else None
@@ -172,6 +201,7 @@ def _vpc(draw: st.DrawFn, name: str, octet: int, dual: bool, cidr: dict[str, str
         sname = f"{name}-s{k}"
         subnet_cidrs[sname] = f"10.{octet}.{third}.0/24"
         subnets[sname] = {"cidr": subnet_cidrs[sname], "az": draw(st.sampled_from(AZS))}
+        ids.give(draw, "subnet", sname, subnets[sname])
         if dual and draw(st.booleans()):
             subnet_cidrs6[sname] = f"2600:1f18:{octet:x}:{third:x}::/64"
             subnets[sname]["ipv6_cidr"] = subnet_cidrs6[sname]
@@ -183,7 +213,8 @@ def _vpc(draw: st.DrawFn, name: str, octet: int, dual: bool, cidr: dict[str, str
     if draw(st.booleans()):
         nat = f"nat-{name}"
         eip = public.take(draw) if draw(st.booleans()) else None
-        spec: dict[str, Any] = {"subnet": draw(st.sampled_from(snames))}
+        spec: dict[str, Any] = {"subnet": ids.ref(draw, draw(st.sampled_from(snames)))}
+        ids.give(draw, "nat", nat, spec)
         if eip:
             spec["elastic_ip"] = eip
         else:
@@ -195,6 +226,7 @@ def _vpc(draw: st.DrawFn, name: str, octet: int, dual: bool, cidr: dict[str, str
     groups: dict[str, Any] = {}
     for sg in sg_names[name]:
         group: dict[str, Any] = {}
+        ids.give(draw, "sg", sg, group)
         for direction, key in (("ingress", "source"), ("egress", "destination")):
             if direction == "egress" and draw(st.booleans()):
                 continue                       # AWS's default egress (allow all)
@@ -204,7 +236,7 @@ def _vpc(draw: st.DrawFn, name: str, octet: int, dual: bool, cidr: dict[str, str
                 families = [4, 6] if dual else [4]
                 peer = draw(st.one_of(_any_cidr(draw(st.sampled_from(families))),
                                       st.sampled_from(visible_sgs) if visible_sgs else _any_cidr()))
-                rule[key] = peer
+                rule[key] = ids.ref(draw, peer)
                 rules.append(rule)
             group[direction] = rules
         groups[sg] = group
@@ -215,6 +247,7 @@ def _vpc(draw: st.DrawFn, name: str, octet: int, dual: bool, cidr: dict[str, str
     acls: dict[str, Any] = {}
     for k in range(draw(st.integers(0, 2))):
         acl: dict[str, Any] = {}
+        ids.give(draw, "acl", f"{name}-acl{k}", acl)
         for direction, key in (("ingress", "source"), ("egress", "destination")):
             numbers = draw(st.lists(st.integers(1, 32766), max_size=5, unique=True))
             rules = []
@@ -223,7 +256,9 @@ def _vpc(draw: st.DrawFn, name: str, octet: int, dual: bool, cidr: dict[str, str
                         "action": draw(st.sampled_from(["allow", "deny"]))}
                 rules.append(rule)
             if dual and draw(st.booleans()):      # numbers are shared by both families (R4.3)
-                number = draw(st.integers(1, 32766).filter(lambda n: n not in numbers))
+                number = draw(st.integers(1, 32766))
+                while number in numbers:
+                    number = number % 32766 + 1
                 rules.append({"rule": number, "protocol": "all", key: "::/0", "action": "allow"})
             acl[direction] = rules
         if k == 0 and draw(st.booleans()):
@@ -233,7 +268,7 @@ def _vpc(draw: st.DrawFn, name: str, octet: int, dual: bool, cidr: dict[str, str
         vpc["network_acls"] = acls
         for sname in snames:
             if draw(st.booleans()):
-                subnets[sname]["network_acl"] = draw(st.sampled_from(sorted(acls)))
+                subnets[sname]["network_acl"] = ids.ref(draw, draw(st.sampled_from(sorted(acls))))
 
     # instances: addresses in their subnet, clear of the five reserved ones; public IPs unique
     instances: dict[str, Any] = {}
@@ -242,7 +277,8 @@ def _vpc(draw: st.DrawFn, name: str, octet: int, dual: bool, cidr: dict[str, str
         offsets = draw(st.lists(st.integers(4, 254), max_size=3, unique=True))
         for k, offset in enumerate(offsets):
             iname = f"{sname}-i{k}"
-            inst: dict[str, Any] = {"subnet": sname, "private_ip": _v4(base + offset)}
+            inst: dict[str, Any] = {"subnet": ids.ref(draw, sname), "private_ip": _v4(base + offset)}
+            ids.give(draw, "i", iname, inst)
             choice = draw(st.sampled_from(["none", "public_ip", "elastic_ip"]))
             if choice != "none":
                 address = public.take(draw)
@@ -251,9 +287,9 @@ def _vpc(draw: st.DrawFn, name: str, octet: int, dual: bool, cidr: dict[str, str
             if sname in subnet_cidrs6 and draw(st.booleans()):
                 base6 = int(ipaddress.ip_network(subnet_cidrs6[sname]).network_address)
                 inst["ipv6_addresses"] = [_v6(base6 + 4 + offset)]
-            if sg_names[name] and draw(st.booleans()):
-                inst["security_groups"] = draw(st.lists(st.sampled_from(sg_names[name]), min_size=1, max_size=2,
-                                                        unique=True))
+            if bool(sg_names[name]) and draw(st.booleans()):
+                chosen = draw(st.lists(st.sampled_from(sg_names[name]), min_size=1, max_size=2, unique=True))
+                inst["security_groups"] = [ids.ref(draw, sg) for sg in chosen]
             if draw(st.booleans()):
                 inst["source_dest_check"] = False
             instances[iname] = inst
@@ -262,15 +298,14 @@ def _vpc(draw: st.DrawFn, name: str, octet: int, dual: bool, cidr: dict[str, str
 
     # route tables
     vpc["route_tables"] = draw(_route_tables(name, octet, dual, igw, eigw, nat, peers, cidr, cidr6, snames,
-                                             subnet_cidrs, subnet_cidrs6, list(instances), subnets))
-    return vpc
+                                             subnet_cidrs, subnet_cidrs6, list(instances), subnets, ids))
 
 
 @st.composite
 def _route_tables(draw: st.DrawFn, name: str, octet: int, dual: bool, igw: str | None, eigw: str | None,
                   nat: str | None, peers: list[tuple[str, str]], cidr: dict[str, str], cidr6: dict[str, str],
                   snames: list[str], subnet_cidrs: dict[str, str], subnet_cidrs6: dict[str, str],
-                  instances: list[str], subnets: dict[str, dict[str, Any]]) -> dict[str, Any]:
+                  instances: list[str], subnets: dict[str, dict[str, Any]], ids: _Ids) -> dict[str, Any]:
     own = ipaddress.ip_network(cidr[name])
     own6 = ipaddress.ip_network(cidr6[name])
     middleboxes = [t for t in (nat, *instances) if t]
@@ -289,7 +324,7 @@ def _route_tables(draw: st.DrawFn, name: str, octet: int, dual: bool, igw: str |
         candidates.append((str(list(peer_net.subnets(new_prefix=20))[octet % 16]), [pcx]))
         if dual:
             candidates.append((cidr6[other], [pcx]))
-    if middleboxes:                                   # more specific than local: whole subnet CIDRs only (R2.7)
+    if middleboxes:                       # more specific than local: whole subnet CIDRs only (R2.7)
         for sname in snames:
             candidates.append((subnet_cidrs[sname], middleboxes))
     outside = draw(st.lists(_any_cidr(), max_size=4))
@@ -306,7 +341,8 @@ def _route_tables(draw: st.DrawFn, name: str, octet: int, dual: bool, igw: str |
             if (net6.overlaps(own6) and net6.prefixlen >= own6.prefixlen) or \
                     net6.overlaps(ipaddress.ip_network("fd00:ec2::/32")):
                 continue
-            candidates.append((text, ["blackhole", *(t for t in (igw, eigw) if t), *instances]))  # no NAT (R6.11)
+            # no NAT: IPv6 routes to a NAT gateway are NAT64 only (R6.11)
+            candidates.append((text, ["blackhole", *(t for t in (igw, eigw) if t), *instances]))
 
     count = draw(st.integers(1, 3))
     tables: dict[str, Any] = {}
@@ -317,26 +353,30 @@ def _route_tables(draw: st.DrawFn, name: str, octet: int, dual: bool, igw: str |
             table["main"] = True
         routes = []
         seen: set[str] = set()
-        for destination, targets in draw(st.lists(st.sampled_from(candidates), max_size=8)) if candidates else []:
+        picked = draw(st.lists(st.sampled_from(candidates), max_size=8)) if candidates else []
+        for destination, targets in picked:
             key = str(ipaddress.ip_network(destination))
             if key in seen:
                 continue
             seen.add(key)
-            routes.append({"destination": destination, "target": draw(st.sampled_from(targets))})
+            routes.append({"destination": destination,
+                           "target": ids.target(draw, draw(st.sampled_from(targets)), instances)})
         if routes:
             table["routes"] = routes
         tables[f"{name}-rt{k}"] = table
-    for sname in snames:                              # one table per subnet, said either way (or the main one)
+        ids.give(draw, "rtb", f"{name}-rt{k}", table)
+    for sname in snames:                  # one table per subnet, said either way (or the main one)
         choice = draw(st.sampled_from([None, *range(count)]))
         if choice is None:
             continue
         tname = f"{name}-rt{choice}"
         if draw(st.booleans()):
-            subnets[sname]["route_table"] = tname
+            subnets[sname]["route_table"] = ids.ref(draw, tname)
         else:
-            tables[tname].setdefault("subnets", []).append(sname)
+            tables[tname].setdefault("subnets", []).append(ids.ref(draw, sname))
     if igw and instances and draw(st.booleans()):     # IGW ingress routing to a middlebox (R2.2, R2.13)
         sname = draw(st.sampled_from(snames))
         tables[f"{name}-edge"] = {"gateway": igw, "routes": [
-            {"destination": subnet_cidrs[sname], "target": draw(st.sampled_from(instances))}]}
+            {"destination": subnet_cidrs[sname], "target": ids.target(draw, draw(st.sampled_from(instances)),
+                                                                      instances)}]}
     return tables

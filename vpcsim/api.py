@@ -10,7 +10,7 @@ from vpcsim.errors import Diagnostic
 from vpcsim.load import load_topology
 
 if TYPE_CHECKING:
-    from vpcsim.engine.results import Trace
+    from vpcsim.engine.results import DnsExchange, Trace
     from vpcsim.model import Topology
 
 
@@ -35,6 +35,12 @@ class Network:
         from vpcsim.engine.simulate import trace
 
         return trace(self.compiled, src, dst, protocol=protocol, port=port, src_port=src_port)
+
+    def resolve(self, src: str, name: str) -> DnsExchange:
+        """Resolve ``name`` as the Resolver of ``src``'s VPC answers it, the query sent as a real packet."""
+        from vpcsim.engine.simulate import lookup
+
+        return lookup(self.compiled, src, name)
 
     def __repr__(self) -> str:
         c = self.compiled

@@ -39,7 +39,15 @@ def build_parser() -> argparse.ArgumentParser:
     trace.add_argument("--port", type=int, default=None, help="destination port (default 443 for tcp, 53 for udp)")
     trace.add_argument("--src-port", type=int, default=None, help="source port (default 49152)")
     trace.add_argument("--format", choices=("text", "json"), default="text")
+    trace.add_argument("--pcap", metavar="FILE", help="write the conversation's packets, hop by hop, as a pcap")
     trace.set_defaults(run=run_trace)
+
+    dns = commands.add_parser("dns", help="resolve a name as the source's VPC Resolver would")
+    dns.add_argument("topology", metavar="TOPO")
+    dns.add_argument("--from", dest="src", required=True, metavar="SRC")
+    dns.add_argument("name", metavar="NAME")
+    dns.add_argument("--format", choices=("text", "json"), default="text")
+    dns.set_defaults(run=run_dns)
     return parser
 
 
@@ -77,11 +85,27 @@ def run_trace(args: argparse.Namespace) -> int:
 
     network = vpcsim.load(args.topology)
     trace = network.trace(args.src, args.dst, protocol=args.protocol, port=args.port, src_port=args.src_port)
+    if args.pcap:
+        from vpcsim.render import pcap
+
+        pcap.write(trace, args.pcap)
     if args.format == "json":
         print(trace.to_json())
     else:
         text.print_trace(trace)
     return 0 if trace.reachable else 1
+
+
+def run_dns(args: argparse.Namespace) -> int:
+    import vpcsim
+    from vpcsim.render import text
+
+    exchange = vpcsim.load(args.topology).resolve(args.src, args.name)
+    if args.format == "json":
+        print(json.dumps(exchange.to_dict(), indent=2))
+    else:
+        print(text.render_dns(exchange), end="")
+    return 0 if exchange.address is not None else 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,5 +1,5 @@
 """Property tests: longest-prefix match (compile/lpm.py) against a brute-force scan, on random prefix sets and
-on the route tables of random valid topologies (tests/strategies.py)."""
+on the route tables of random valid topologies (tests/strategies.py), which must load without a problem."""
 
 from __future__ import annotations
 
@@ -56,7 +56,8 @@ def test_lookup_with_shared_values(prefixes: list[Prefix], data: st.DataObject) 
     table = PrefixTable.build(values.items())
     for family, address in probes(data, prefixes):
         best = longest_match(prefixes, family, address)
-        assert table.lookup(family, address) == (values[best] if best is not None else None), (family, address)
+        expected = values[best] if best is not None else None
+        assert table.lookup(family, address) == expected, (family, address)
 
 
 def test_empty_table_finds_nothing() -> None:
@@ -99,19 +100,49 @@ def check_table(table: RouteTable, data: st.DataObject) -> None:
         assert (found.prefix if found is not None else None) == best, (table.name, family, address)
 
 
-def expected_target(target: str, vpc: dict[str, Any]) -> str:
-    instance = vpc.get("instances", {}).get(target)
-    return f"eni-{target}" if instance is not None else target
+def check_addresses(net: Any) -> None:
+    """Every ENI address (given or allocated) is usable in its subnet, unique, and indexed back to the ENI."""
+    for eni in net.enis.values():
+        subnet = net.subnets[eni.subnet]
+        for address in eni.private_ips:
+            assert subnet.cidr is not None and subnet.contains(4, address), (eni.name, address)
+            assert subnet.cidr.start + 4 <= address < subnet.cidr.end, (eni.name, "reserved (R1.8)")
+            assert net.subnet_of(eni.vpc, 4, address) is subnet
+            assert net.eni_at(eni.vpc, 4, address) is eni, (eni.name, "address used twice")
+        for address in eni.ipv6_ips:
+            assert net.eni_at(eni.vpc, 6, address) is eni
+            assert net.subnet_of(eni.vpc, 6, address) is subnet
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SECTIONS = ("subnets", "route_tables", "nat_gateways", "security_groups", "network_acls", "instances")
+
+
+def names_by_id(topology: dict[str, Any]) -> dict[str, str]:
+    """AWS id -> name, for every resource the generator gave an id."""
+    named: list[tuple[str, dict[str, Any]]] = list(topology.get("peering", {}).items())
+    for name, vpc in topology["vpcs"].items():
+        named.append((name, vpc))
+        for section in SECTIONS:
+            named += vpc.get(section, {}).items()
+    return {spec["id"]: name for name, spec in named if "id" in spec}
+
+
+def expected_target(target: str, vpc: dict[str, Any], names: dict[str, str]) -> str:
+    target = names.get(target, target)
+    return f"eni-{target}" if target in vpc.get("instances", {}) else target
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(topology=topologies(), data=st.data())
 def test_generated_topologies_load_and_route_by_longest_prefix(topology: dict[str, Any],
                                                                data: st.DataObject) -> None:
     net = load(topology).compiled
     assert set(net.vpcs) == set(topology["vpcs"])
+    check_addresses(net)
     for subnet in net.subnets.values():
         check_table(net.route_tables[subnet.route_table], data)
+    names = names_by_id(topology)
     for name, vpc in topology["vpcs"].items():
         for table_name, spec in vpc["route_tables"].items():
             table = net.route_tables[table_name]
@@ -123,10 +154,51 @@ def test_generated_topologies_load_and_route_by_longest_prefix(topology: dict[st
             for route in spec.get("routes", ()):                              # every route written is there
                 compiled = by_prefix[parse_prefix(route["destination"])]
                 assert compiled.origin == "static", (table_name, route)
-                assert compiled.target == expected_target(route["target"], vpc), (table_name, route)
+                assert compiled.target == expected_target(route["target"], vpc, names), (table_name, route)
         assert set(net.subnets) >= set(vpc["subnets"])
-        for sname, subnet in vpc["subnets"].items():                          # one table per subnet, as written
-            table = subnet.get("route_table") or next(
-                (t for t, spec in vpc["route_tables"].items() if sname in spec.get("subnets", ())),
+        for sname, subnet in vpc["subnets"].items():          # one table per subnet, as written
+            explicit = names.get(subnet.get("route_table", ""), subnet.get("route_table"))
+            expected = explicit or next(
+                (t for t, spec in vpc["route_tables"].items()
+                 if sname in [names.get(s, s) for s in spec.get("subnets", ())]),
                 next((t for t, spec in vpc["route_tables"].items() if spec.get("main")), f"{name}-main"))
-            assert net.subnets[sname].route_table == table
+            assert net.subnets[sname].route_table == expected
+
+
+# -- the smallest topologies the generator found vpcsim rejecting ----------------------------------------
+# An AWS id is an alias of a resource's name (DESIGN §2), so a reference by id must behave like one by name.
+
+
+def load_text(text: str, tmp_path: Path) -> vpcsim.Network:
+    path = tmp_path / "topology.yaml"
+    path.write_text(text)
+    return vpcsim.load(path)
+
+
+def test_route_target_may_be_an_instance_id(tmp_path: Path) -> None:
+    net = load_text("""\
+vpcs:
+  v:
+    cidr: 10.0.0.0/16
+    subnets: {s: {cidr: 10.0.0.0/24}}
+    route_tables: {rt: {main: true, routes: [{destination: 0.0.0.0/0, target: i-0123}]}}
+    instances: {fw: {id: i-0123, subnet: s, private_ip: 10.0.0.10}}
+""", tmp_path).compiled
+    route = net.route_tables["rt"].lookup(4, parse_prefix("192.0.2.1/32").start)
+    assert route is not None and route.target == "eni-fw"
+
+
+def test_peering_may_name_vpcs_by_id(tmp_path: Path) -> None:
+    net = load_text("""\
+vpcs:
+  a:
+    id: vpc-0a
+    cidr: 10.0.0.0/16
+    route_tables: {rt: {main: true, routes: [{destination: 10.1.0.0/16, target: pcx}]}}
+  b: {cidr: 10.1.0.0/16}
+peering:
+  pcx: {requester: vpc-0a, accepter: b}
+""", tmp_path).compiled
+    assert net.peerings["pcx"].requester == "a"
+    route = net.route_tables["rt"].lookup(4, parse_prefix("10.1.2.3/32").start)
+    assert route is not None and route.target == "pcx"

@@ -58,6 +58,9 @@ _TARGET_KINDS: dict[TargetKind, str] = {
     TargetKind.NETWORK_INTERFACE: "eni",
 }
 
+#: Origins of TGW routes written in the route table itself; every other origin was propagated.
+_WRITTEN = frozenset({"static", "prefix_list"})
+
 T = TypeVar("T")
 
 
@@ -254,7 +257,7 @@ class _Builder:
                     target = self.ensure(BLACKHOLE, BLACKHOLE)
                 else:
                     target = self.ensure("tgw_attachment", route.attachment)
-                    if route.origin.startswith("propagated"):
+                    if route.origin not in _WRITTEN:          # it came from the attachment: propagated
                         self.edge(target, source, "propagation")
                 by_target.setdefault(target, []).append(route.label)
             for target, labels in by_target.items():

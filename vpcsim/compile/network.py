@@ -16,6 +16,7 @@ from vpcsim.compile import components as c
 from vpcsim.compile.components import EniKind, TargetKind
 from vpcsim.compile.lpm import PrefixTable
 from vpcsim.compile.rules import ICMP, ICMPV6, NetworkAclTable, Peer, Rule, SecurityGroupTable
+from vpcsim.errors import Diagnostic
 from vpcsim.ip import Prefix, parse_address, parse_prefix
 from vpcsim.load.positions import Positions
 from vpcsim.model import Topology
@@ -93,6 +94,7 @@ class _Compiler:
         self.route_tables: dict[str, c.RouteTable] = {}
         self.vpn_gateways: dict[str, c.VpnGateway] = {}
         self.connections: dict[str, c.Connection] = {}
+        self.route_warnings: list[Diagnostic] = []              # R2.9 [E]: prefix-list ties settled here
 
     # -- helpers -----------------------------------------------------------------------------------
 
@@ -178,7 +180,7 @@ class _Compiler:
             tgw_route_tables=tgw_tables, tgw_attachments=attachments, vpn_gateways=self.vpn_gateways,
             connections=self.connections, external=external, hosted_zones=zones, prefix_lists=self.prefix_lists,
             private_index=private_index, public_index=public_index, gateway_vpc=gateway_vpc,
-            positions=self.positions, warnings=warnings, source=source)
+            positions=self.positions, warnings=warnings + tuple(self.route_warnings), source=source)
 
     def _prefix_lists(self) -> None:
         for name, plist in self.topo.prefix_lists.items():
@@ -362,8 +364,13 @@ class _Compiler:
                     self._add_eni(name=eni, id=eni, kind=EniKind.TGW_ATTACHMENT, vpc=vpc, subnet=subnet.name,
                                   owner=name, private_ips=(self.allocate(subnet.name),), ipv6_ips=(), public_ip=None,
                                   security_groups=(), source_dest_check=False, elastic=False, device_index=0, path=path)
-                resource = vpc or att.vpn or att.direct_connect or att.peer or ""
+                resource = vpc or (self.name_of(Kind.VPN_CONNECTION, att.vpn) if att.vpn else "") or (
+                    self.name_of(Kind.DIRECT_CONNECT, att.direct_connect) if att.direct_connect else "") or (
+                    self.name_of(Kind.TRANSIT_GATEWAY_ATTACHMENT, att.peer) if att.peer else "")
+                # R8.2 one association per attachment; R8.14 the default table when none is named
                 table = att.route_table or (default_table if tgw.default_association else None)
+                if table is not None:
+                    table = self.name_of(Kind.TRANSIT_GATEWAY_ROUTE_TABLE, table)
                 result[name] = c.TgwAttachment(
                     name, att.id or name, tgw_name, att.kind, resource, table, att.appliance_mode,
                     att.sg_referencing and tgw.sg_referencing, subnets, enis, path)
@@ -417,7 +424,7 @@ class _Compiler:
                 spec["source_dest_check"], spec["elastic"], spec["device_index"], spec["path"])
 
     def _allow_all(self, label: str, ipv6: bool, path: tuple[str | int, ...]) -> list[Rule]:
-        ranges = ((4, EVERYWHERE[0].start, EVERYWHERE[0].end),)
+        ranges: tuple[tuple[int, int, int], ...] = ((4, EVERYWHERE[0].start, EVERYWHERE[0].end),)
         if ipv6:
             ranges += ((6, EVERYWHERE[1].start, EVERYWHERE[1].end),)
         return [Rule(-1, 0, 65535, -1, -1, Peer(ranges=ranges, cidr_everywhere=True), label, path=path)]
@@ -447,7 +454,7 @@ class _Compiler:
         has_default = any(acl.default for acl in vpc.network_acls.values())
         ipv6 = bool(vpc.ipv6_cidrs)
         for name, acl in vpc.network_acls.items():
-            path = ("vpcs", vpc_name, "network_acls", name)
+            path: tuple[str | int, ...] = ("vpcs", vpc_name, "network_acls", name)
             acls.append(c.NetworkAcl(name, acl.id or name, vpc_name,
                                      self._acl_direction(name, "ingress", acl.ingress, path),
                                      self._acl_direction(name, "egress", acl.egress, path), path))
@@ -493,8 +500,9 @@ class _Compiler:
                                                       conn.state == "available", (attr, name))
 
     def _vpn_gateway(self, name: str, vpc: str, asn: int) -> None:
-        """R7.4: for one prefix, DX BGP > VPN static > VPN BGP, then shortest AS_PATH, then lowest MED."""
-        candidates: list[tuple[tuple[int, int, int, int, str], c.VgwRoute]] = []
+        """R7.4: for one prefix, DX BGP > VPN static > VPN BGP, then (R7.9) DX local preference, then the
+        shortest AS_PATH, then the lowest MED among paths whose first AS is the same (``_vgw_choice``)."""
+        candidates: list[_VgwCandidate] = []
         connections = []
         for cname, conn in self.topo.direct_connect.items():
             if self.name_of(Kind.VPN_GATEWAY, conn.gateway) == name and conn.state == "available":
@@ -502,26 +510,30 @@ class _Compiler:
                 pref = {"high": 0, "medium": 1, "low": 2}
                 for r in conn.bgp_routes:
                     p = parse_prefix(r.prefix)
-                    candidates.append(((0, pref[r.local_preference], len(r.as_path), r.med, cname),
-                                       c.VgwRoute(p, cname, "dx-bgp", f"{p} via {cname} (Direct Connect BGP)")))
+                    label = f"{p} via {cname} (Direct Connect BGP)"
+                    route = c.VgwRoute(p, cname, "dx-bgp", label)
+                    candidates.append(_VgwCandidate((0, pref[r.local_preference], len(r.as_path)),
+                                                    r.as_path[:1], r.med, route))
         for cname, vpn in self.topo.vpn_connections.items():
             if self.name_of(Kind.VPN_GATEWAY, vpn.gateway) == name and vpn.state == "available":
                 connections.append(cname)
                 for text in vpn.static_routes:
                     p = parse_prefix(text)
-                    candidates.append(((1, 0, 0, 0, cname), c.VgwRoute(p, cname, "vpn-static",
-                                                                         f"{p} via {cname} (VPN static)")))
+                    label = f"{p} via {cname} (VPN static)"
+                    route = c.VgwRoute(p, cname, "vpn-static", label)
+                    candidates.append(_VgwCandidate((1, 0, 0), (), 0, route))
                 for r in vpn.bgp_routes:
                     p = parse_prefix(r.prefix)
-                    candidates.append(((2, 0, len(r.as_path), r.med, cname),
-                                       c.VgwRoute(p, cname, "vpn-bgp", f"{p} via {cname} (VPN BGP)")))
-        best: dict[Prefix, tuple[tuple[int, int, int, int, str], c.VgwRoute]] = {}
-        for key, route in candidates:
-            if route.prefix not in best or key < best[route.prefix][0]:
-                best[route.prefix] = (key, route)
+                    label = f"{p} via {cname} (VPN BGP)"
+                    candidates.append(_VgwCandidate((2, 0, len(r.as_path)), r.as_path[:1], r.med,
+                                                    c.VgwRoute(p, cname, "vpn-bgp", label)))
+        by_prefix: dict[Prefix, list[_VgwCandidate]] = defaultdict(list)
+        for candidate in candidates:
+            by_prefix[candidate.route.prefix].append(candidate)
         self.vpn_gateways[name] = c.VpnGateway(
-            name, vpc, asn, tuple(connections), tuple(r for _, r in candidates),
-            PrefixTable.build((p, r) for p, (_, r) in best.items()), ("vpcs", vpc, "vpn_gateway"))
+            name, vpc, asn, tuple(connections), tuple(x.route for x in candidates),
+            PrefixTable.build((p, _vgw_choice(items)) for p, items in by_prefix.items()),
+            ("vpcs", vpc, "vpn_gateway"))
 
     def _route_tables(self, vpc_name: str, vpc: VpcModel, endpoints: dict[str, c.Endpoint]) -> list[c.RouteTable]:
         tables = dict(vpc.route_tables)
@@ -546,9 +558,11 @@ class _Compiler:
                                                       f"{prefix} -> {target}", rpath)))
                 else:
                     plist = self.name_of(Kind.PREFIX_LIST, route.destination)
+                    plist_model = self.topo.prefix_lists.get(plist)
+                    plist_id = (plist_model.id if plist_model is not None else None) or plist
                     for prefix in self.prefix_lists.get(plist, ()):
-                        candidates.append((2, plist, c.Route(prefix, kind, target, "prefix_list",
-                                                             f"{plist} ({prefix}) -> {target}", rpath)))
+                        candidates.append((2, plist_id, c.Route(prefix, kind, target, "prefix_list",
+                                                                f"{plist} ({prefix}) -> {target}", rpath)))
             for ep in endpoints.values():     # R10.1: gateway endpoint routes via the service's prefix list
                 if ep.type == "gateway" and ep.vpc == vpc_name and table is not None and any(
                         self.name_of(Kind.ROUTE_TABLE, t) == name for t in vpc.endpoints[ep.name].route_tables):
@@ -566,10 +580,16 @@ class _Compiler:
                     candidates.append((3, "", c.Route(vroute.prefix, TargetKind.VPN_GATEWAY, vgw.name, "propagated",
                                                       f"{vroute.prefix} -> {vgw.name} (propagated)", path)))
             chosen: dict[Prefix, tuple[int, str, c.Route]] = {}
+            ties: dict[Prefix, set[str]] = defaultdict(set)
             for candidate in candidates:     # R2.8, R2.9: static > local > prefix list > propagated
                 prefix = candidate[2].prefix
-                if prefix not in chosen or candidate[:2] < chosen[prefix][:2]:
+                kept = chosen.get(prefix)
+                if kept is not None and _prefix_list_tie(kept, candidate):
+                    ties[prefix] |= {kept[1], candidate[1]}
+                if kept is None or candidate[:2] < kept[:2]:
                     chosen[prefix] = candidate
+            for prefix, ids in ties.items():
+                self.route_warnings.append(self._prefix_list_tie_warning(name, prefix, ids, chosen[prefix]))
             routes = tuple(sorted((r for _, _, r in chosen.values()),
                                   key=lambda r: (r.prefix.family, -r.prefix.length, r.prefix.start)))
             gateway = None
@@ -579,6 +599,17 @@ class _Compiler:
             result.append(c.RouteTable(name, (table.id if table else None) or name, vpc_name, routes,
                                        PrefixTable.build((r.prefix, r) for r in routes), gateway, path))
         return result
+
+    def _prefix_list_tie_warning(self, table: str, prefix: Prefix, ids: set[str],
+                                 winner: tuple[int, str, c.Route]) -> Diagnostic:
+        """R2.9 [E]: AWS "randomly chooses" between prefix lists that send one entry to different targets
+        and then keeps its choice; vpcsim takes the lowest prefix-list id and says so."""
+        return Diagnostic(self.positions.of_value(winner[2].path),
+                          f"route table {table!r}: prefix lists {' and '.join(sorted(ids))} hold the same "
+                          f"entry {prefix} with different targets; AWS picks one at random, vpcsim uses the "
+                          f"lowest id, {winner[1]} ({winner[2].label}) (R2.9)",
+                          hint="remove the overlapping entry from all but one of the prefix lists",
+                          severity="warning")
 
     def _target(self, target: str) -> tuple[TargetKind, str]:
         if target == "local":
@@ -624,33 +655,41 @@ class _Compiler:
                         for p in self.prefix_lists.get(plist, ()):
                             candidates[tname].append((1, c.TgwRoute(p, target, "prefix_list",
                                                                     f"{plist} ({p}) -> {shown}", path)))
-            seen_vpc_prefixes: list[Prefix] = []
+            seen_vpc_prefixes: dict[str, list[Prefix]] = defaultdict(list)     # table -> VPC CIDRs propagated
             for name, att in self.topo.transit_gateways[tgw_name].attachments.items():
                 compiled = attachments[name]
                 targets = att.propagations if att.propagations is not None else (
                     (default_table,) if tgw.default_propagation else ())
                 prefixes: list[tuple[Prefix, int, str]] = []
                 if compiled.kind == "vpc":
-                    vpc = vpcs[compiled.resource]
-                    if any(p.overlaps(q) for p in vpc.cidrs for q in seen_vpc_prefixes):
-                        continue      # R8.12
-                    seen_vpc_prefixes.extend(vpc.cidrs)
-                    prefixes = [(p, 2, "propagated-vpc") for p in vpc.cidrs]
-                elif compiled.kind in ("vpn", "direct_connect"):
-                    conn = self.connections.get(compiled.resource)
-                    rank, origin = (3, "propagated-dx") if compiled.kind == "direct_connect" else (5, "propagated-vpn")
-                    prefixes = [(p, rank, origin) for p in (conn.prefixes if conn else ())]
+                    prefixes = [(p, 2, "propagated-vpc") for p in vpcs[compiled.resource].cidrs]
+                elif compiled.kind == "vpn":
+                    vpn = self.topo.vpn_connections.get(compiled.resource)
+                    if vpn is not None:     # R8.5: VPN static routes rank with static routes; BGP ones last
+                        prefixes = [(parse_prefix(p), 0, "static-vpn") for p in vpn.static_routes]
+                        if vpn.state == "available":
+                            prefixes += [(parse_prefix(r.prefix), 5, "propagated-vpn")
+                                         for r in vpn.bgp_routes]
+                elif compiled.kind == "direct_connect":
+                    dx = self.topo.direct_connect.get(compiled.resource)
+                    if dx is not None and dx.state == "available":
+                        prefixes = [(parse_prefix(r.prefix), 3, "propagated-dx") for r in dx.bgp_routes]
                 for tname in targets:
                     tname = self.name_of(Kind.TRANSIT_GATEWAY_ROUTE_TABLE, tname)
+                    if compiled.kind == "vpc":
+                        seen = seen_vpc_prefixes[tname]
+                        if any(p.overlaps(q) for p, _, _ in prefixes for q in seen):
+                            continue      # R8.12: an overlapping VPC attached later is not propagated here
+                        seen.extend(p for p, _, _ in prefixes)
                     for p, rank, origin in prefixes:
                         candidates.setdefault(tname, []).append(
                             (rank, c.TgwRoute(p, name, origin, f"{p} -> {name} ({origin.replace('-', ' ')})",
                                               compiled.path)))
             for tname, items in candidates.items():
                 chosen: dict[Prefix, tuple[int, c.TgwRoute]] = {}
-                for rank, route in items:
-                    if route.prefix not in chosen or rank < chosen[route.prefix][0]:
-                        chosen[route.prefix] = (rank, route)
+                for rank, tgw_route in items:
+                    if tgw_route.prefix not in chosen or rank < chosen[tgw_route.prefix][0]:
+                        chosen[tgw_route.prefix] = (rank, tgw_route)
                 routes = tuple(r for _, r in sorted(chosen.values(), key=lambda x: (x[1].prefix.family,
                                                                                     -x[1].prefix.length)))
                 table_model = tgw.route_tables.get(tname)
@@ -661,6 +700,37 @@ class _Compiler:
                                               tgw.dns_support, tuple(table_names), tuple(tgw.attachments),
                                               ("transit_gateways", tgw_name))
         return tables, tgws
+
+
+@dataclass(frozen=True, slots=True)
+class _VgwCandidate:
+    """One advertisement of a prefix to a VGW, with what R7.4 compares."""
+
+    rank: tuple[int, int, int]      # (origin tier, DX local preference, AS_PATH length)
+    first_as: tuple[int, ...]       # the first AS of the AS_SEQUENCE (empty for static routes)
+    med: int
+    route: c.VgwRoute
+
+
+def _vgw_choice(items: list[_VgwCandidate]) -> c.VgwRoute:
+    """R7.4 for one prefix: best (tier, local preference, AS_PATH length); MED is compared only between
+    paths whose first AS is the same (S18). [E] What is still tied — different first ASes, or equal MEDs —
+    goes to the connection whose name sorts first: AWS keeps one path (no ECMP on a VGW, R7.5) without
+    saying which."""
+    best = min(x.rank for x in items)
+    tied = [x for x in items if x.rank == best]
+    winners: dict[tuple[int, ...], _VgwCandidate] = {}
+    for x in tied:
+        kept = winners.get(x.first_as)
+        if kept is None or (x.med, x.route.connection) < (kept.med, kept.route.connection):
+            winners[x.first_as] = x
+    return min(winners.values(), key=lambda x: x.route.connection).route
+
+
+def _prefix_list_tie(kept: tuple[int, str, c.Route], candidate: tuple[int, str, c.Route]) -> bool:
+    """Two static prefix-list routes for one CIDR, from different lists, to different targets (R2.9)."""
+    return (kept[2].origin == candidate[2].origin == "prefix_list" and kept[1] != candidate[1]
+            and kept[2].target != candidate[2].target)
 
 
 def _is_cidr(text: str) -> bool:

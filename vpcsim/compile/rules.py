@@ -32,6 +32,10 @@ class Peer:
                 return True
         return sg_references and (family, address) in self.members
 
+    def is_everywhere(self, family: int) -> bool:
+        """0.0.0.0/0 (family 4) or ::/0 (family 6): the peer R3.10 asks about for untracked flows."""
+        return self.cidr_everywhere and any(fam == family for fam, _, _ in self.ranges)
+
 
 @dataclass(frozen=True, slots=True)
 class Rule:
@@ -60,6 +64,14 @@ class Rule:
                 return False
         return self.peer.matches(family, peer_address, sg_references)
 
+    def opens_everything(self, protocol: int, family: int) -> bool:
+        """R3.10: the rule allows all ``protocol`` traffic to/from 0.0.0.0/0 (or ::/0) on every port."""
+        if self.protocol != ALL and self.protocol != protocol:
+            return False
+        if self.protocol in PORTED and (self.port_low, self.port_high) != (0, 65535):
+            return False
+        return self.peer.is_everywhere(family)
+
 
 @dataclass(frozen=True, slots=True)
 class SecurityGroupTable:
@@ -75,6 +87,18 @@ class SecurityGroupTable:
                 if rule.matches(protocol, family, port, icmp_type, icmp_code, peer, sg_references):
                     return rule
         return None
+
+    def opens_everything(self, protocol: int, family: int) -> bool:
+        """R3.10: some rule allows all ``protocol`` traffic to/from everywhere, on all ports."""
+        return any(rule.opens_everything(protocol, family)
+                   for key in (protocol, ALL) for rule in self.by_protocol.get(key, ()))
+
+    def admits_from_everywhere(self, protocol: int, family: int, port: int, icmp_type: int, icmp_code: int,
+                               peer: int) -> bool:
+        """R3.10: a rule whose peer is 0.0.0.0/0 (or ::/0) allows this packet (not only a narrower one)."""
+        return any(rule.peer.is_everywhere(family)
+                   and rule.matches(protocol, family, port, icmp_type, icmp_code, peer, False)
+                   for key in (protocol, ALL) for rule in self.by_protocol.get(key, ()))
 
     @classmethod
     def of(cls, rules: list[Rule]) -> SecurityGroupTable:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vpcsim.compile.components import Eni
+from vpcsim.compile.components import Eni, EniKind
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.errors import QueryError
 from vpcsim.ip import format_address, is_address, parse_address
@@ -21,7 +21,7 @@ class Endpoint:
     name: str
     eni: Eni | None = None
     site: str = ""
-    address: int | None = None   # fixed address (internet:IP, a site's or a literal IP), else chosen per family
+    address: int | None = None   # fixed (internet:IP, a site's, a literal IP), else chosen per family
     family: int | None = None
 
     def address_for(self, family: int, public: bool = False) -> int | None:
@@ -45,18 +45,25 @@ def resolve(net: CompiledNetwork, text: str, role: str) -> Endpoint:
     if text.startswith("internet:"):
         address = text.split(":", 1)[1]
         if not is_address(address):
-            raise QueryError(f"--{role} {text!r}: {address!r} is not an IP address", "write internet:203.0.113.5")
+            raise QueryError(f"--{role} {text!r}: {address!r} is not an IP address",
+                             "write internet:203.0.113.5")
         family, value = parse_address(address)
         return Endpoint("internet", text, address=value, family=family)
     if text in net.external:
         site = net.external[text]
         first = site.cidrs[0]
-        return Endpoint("site", text, site=text, address=first.start + min(10, first.size - 1), family=first.family)
+        return Endpoint("site", text, site=text, address=first.start + min(10, first.size - 1),
+                        family=first.family)
     eni = _eni_named(net, text)
     if eni is not None:
+        if role == "from" and eni.kind is EniKind.INTERFACE_ENDPOINT:
+            return _endpoint_as_source(net, eni)
         return Endpoint("eni", text, eni=eni)
     if is_address(text):
-        return _by_address(net, text)
+        found = _by_address(net, text)
+        if role == "from" and found.eni is not None and found.eni.kind is EniKind.INTERFACE_ENDPOINT:
+            return _endpoint_as_source(net, found.eni)
+        return found
     gateway_endpoint = net.endpoints.get(text)
     if gateway_endpoint is not None and gateway_endpoint.type == "gateway":
         text = gateway_endpoint.service      # a gateway endpoint stands for its service's addresses
@@ -64,8 +71,16 @@ def resolve(net: CompiledNetwork, text: str, role: str) -> Endpoint:
     if service is not None:
         return service
     names = [*net.instances, *net.enis, *net.nat_gateways, *net.endpoints, *net.external, "internet"]
-    raise QueryError(f"--{role} {text!r} is not an instance, interface, NAT gateway, endpoint, site or address",
+    raise QueryError(f"--{role} {text!r} is not an instance, interface, NAT gateway, endpoint, site or "
+                     "address",
                      did_you_mean(text, names))
+
+
+def _endpoint_as_source(net: CompiledNetwork, eni: Eni) -> Endpoint:
+    """R10.12: an interface endpoint only answers; neither it nor the service behind it opens connections
+    into the VPC (``VPCE_INTRA_VPC_TRAFFIC``). As a source it stands for its service, which the engine
+    refuses to inject."""
+    return Endpoint("service", eni.owner, address=eni.primary_ip, family=4)
 
 
 def _eni_named(net: CompiledNetwork, text: str) -> Eni | None:
@@ -84,7 +99,8 @@ def _eni_named(net: CompiledNetwork, text: str) -> Eni | None:
 
 def _by_address(net: CompiledNetwork, text: str) -> Endpoint:
     family, value = parse_address(text)
-    owners = [name for (vpc, fam, address), name in net.private_index.items() if fam == family and address == value]
+    owners = [name for (_, fam, address), name in net.private_index.items()
+              if fam == family and address == value]
     if owners:
         return Endpoint("eni", text, eni=net.enis[sorted(owners)[0]], address=value, family=family)
     public = net.public_index.get((family, value))

@@ -20,7 +20,8 @@ def _cidr(family: int, text: str) -> str:
 def fix_for(net: CompiledNetwork, hop: Hop, path: str = "forward") -> str | None:
     p = hop.packet
     code = hop.code or ""
-    if code in ("ENI_SG_RULES_MISMATCH", "SG_HAS_NO_RULES"):
+    if code in ("ENI_SG_RULES_MISMATCH", "SG_HAS_NO_RULES", "SG_REFERENCES_NOT_PRESERVED",
+                "SG_REFERENCING_SUPPORT"):
         eni = net.enis.get(hop.component)
         groups = ", ".join(s.split("@")[0] for s in eni.security_groups) if eni else "its security group"
         if hop.direction == "ingress":

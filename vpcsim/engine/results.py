@@ -153,6 +153,44 @@ class Query:
 
 
 @dataclass(frozen=True, slots=True)
+class DnsRecord:
+    name: str
+    type: str
+    value: str
+    source: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"name": self.name, "type": self.type, "value": self.value, "source": self.source}
+
+
+@dataclass(frozen=True, slots=True)
+class DnsExchange:
+    """The lookup that preceded the data packets when the destination was a DNS name (R11.1, R11.8)."""
+
+    name: str
+    server: str                          # the address the query went to (VPC base+2)
+    rcode: str                           # NOERROR | NXDOMAIN | REFUSED | NO_ANSWER
+    records: tuple[DnsRecord, ...]
+    query: tuple[Hop, ...]
+    response: tuple[Hop, ...]
+    reason: str = ""
+    query_packet: Packet | None = None
+
+    @property
+    def address(self) -> str | None:
+        return next((r.value for r in self.records if r.type in ("A", "AAAA")), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"name": self.name, "server": self.server, "rcode": self.rcode,
+                                "answers": [r.to_dict() for r in self.records],
+                                "query": [h.to_dict() for h in self.query],
+                                "response": [h.to_dict() for h in self.response]}
+        if self.reason:
+            data["reason"] = self.reason
+        return data
+
+
+@dataclass(frozen=True, slots=True)
 class Trace:
     """A conversation: the request's hops, the reply's hops, how it ended and why."""
 
@@ -164,6 +202,7 @@ class Trace:
     flow_logs: tuple[str, ...] = field(default=())
     sent: Packet | None = None            # the request as the source sent it
     answered: Packet | None = None        # the reply as the destination sent it
+    dns: DnsExchange | None = None        # when --to was a name: the lookup that came first
 
     def __post_init__(self) -> None:
         for hops in (self.forward, self.reply):
@@ -192,6 +231,7 @@ class Trace:
             "return": [h.to_dict() for h in self.reply],
             "explanations": [e.to_dict() for e in self.explanations],
             "flow_logs": list(self.flow_logs),
+            **({"dns": self.dns.to_dict()} if self.dns is not None else {}),
         }
 
     def to_json(self) -> str:

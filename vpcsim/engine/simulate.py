@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+from dataclasses import replace
 from collections.abc import Callable, Mapping
 
 from vpcsim.compile.network import CompiledNetwork
@@ -26,8 +27,19 @@ from vpcsim.engine.components import (
 from vpcsim.engine.endpoints import Endpoint, resolve
 from vpcsim.engine.events import Arrival, At, Context, End, Step
 from vpcsim.engine.explain import explain
-from vpcsim.engine.packet import ICMP, ICMPV6, TCP, UDP, Packet
-from vpcsim.engine.results import ENDS_IN, ComponentKind, Decision, Disposition, Hop, Query, Trace
+from vpcsim.engine.packet import ICMP, ICMPV6, PROTOCOL_NAMES, TCP, UDP, Packet
+from vpcsim.engine.results import (
+    ENDS_IN,
+    ComponentKind,
+    Decision,
+    Disposition,
+    DnsExchange,
+    DnsRecord,
+    Explanation,
+    Hop,
+    Query,
+    Trace,
+)
 from vpcsim.engine.state import State
 from vpcsim.errors import QueryError
 from vpcsim.model.common import PROTOCOL_NUMBERS
@@ -176,17 +188,75 @@ def _disposition_of(hops: list[Hop]) -> Disposition:
     return ENDS_IN.get(last.decision, Disposition.NO_ROUTE)
 
 
+def _looks_like_a_name(net: CompiledNetwork, text: str) -> bool:
+    from vpcsim.ip import is_address
+
+    return "." in text and not is_address(text) and not text.startswith("internet:") and text not in net.external
+
+
+def lookup(net: CompiledNetwork, src_text: str, name: str) -> DnsExchange:
+    """Send the DNS query to the source VPC's Resolver as a real packet, then its answer back (R11.1–R11.8)."""
+    from vpcsim.dns.resolver import resolve as resolve_name
+
+    src = resolve(net, src_text, "from")
+    if src.eni is None or src.eni.primary_ip is None:
+        raise QueryError(f"cannot resolve {name!r} from {src_text!r}",
+                         "DNS names are resolved by the Resolver of the source's VPC: trace from an instance")
+    eni = src.eni
+    vpc = net.vpcs[eni.vpc]
+    query = Packet(4, eni.primary_ip, vpc.resolver, UDP, DNS_SOURCE_PORT, 53, length=60)
+    state = State()
+    query_hops, end = walk(net, state, Arrival(At.ENI_OUT, eni.name, query, Context(vpc=eni.vpc, az=eni.az)))
+    server = query.destination
+    if end.how != "exited" or end.reply_from is None:
+        reason = query_hops[-1].message or "the query was dropped"
+        return DnsExchange(name, server, "NO_ANSWER", (), tuple(query_hops), (), reason, query)
+    answer = resolve_name(net, vpc.name, name)
+    response_hops, _ = walk(net, state, end.reply_from)
+    records = tuple(DnsRecord(r.name, r.type, r.value, r.source) for r in answer.records)
+    return DnsExchange(answer.name, server, answer.rcode, records, tuple(query_hops), tuple(response_hops),
+                       answer.reason, query)
+
+
 def trace(net: CompiledNetwork, src_text: str, dst_text: str, protocol: str | int = "tcp", port: int | None = None,
           src_port: int | None = None) -> Trace:
     number = _protocol_number(protocol)
+    try:
+        dst = resolve(net, dst_text, "to")
+        dns = None
+    except QueryError:
+        if not _looks_like_a_name(net, dst_text):
+            raise
+        dns = lookup(net, src_text, dst_text)
+        if dns.address is None:
+            query = Query(src_text, dst_text, PROTOCOL_NAMES.get(number, str(number)), port, src_port)
+            code = {"NXDOMAIN": "DNS_NXDOMAIN", "REFUSED": "DNS_SUPPORT_DISABLED"}.get(dns.rcode, "DNS_NO_ANSWER")
+            message = f"{dst_text} did not resolve ({dns.rcode}): {dns.reason}"
+            return Trace(query, Disposition.NO_ROUTE, (), (), (Explanation(code, "route53-resolver", "", message,
+                         _DNS_FIX.get(code), "forward"),), dns=dns)
+        dst = resolve(net, dns.address, "to")
+    result = _conversation(net, src_text, dst_text, number, port, src_port, dst)
+    return replace(result, dns=dns) if dns is not None else result
+
+
+_DNS_FIX = {
+    "DNS_NXDOMAIN": "add the record to a private hosted zone associated with the VPC, or check the name",
+    "DNS_SUPPORT_DISABLED": "enable DNS support (enableDnsSupport) on the source VPC",
+}
+DNS_SOURCE_PORT = 53000
+
+
+def _conversation(net: CompiledNetwork, src_text: str, dst_text: str, number: int, port: int | None,
+                  src_port: int | None, dst: Endpoint) -> Trace:
     src = resolve(net, src_text, "from")
-    dst = resolve(net, dst_text, "to")
+    if src.eni is None and dst.eni is None:
+        raise QueryError(f"both --from {src_text!r} and --to {dst_text!r} are outside the modelled network",
+                         "one end must be an instance, interface, NAT gateway or endpoint")
     family = _choose_family(src, dst)
     if number == ICMP and family == 6:
         number = ICMPV6
     outside = src.kind in ("internet", "site")
-    dst_address = dst.address_for(family, public=outside or (src.eni is not None and dst.eni is not None
-                                                              and src.eni.vpc != dst.eni.vpc and False))
+    dst_address = dst.address_for(family, public=outside)
     src_address = src.address_for(family)
     if src_address is None:
         raise QueryError(f"--from {src_text!r} has no IPv{family} address", "pick a destination of its family")
@@ -206,7 +276,6 @@ def trace(net: CompiledNetwork, src_text: str, dst_text: str, protocol: str | in
         start: Arrival | Step = Arrival(At.ENI_OUT, replier.name, reply_packet,
                                         Context(direction="return", vpc=replier.vpc, az=replier.az))
     else:
-        assert end.reply_from is not None or not forward
         if end.reply_from is None:
             return Trace(query, Disposition.EXITS_NETWORK, tuple(forward), sent=packet)
         start = end.reply_from
@@ -215,5 +284,15 @@ def trace(net: CompiledNetwork, src_text: str, dst_text: str, protocol: str | in
     if reply_end.how == "dropped":
         return Trace(query, Disposition.REPLY_DENIED, tuple(forward), tuple(reply),
                      (explain(net, reply[-1], "return"),), sent=packet, answered=answered)
+    if src.eni is not None and reply_end.how == "delivered" and reply_end.eni != src.eni.name:
+        # R9.6: no reverse-path check; the reply followed the replier's routes to another interface with the
+        # same address (an overlapping peer VPC), so the sender never hears back.
+        wrong = Explanation("NO_POSSIBLE_DESTINATION", reply_end.eni, "ingress",
+                            f"the reply was delivered to {reply_end.eni}, not to {src.eni.name} that sent "
+                            "the request: the replier's routes lead to another network with the same address "
+                            "(R9.6)",
+                            "route the replier's table to the sender's VPC more specifically", "return")
+        return Trace(query, Disposition.REPLY_DENIED, tuple(forward), tuple(reply), (wrong,), sent=packet,
+                     answered=answered)
     disposition = Disposition.ACCEPTED if end.how == "delivered" else Disposition.EXITS_NETWORK
     return Trace(query, disposition, tuple(forward), tuple(reply), sent=packet, answered=answered)

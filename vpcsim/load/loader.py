@@ -3,8 +3,6 @@ rules a schema cannot say (``validate``). Every problem is collected and raised 
 
 from __future__ import annotations
 
-import difflib
-import ipaddress
 import re
 import typing
 from dataclasses import dataclass
@@ -14,6 +12,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from vpcsim.errors import Diagnostic, SourcePos, TopologyError
+from vpcsim.load.hints import CIDR_EXAMPLE, address_hint, cidr_hint, is_network
 from vpcsim.load.positions import Path, Positions
 from vpcsim.load.yaml import read_yaml
 from vpcsim.model import Topology
@@ -82,7 +81,8 @@ def _diagnostics_of(error: ValidationError, data: Any, positions: Positions) -> 
         hint: str | None = None
         if kind == "extra_forbidden":
             key = str(loc[-1])
-            pos = positions.of_key((*path[:-1], key)) if path and path[-1] == key else positions.of_value(path)
+            at_key = bool(path) and path[-1] == key
+            pos = positions.of_key((*path[:-1], key)) if at_key else positions.of_value(path)
             allowed = _allowed_keys(loc[:-1])
             message = f"unknown key {key!r}"
             hint = did_you_mean(key, allowed) or (f"allowed keys: {', '.join(allowed)}" if allowed else None)
@@ -98,7 +98,10 @@ def _diagnostics_of(error: ValidationError, data: Any, positions: Positions) -> 
         else:
             pos = positions.of_value(path)
             message, hint = _message(item, loc)
-            if kind in ("value_error", "assertion_error") and isinstance(_value_at(data, path), dict):
+            value = _value_at(data, path)
+            if value is None:
+                pos = positions.of_key(path)      # an empty value has no text of its own: point at its key
+            elif kind in ("value_error", "assertion_error") and isinstance(value, dict):
                 pos = positions.of_key(path)      # a whole resource is wrong: point at its name
         if (pos, message) in seen:
             continue
@@ -108,17 +111,22 @@ def _diagnostics_of(error: ValidationError, data: Any, positions: Positions) -> 
 
 
 def _value_at(data: Any, path: Path) -> Any:
+    """The plain value at ``path``; ``_ABSENT`` when there is none (``None`` is YAML's empty value)."""
     for part in path:
         try:
             data = data[part]
         except (KeyError, IndexError, TypeError):
-            return None
+            return _ABSENT
     return data
 
 
+_ABSENT = object()
+
+
 def _closest(name: str, names: list[str]) -> str | None:
-    close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
-    return close[0] if close else None
+    """The name ``did_you_mean`` would suggest, or None (it stays the one place that picks names)."""
+    match = re.fullmatch(r"did you mean (['\"])(.*)\1\?", did_you_mean(name, names) or "")
+    return match[2] if match else None
 
 
 def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
@@ -141,7 +149,6 @@ def _owner(loc: tuple[Any, ...], path: Path) -> str:
         return "the topology"
     words = re.findall(r"[A-Z][a-z]*", model.__name__)
     thing = " ".join(_ACRONYMS.get(w.lower(), w.lower()) for w in words)
-    thing = thing.replace("network ACL", "network ACL").replace("transit gateway", "transit gateway")
     last = path[-1] if path else None
     if isinstance(last, int):
         return f"{thing} #{last + 1}"
@@ -174,44 +181,47 @@ def _message(item: Any, loc: tuple[Any, ...]) -> tuple[str, str | None]:
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):
             return _split_remedy(msg[len(prefix):], value, field_kind)
-    if value is None and kind in ("dict_type", "model_type", "model_attributes_type", "list_type", "tuple_type"):
-        empty = "[]" if kind in ("list_type", "tuple_type") else "{}"
+    mapping = kind in ("dict_type", "model_type", "model_attributes_type")
+    if value is None and (mapping or kind in ("list_type", "tuple_type")):
+        empty = "{}" if mapping else "[]"
         return f"{where} is empty", f"give it a value (or {empty} for none), or remove the key"
-    if kind in ("dict_type", "model_type", "model_attributes_type"):
+    if mapping:
         return (f"{where} must be a mapping of keys, not {_describe(value)}",
                 "write its entries as indented 'key: value' lines below it, or as {key: value, …}")
     if kind in ("list_type", "tuple_type"):
         return f"{where} must be a list, not {_describe(value)}", "write one '- item' per line, or [a, b, …]"
     if kind == "string_type":
         if field_kind == "cidr":
-            return f"{where} must be a CIDR block like 10.0.0.0/16, not {_describe(value)}", _CIDR_HINT
+            return f"{where} must be a CIDR block like 10.0.0.0/16, not {_describe(value)}", CIDR_EXAMPLE
         if field_kind == "address":
             return f"{where} must be an IP address like 10.0.1.10, not {_describe(value)}", None
         if isinstance(value, dict | list):
             return f"{where} must be a single value, not {_describe(value)}", "give one name or value here"
         return f"{where} must be text, not {_describe(value)}", "put the value in quotes"
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"{where} must be a whole number, not {_describe(value)}", _range_hint(loc) or "write digits only"
+        hint = _range_hint(loc) or "write digits only"
+        return f"{where} must be a whole number, not {_describe(value)}", hint
     if kind in ("bool_type", "bool_parsing"):
         return f"{where} must be true or false, not {_describe(value)}", "write true or false"
     if kind == "literal_error":
         expected = str(item.get("ctx", {}).get("expected", ""))
         close = _closest(str(value), re.findall(r"'([^']*)'", expected)) if isinstance(value, str) else None
-        hint = f"did you mean {close!r}?" if close is not None else None
-        return f"{where} must be {expected}, not {_describe(value)}", hint or "write one of these values exactly"
+        hint = f"did you mean {close!r}?" if close is not None else "write one of these values exactly"
+        return f"{where} must be {expected}, not {_describe(value)}", hint
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         ctx = item.get("ctx", {})
-        bound = {"greater_than_equal": f"at least {ctx.get('ge')}", "greater_than": f"more than {ctx.get('gt')}",
-                 "less_than_equal": f"at most {ctx.get('le')}", "less_than": f"less than {ctx.get('lt')}"}[kind]
+        bound = {"greater_than_equal": f"at least {ctx.get('ge')}",
+                 "greater_than": f"more than {ctx.get('gt')}",
+                 "less_than_equal": f"at most {ctx.get('le')}",
+                 "less_than": f"less than {ctx.get('lt')}"}[kind]
         return f"{where} must be {bound}, not {_describe(value)}", _range_hint(loc)
     if kind in ("too_short", "string_too_short") and isinstance(value, str):
         return f"{where} must not be empty", "give it a name"
     if kind in ("too_long", "string_too_long") and isinstance(value, str):
         return f"{where} is too long ({len(value)} characters)", "names have at most 255 characters"
-    return f"{where}: {msg[:1].lower()}{msg[1:]} (got {_describe(value)})", "run 'vpcsim schema' to see what is allowed"
+    return (f"{where}: {msg[:1].lower()}{msg[1:]} (got {_describe(value)})",
+            "run 'vpcsim schema' to see what is allowed")
 
-
-_CIDR_HINT = "write an address and a prefix length, e.g. 10.0.0.0/16"
 
 # Remedies the schema's messages leave implicit, keyed by how the message starts.
 _MODEL_HINTS = (
@@ -251,7 +261,8 @@ def _split_remedy(text: str, value: Any, field_kind: str | None) -> tuple[str, s
     if text.endswith("is not a protocol: use tcp, udp, icmp, icmpv6, all (-1) or a number 0-255"):
         close = _closest(str(value).lower(), _PROTOCOLS)
         if close is not None:
-            return text.partition(": use")[0], f"did you mean {close!r}? (protocols: tcp, udp, icmp, icmpv6, all or 0-255)"
+            return (text.partition(": use")[0],
+                    f"did you mean {close!r}? (protocols: tcp, udp, icmp, icmpv6, all or 0-255)")
     message, remedy = text, None
     match = re.fullmatch(r"(?P<msg>.*?)(?:; (?P<semi>.+)|: (?P<colon>(?:use|give|remove|set|add) .+)"
                          r"| \((?P<paren>(?:expected|e\.g\.) [^)]*)\))", text)
@@ -261,41 +272,11 @@ def _split_remedy(text: str, value: Any, field_kind: str | None) -> tuple[str, s
         if remedy.startswith("or "):
             remedy = "add it, " + remedy
     remedy = next((h for prefix, h in _MODEL_HINTS if message.startswith(prefix)), remedy)
-    if field_kind == "cidr" and not _is_network(value):
-        remedy = _cidr_hint(value)
+    if field_kind == "cidr" and not is_network(value):
+        remedy = cidr_hint(value)
     elif field_kind == "address":
-        remedy = _address_hint(value) or remedy
+        remedy = address_hint(value) or remedy
     return message, remedy
-
-
-def _is_network(value: Any) -> bool:
-    try:
-        ipaddress.ip_network(str(value).strip(), strict=False)
-    except ValueError:
-        return False
-    return True
-
-
-def _cidr_hint(value: Any) -> str:
-    address, sep, length = str(value).strip().partition("/")
-    if sep and not length.isdigit():
-        return "the prefix length after '/' is a number, e.g. /16"
-    if sep and int(length) > (limit := 128 if ":" in address else 32):
-        return f"an IPv{6 if limit == 128 else 4} prefix length is at most /{limit}"
-    return _address_hint(address) or _CIDR_HINT
-
-
-def _address_hint(value: Any) -> str | None:
-    text = str(value).strip()
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        parts = text.split(".")
-        if len(parts) == 4 and all(p.isdigit() for p in parts):
-            return "each of the four numbers of an IPv4 address is 0 to 255"
-        return "write a single address such as 10.0.1.10 (no prefix length)" if "/" in text else \
-            "write an address such as 10.0.1.10 or 2600:1f18::10"
-    return None
 
 
 def _field_name(loc: tuple[Any, ...]) -> str:
@@ -314,20 +295,27 @@ def _field_info(loc: tuple[Any, ...]) -> Any:
 
 
 def _field_kind(loc: tuple[Any, ...]) -> str | None:
-    """'cidr' or 'address' when the field at ``loc`` holds one (or a list of them), else None."""
+    """'cidr' or 'address' when the field at ``loc`` holds one (or a list of them), else None.
+
+    Told by the validator the schema's ``Cidr``/``Address`` types carry (``model/common.py``)."""
     field = _field_info(loc)
     if field is None:
         return None
-    text = repr(field.annotation) + repr(field.metadata)
-    for arg in typing.get_args(field.annotation) or ():
-        text += repr(getattr(arg, "__metadata__", ()))
-        for inner in typing.get_args(arg) or ():
-            text += repr(getattr(inner, "__metadata__", ()))
-    if "_cidr" in text:
-        return "cidr"
-    if "_address" in text:
-        return "address"
+    for item in [*field.metadata, *_annotated_metadata(field.annotation)]:
+        name = getattr(getattr(item, "func", None), "__qualname__", "")
+        if name.startswith("_cidr."):
+            return "cidr"
+        if name.startswith("_address."):
+            return "address"
     return None
+
+
+def _annotated_metadata(annotation: Any) -> list[Any]:
+    """Every ``Annotated[...]`` extra inside ``annotation`` (through Optional, tuple[...], dict[...])."""
+    found = list(getattr(annotation, "__metadata__", ()))
+    for arg in typing.get_args(annotation):
+        found += _annotated_metadata(arg)
+    return found
 
 
 def _range_hint(loc: tuple[Any, ...]) -> str | None:
@@ -384,7 +372,8 @@ def _read_with_includes(root: FsPath) -> tuple[Any, Positions]:
         return data, positions
     folder = root.resolve().parent
     problems: list[Diagnostic] = []
-    queue: list[tuple[Any, Positions, FsPath, str]] = [(data.get("include"), positions, root.resolve(), str(root))]
+    queue: list[tuple[Any, Positions, FsPath, str]] = [
+        (data.get("include"), positions, root.resolve(), str(root))]
     seen = {root.resolve()}
     while queue:
         includes, where, including, shown = queue.pop(0)
@@ -422,8 +411,8 @@ def _read_with_includes(root: FsPath) -> tuple[Any, Positions]:
                 problems.extend(error.diagnostics)
                 continue
             if not isinstance(extra, dict):
-                problems.append(Diagnostic(extra_positions.default, "an included file must be a mapping of keys "
-                                           f"(vpcs:, peering:, …), not {_describe(extra)}",
+                problems.append(Diagnostic(extra_positions.default, "an included file must be a mapping of "
+                                           f"keys (vpcs:, peering:, …), not {_describe(extra)}",
                                            hint="start the file with 'vpcs:' at the beginning of a line"))
                 continue
             problems.extend(_merge_into(data, positions, extra, extra_positions))
@@ -453,14 +442,14 @@ def _merge_into(data: dict[str, Any], positions: Positions, extra: dict[str, Any
             elif data[key] != value:
                 problems.append(Diagnostic(extra_positions.of_key((key,)),
                                            f"{key!r} is already set by the including file",
-                                           hint=f"it is set at {positions.of_key((key,))}; set top-level values "
-                                           "once"))
+                                           hint=f"it is set at {positions.of_key((key,))}; set top-level "
+                                           "values once"))
             continue
         if value is None:
             continue
         if not isinstance(value, dict):
-            problems.append(Diagnostic(extra_positions.of_value((key,)), f"{key!r} must be a mapping of names, "
-                                       f"not {_describe(value)}",
+            problems.append(Diagnostic(extra_positions.of_value((key,)), f"{key!r} must be a mapping of "
+                                       f"names, not {_describe(value)}",
                                        hint="write its entries as indented 'name: value' lines below it"))
             continue
         section = data.get(key)

@@ -13,12 +13,14 @@ from vpcsim.errors import SourcePos
 
 Path = tuple[str | int, ...]
 
+_NOWHERE = SourcePos("<topology>", 1, 1)
+
 
 @dataclass(slots=True)
 class Positions:
     values: dict[Path, SourcePos] = field(default_factory=dict)
     keys: dict[Path, SourcePos] = field(default_factory=dict)
-    default: SourcePos = SourcePos("<topology>", 1, 1)
+    default: SourcePos = _NOWHERE
 
     def __getitem__(self, path: Iterable[str | int]) -> SourcePos:
         return self.of_value(tuple(path))

@@ -23,6 +23,7 @@ from vpcsim.ip import (
     parse_address,
     parse_prefix,
 )
+from vpcsim.load.hints import cidr_hint
 from vpcsim.load.positions import Path, Positions
 from vpcsim.model import Topology, Vpc
 from vpcsim.model.index import ROUTE_TARGET_KINDS, Kind, Named, TopologyIndex, index_topology
@@ -66,7 +67,8 @@ class Context:
         """Find ``name`` of ``kind``; when ``owner`` is given it must belong to that VPC/TGW."""
         found = self.index.get(kind, name)
         if found is None:
-            among = [n for n, e in self.index.by_kind.get(kind, {}).items() if owner is None or e.owner == owner]
+            entries = self.index.by_kind.get(kind, {}).items()
+            among = [n for n, e in entries if owner is None or e.owner == owner]
             return None, self.unknown(path, what, name, kind, among=among)
         if owner is not None and found.owner != owner:
             return None, self.error(path, f"{what} {name!r} belongs to {found.owner!r}, not to {owner!r}",
@@ -78,6 +80,12 @@ def validate(topo: Topology, positions: Positions) -> Iterator[Diagnostic]:
     context = Context(topo, positions, index_topology(topo))
     for run in CHECKS:
         yield from run(context)
+
+
+def _whole_cidrs(vpc: Vpc) -> set[Prefix]:
+    """The CIDRs a route may name exactly inside a VPC: the VPC's own, and each subnet's (R2.7, R2.14)."""
+    subnets = {parse_prefix(p) for s in vpc.subnets.values() for p in (s.cidr, s.ipv6_cidr) if p is not None}
+    return subnets | set(_prefixes(list(vpc.all_cidrs())))
 
 
 def _prefixes(cidrs: tuple[str, ...] | list[str]) -> list[Prefix]:
@@ -95,8 +103,8 @@ def _vpc_path(name: str) -> Path:
 def check_unique_names(ctx: Context) -> Iterator[Diagnostic]:
     """Names are unique within a kind across the whole topology (DESIGN §2)."""
     for first, second in ctx.index.duplicates:
-        yield Diagnostic(ctx.pos.of_key(second.key), f"{_kind_name(second.kind)} name "
-                         f"{second.name!r} is used twice", hint=f"first defined at {ctx.pos.of_key(first.key)}; "
+        yield Diagnostic(ctx.pos.of_key(second.key), f"{_kind_name(second.kind)} name {second.name!r} is "
+                         "used twice", hint=f"first defined at {ctx.pos.of_key(first.key)}; "
                          "names must be unique within their kind across the topology")
 
 
@@ -105,20 +113,22 @@ def check_unique_names(ctx: Context) -> Iterator[Diagnostic]:
 
 @check
 def check_vpc_cidrs(ctx: Context) -> Iterator[Diagnostic]:
-    """R1.1 sizes /16–/28; R1.3 no overlap between a VPC's CIDRs; R1.5 169.254/16 never, range families."""
+    """R1.1 sizes /16 to /28; R1.3 no overlap between a VPC's CIDRs; R1.5 169.254/16 never, range families."""
     for name, vpc in ctx.topo.vpcs.items():
         base = _vpc_path(name)
-        cidrs = [(("cidr",), vpc.cidr)] + [(("secondary_cidrs", i), c) for i, c in enumerate(vpc.secondary_cidrs)]
+        cidrs: list[tuple[Path, str]] = [(("cidr",), vpc.cidr)]
+        cidrs += [(("secondary_cidrs", i), c) for i, c in enumerate(vpc.secondary_cidrs)]
         seen: list[tuple[Prefix, Path]] = []
         for sub, cidr in cidrs:
             prefix = parse_prefix(cidr)
             path = (*base, *sub)
             if not 16 <= prefix.length <= 28:
-                yield ctx.error(path, f"VPC CIDR {cidr} is a /{prefix.length}; VPC IPv4 blocks are /16 to /28 (R1.1)",
+                yield ctx.error(path, f"VPC CIDR {cidr} is a /{prefix.length}; VPC IPv4 blocks are /16 to "
+                                "/28 (R1.1)",
                                 hint="use a prefix length between 16 and 28")
             if LINK_LOCAL_V4.overlaps(prefix):
                 yield ctx.error(path, f"VPC CIDR {cidr} is in 169.254.0.0/16, which AWS never allows (R1.5)",
-                hint="pick a private range such as 10.0.0.0/16")
+                                hint="pick a private range such as 10.0.0.0/16")
             for other, other_path in seen:
                 if other.overlaps(prefix):
                     yield ctx.error(path, f"CIDR {cidr} overlaps {other} of the same VPC (R1.3)",
@@ -126,16 +136,17 @@ def check_vpc_cidrs(ctx: Context) -> Iterator[Diagnostic]:
             seen.append((prefix, path))
         yield from _secondary_range_rules(ctx, name, vpc)
         if len(cidrs) > 5:
-            yield ctx.warning((*base, "secondary_cidrs"), f"{len(cidrs)} IPv4 CIDRs exceed the default quota of 5 "
-                              "per VPC (R1.3); AWS raises it to 50 on request",
-                hint="ask AWS for a quota increase, or use fewer CIDRs")
+            yield ctx.warning((*base, "secondary_cidrs"), f"{len(cidrs)} IPv4 CIDRs exceed the default "
+                              "quota of 5 per VPC (R1.3); AWS raises it to 50 on request",
+                              hint="ask AWS for a quota increase, or use fewer CIDRs")
         for i, cidr6 in enumerate(vpc.ipv6_cidrs):
             length = parse_prefix(cidr6).length
             if not 44 <= length <= 60:
-                yield ctx.error((*base, "ipv6_cidrs", i), f"IPv6 VPC CIDR {cidr6} is a /{length}; Amazon-provided "
-                                "blocks are /56 (R1.10)", hint="use a /56")
+                yield ctx.error((*base, "ipv6_cidrs", i), f"IPv6 VPC CIDR {cidr6} is a /{length}; "
+                                "Amazon-provided blocks are /56 (R1.10)", hint="use a /56")
 
 
+_NAT64 = parse_prefix("64:ff9b::/96")
 _RFC1918 = [parse_prefix(p) for p in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")]
 _P198_19 = parse_prefix("198.19.0.0/16")
 
@@ -149,19 +160,21 @@ def _secondary_range_rules(ctx: Context, name: str, vpc: Vpc) -> Iterator[Diagno
         home = next((r for r in _RFC1918 if r.covers(primary)), None)
         other = next((r for r in _RFC1918 if r.covers(second)), None)
         if home is not None and other is not None and home != other:
-            yield ctx.error(path, f"secondary CIDR {cidr} is in {other} but the VPC's primary CIDR is in {home} "
-                            "(R1.5)", hint=f"pick the secondary CIDR from {home} or a public range")
+            yield ctx.error(path, f"secondary CIDR {cidr} is in {other} but the VPC's primary CIDR is in "
+                            f"{home} (R1.5)", hint=f"pick the secondary CIDR from {home} or a public range")
         elif _P198_19.covers(second) and not _P198_19.covers(primary):
-            yield ctx.error(path, f"secondary CIDR {cidr} is in 198.19.0.0/16, which is not allowed with the "
-                            f"primary CIDR {vpc.cidr} (R1.5)", hint="pick the secondary CIDR from another range")
+            yield ctx.error(path, f"secondary CIDR {cidr} is in 198.19.0.0/16, which is not allowed with "
+                            f"the primary CIDR {vpc.cidr} (R1.5)",
+                            hint="pick the secondary CIDR from another range")
         elif home is None and other is not None:
-            yield ctx.error(path, f"secondary CIDR {cidr} is private (RFC 1918) but the primary {vpc.cidr} is not "
-                            "(R1.5)", hint="pick a secondary CIDR outside 10.0.0.0/8, 172.16.0.0/12 and 192.168.0.0/16")
+            yield ctx.error(path, f"secondary CIDR {cidr} is private (RFC 1918) but the primary {vpc.cidr} "
+                            "is not (R1.5)",
+                            hint="pick a secondary CIDR outside 10.0.0.0/8, 172.16.0.0/12 and 192.168.0.0/16")
 
 
 @check
 def check_subnets(ctx: Context) -> Iterator[Diagnostic]:
-    """R1.7 size /16–/28 inside one VPC CIDR, no overlap; R1.9 IPv6 subnets are /64 inside the VPC's block."""
+    """R1.7 size /16 to /28 inside one VPC CIDR, no overlap; R1.9 IPv6 subnets are /64 in the VPC block."""
     for name, vpc in ctx.topo.vpcs.items():
         vpc_prefixes = _prefixes([vpc.cidr, *vpc.secondary_cidrs])
         vpc6 = _prefixes(list(vpc.ipv6_cidrs))
@@ -169,29 +182,34 @@ def check_subnets(ctx: Context) -> Iterator[Diagnostic]:
         for subnet_name, subnet in vpc.subnets.items():
             path = (*_vpc_path(name), "subnets", subnet_name)
             if subnet.cidr is None and subnet.ipv6_cidr is None:
-                yield ctx.error_at_name(path, f"subnet {subnet_name!r} has no CIDR", hint="add 'cidr:' (and/or 'ipv6_cidr:')")
+                yield ctx.error_at_name(path, f"subnet {subnet_name!r} has no CIDR",
+                                        hint="add 'cidr:' (and/or 'ipv6_cidr:')")
             if subnet.cidr is not None:
                 prefix = parse_prefix(subnet.cidr)
                 if not 16 <= prefix.length <= 28:
-                    yield ctx.error((*path, "cidr"), f"subnet CIDR {subnet.cidr} is a /{prefix.length}; subnets are "
-                                    "/16 to /28 (R1.7)", hint="a /28 is the smallest subnet (11 usable addresses)")
+                    yield ctx.error((*path, "cidr"), f"subnet CIDR {subnet.cidr} is a /{prefix.length}; "
+                                    "subnets are /16 to /28 (R1.7)",
+                                    hint="a /28 is the smallest subnet (11 usable addresses)")
                 if not any(v.covers(prefix) for v in vpc_prefixes):
-                    yield ctx.error((*path, "cidr"), f"subnet CIDR {subnet.cidr} is outside the CIDRs of VPC {name!r} "
-                                    f"({', '.join(map(str, vpc_prefixes))}) (R1.7)",
+                    yield ctx.error((*path, "cidr"), f"subnet CIDR {subnet.cidr} is outside the CIDRs of "
+                                    f"VPC {name!r} ({', '.join(map(str, vpc_prefixes))}) (R1.7)",
                                     hint="pick a block inside the VPC CIDR, or add a secondary CIDR")
                 for other, other_name in seen:
                     if other.overlaps(prefix):
-                        yield ctx.error((*path, "cidr"), f"subnet CIDR {subnet.cidr} overlaps subnet {other_name!r} "
-                                        f"({other}) (R1.7)", hint="subnets of a VPC must not overlap")
+                        yield ctx.error((*path, "cidr"), f"subnet CIDR {subnet.cidr} overlaps subnet "
+                                        f"{other_name!r} ({other}) (R1.7)",
+                                        hint="subnets of a VPC must not overlap")
                 seen.append((prefix, subnet_name))
             if subnet.ipv6_cidr is not None:
                 prefix6 = parse_prefix(subnet.ipv6_cidr)
                 if prefix6.length != 64:
-                    yield ctx.error((*path, "ipv6_cidr"), f"IPv6 subnet CIDR {subnet.ipv6_cidr} must be a /64 (R1.9)",
-                hint="IPv6 subnets are always /64, e.g. the first /64 of the VPC's /56")
+                    yield ctx.error((*path, "ipv6_cidr"), f"IPv6 subnet CIDR {subnet.ipv6_cidr} must be a "
+                                    "/64 (R1.9)",
+                                    hint="IPv6 subnets are always /64, e.g. the first /64 of the VPC's /56")
                 if not any(v.covers(prefix6) for v in vpc6):
-                    yield ctx.error((*path, "ipv6_cidr"), f"IPv6 subnet CIDR {subnet.ipv6_cidr} is outside the IPv6 "
-                                    f"CIDRs of VPC {name!r}", hint="add 'ipv6_cidrs:' to the VPC or fix the block")
+                    yield ctx.error((*path, "ipv6_cidr"), f"IPv6 subnet CIDR {subnet.ipv6_cidr} is outside "
+                                    f"the IPv6 CIDRs of VPC {name!r}",
+                                    hint="add 'ipv6_cidrs:' to the VPC or fix the block")
 
 
 # --- route tables (§2) --------------------------------------------------------------------------------
@@ -199,25 +217,26 @@ def check_subnets(ctx: Context) -> Iterator[Diagnostic]:
 
 @check
 def check_route_table_associations(ctx: Context) -> Iterator[Diagnostic]:
-    """R2.1 one main table per VPC, one table per subnet; R2.2/R2.14 gateway tables: own gateway, no subnets."""
+    """R2.1 one main table per VPC, one table per subnet; R2.2/R2.14 gateway tables: own gateway only."""
     for name, vpc in ctx.topo.vpcs.items():
         base = _vpc_path(name)
         mains = [t for t, table in vpc.route_tables.items() if table.main]
         for extra in mains[1:]:
-            yield ctx.error((*base, "route_tables", extra, "main"), f"VPC {name!r} has two main route tables: "
-                            f"{mains[0]!r} and {extra!r} (R2.1)", hint="a VPC has exactly one main route table")
+            yield ctx.error((*base, "route_tables", extra, "main"), f"VPC {name!r} has two main route "
+                            f"tables: {mains[0]!r} and {extra!r} (R2.1)",
+                            hint="a VPC has exactly one main route table")
         chosen: dict[str, tuple[str, Path]] = {}
         for subnet_name, subnet in vpc.subnets.items():
             if subnet.route_table is not None:
                 path = (*base, "subnets", subnet_name, "route_table")
-                found, problem = ctx.resolve(path, "route table", subnet.route_table, Kind.ROUTE_TABLE, owner=name)
+                found, problem = ctx.resolve(path, "route table", subnet.route_table, Kind.ROUTE_TABLE, name)
                 if problem:
                     yield problem
                 elif found is not None:
                     chosen[subnet_name] = (found.name, path)
             if subnet.network_acl is not None:
                 path = (*base, "subnets", subnet_name, "network_acl")
-                _, problem = ctx.resolve(path, "network ACL", subnet.network_acl, Kind.NETWORK_ACL, owner=name)
+                _, problem = ctx.resolve(path, "network ACL", subnet.network_acl, Kind.NETWORK_ACL, name)
                 if problem:
                     yield problem
         for table_name, table in vpc.route_tables.items():
@@ -231,8 +250,9 @@ def check_route_table_associations(ctx: Context) -> Iterator[Diagnostic]:
                 assert found is not None
                 previous = chosen.get(found.name)
                 if previous is not None and previous[0] != table_name:
-                    yield ctx.error(path, f"subnet {found.name!r} is associated with route tables {previous[0]!r} "
-                                    f"and {table_name!r}; a subnet has exactly one route table (R2.1)",
+                    yield ctx.error(path, f"subnet {found.name!r} is associated with route tables "
+                                    f"{previous[0]!r} and {table_name!r}; a subnet has exactly one route "
+                                    "table (R2.1)",
                                     hint=f"the other association is at {ctx.pos.of_value(previous[1])}")
                 chosen[found.name] = (table_name, path)
             if table.gateway is not None:
@@ -244,7 +264,8 @@ def check_route_table_associations(ctx: Context) -> Iterator[Diagnostic]:
                     yield problem
 
 
-def _check_gateway_table(ctx: Context, vpc_name: str, vpc: Vpc, table_name: str, tpath: Path) -> Iterator[Diagnostic]:
+def _check_gateway_table(ctx: Context, vpc_name: str, vpc: Vpc, table_name: str,
+                         tpath: Path) -> Iterator[Diagnostic]:
     table = vpc.route_tables[table_name]
     gateway = table.gateway
     assert gateway is not None
@@ -253,20 +274,20 @@ def _check_gateway_table(ctx: Context, vpc_name: str, vpc: Vpc, table_name: str,
         yield ctx.unknown((*tpath, "gateway"), "gateway", gateway, Kind.INTERNET_GATEWAY, Kind.VPN_GATEWAY)
         return
     if found[0].owner != vpc_name:
-        yield ctx.error((*tpath, "gateway"), f"gateway {gateway!r} is attached to VPC {found[0].owner!r}, not "
-                        f"{vpc_name!r} (R2.2)",
-                hint=f"associate the table with a gateway of {vpc_name!r}")
+        yield ctx.error((*tpath, "gateway"), f"gateway {gateway!r} is attached to VPC {found[0].owner!r}, "
+                        f"not {vpc_name!r} (R2.2)",
+                        hint=f"associate the table with a gateway of {vpc_name!r}")
     if table.main:
         yield ctx.error((*tpath, "main"), "a gateway route table cannot be the main route table (R2.1)",
-                hint="remove 'main: true' from this table")
+                        hint="remove 'main: true' from this table")
     if table.subnets:
-        yield ctx.error((*tpath, "subnets"), "a gateway route table cannot also be associated with subnets (R2.2)",
+        yield ctx.error((*tpath, "subnets"), "a gateway route table cannot also be associated with subnets "
+                        "(R2.2)",
                         hint="use a separate route table for the subnets")
     if table.propagate:
         yield ctx.error((*tpath, "propagate"), "a gateway route table cannot have route propagation (R2.14)",
-                hint="remove 'propagate'")
-    whole = {parse_prefix(p) for s in vpc.subnets.values() for p in (s.cidr, s.ipv6_cidr) if p is not None}
-    whole |= set(_prefixes(list(vpc.all_cidrs())))
+                        hint="remove 'propagate'")
+    whole = _whole_cidrs(vpc)
     for i, route in enumerate(table.routes):
         rpath = (*tpath, "routes", i)
         if route.target != "local":
@@ -274,12 +295,12 @@ def _check_gateway_table(ctx: Context, vpc_name: str, vpc: Vpc, table_name: str,
             ok = any(k.kind in (Kind.NETWORK_INTERFACE, Kind.INSTANCE) or
                      (k.kind is Kind.ENDPOINT and k.obj.type == "gateway_load_balancer") for k in kinds)
             if kinds and not ok:
-                yield ctx.error((*rpath, "target"), f"a gateway route table (associated with {gateway!r}) cannot "
-                                f"target {_kind_name(kinds[0].kind)} {route.target!r} (R2.13)",
+                yield ctx.error((*rpath, "target"), f"a gateway route table (associated with {gateway!r}) "
+                                f"cannot target {_kind_name(kinds[0].kind)} {route.target!r} (R2.13)",
                                 hint="target local, a network interface or a Gateway Load Balancer endpoint")
         if not is_cidr(route.destination) or parse_prefix(route.destination) not in whole:
-            yield ctx.error((*rpath, "destination"), f"gateway route table destination {route.destination} is "
-                            "neither a CIDR of the VPC nor the whole CIDR of one of its subnets (R2.14)",
+            yield ctx.error((*rpath, "destination"), f"gateway route table destination {route.destination} "
+                            "is neither a CIDR of the VPC nor the whole CIDR of one of its subnets (R2.14)",
                             hint="use the VPC CIDR or a subnet CIDR exactly")
 
 
@@ -288,8 +309,7 @@ def check_routes(ctx: Context) -> Iterator[Diagnostic]:
     """Targets resolve and belong to the VPC; R1.12 reserved ranges; R2.7 routes more specific than local."""
     for name, vpc in ctx.topo.vpcs.items():
         vpc_prefixes = _prefixes(list(vpc.all_cidrs()))
-        whole = {parse_prefix(p) for s in vpc.subnets.values() for p in (s.cidr, s.ipv6_cidr) if p is not None}
-        whole |= set(vpc_prefixes)
+        whole = _whole_cidrs(vpc)
         for table_name, table in vpc.route_tables.items():
             tpath = (*_vpc_path(name), "route_tables", table_name)
             seen: dict[Prefix | str, int] = {}
@@ -309,8 +329,9 @@ def check_routes(ctx: Context) -> Iterator[Diagnostic]:
                 if destination is None or table.gateway is not None:
                     continue
                 if (SERVICE_RANGE_V4.covers(destination) or SERVICE_RANGE_V6.covers(destination)):
-                    yield ctx.error((*rpath, "destination"), f"a route cannot have the destination {destination}: "
-                                    "it is inside AWS's reserved 169.254.168.0/22 / fd00:ec2::/32 (R1.12)",
+                    yield ctx.error((*rpath, "destination"), "a route cannot have the destination "
+                                    f"{destination}: it is inside AWS's reserved 169.254.168.0/22 / "
+                                    "fd00:ec2::/32 (R1.12)",
                                     hint="the instance metadata and DNS addresses there are never routed")
                 if target is not None:
                     yield from _check_target_family(ctx, (*rpath, "target"), destination, target)
@@ -321,24 +342,27 @@ def check_routes(ctx: Context) -> Iterator[Diagnostic]:
                     if destination not in whole:
                         around = [(n, c) for n, sub in vpc.subnets.items() for c in (sub.cidr, sub.ipv6_cidr)
                                   if c is not None and parse_prefix(c).overlaps(destination)]
-                        yield ctx.error((*rpath, "destination"), f"route to {destination} is more specific than the "
-                                        "local route but is not the whole CIDR of a subnet (R2.7)",
-                                        hint=f"route the whole subnet {around[0][0]!r} ({around[0][1]}) instead"
-                                        if len(around) == 1 else "routes inside the VPC must match a subnet CIDR "
-                                        "exactly")
+                        yield ctx.error((*rpath, "destination"), f"route to {destination} is more specific "
+                                        "than the local route but is not the whole CIDR of a subnet (R2.7)",
+                                        hint=f"route the whole subnet {around[0][0]!r} ({around[0][1]}) "
+                                        "instead"
+                                        if len(around) == 1 else "routes inside the VPC must match a subnet "
+                                        "CIDR exactly")
                     elif not allowed:
                         what = "replacing the local route" if destination in vpc_prefixes else \
                             "more specific than the local route"
-                        yield ctx.error((*rpath, "target"), f"a route {what} can only target a NAT gateway, a network "
-                                        f"interface or a GWLB endpoint, not {route.target!r} (R2.7)",
-                                        hint="send it to a NAT gateway, an ENI or a GWLB endpoint, or remove the route")
+                        yield ctx.error((*rpath, "target"), f"a route {what} can only target a NAT gateway, "
+                                        f"a network interface or a GWLB endpoint, not {route.target!r} "
+                                        "(R2.7)",
+                                        hint="send it to a NAT gateway, an ENI or a GWLB endpoint, or "
+                                        "remove the route")
 
 
 def _destination(ctx: Context, path: Path, text: str) -> Prefix | Diagnostic | None:
     if is_cidr(text):
         return parse_prefix(text)
     if "/" in text or text.replace(".", "").isdigit():
-        return ctx.error(path, f"{text!r} is not a valid CIDR block", hint="e.g. 10.0.0.0/16 or 0.0.0.0/0")
+        return ctx.error(path, f"{text!r} is not a valid CIDR block", hint=cidr_hint(text))
     if _prefix_list(ctx, text):
         return None
     return ctx.unknown(path, "prefix list", text, Kind.PREFIX_LIST)
@@ -350,7 +374,7 @@ def _prefix_list(ctx: Context, name: str) -> bool:
 
 
 def _route_target(ctx: Context, vpc: str, path: Path, target: str) -> Iterator[Diagnostic]:
-    """Resolve a route target and check that it is usable from this VPC. Returns the target (generator return)."""
+    """Resolve a route target and check that it is usable from this VPC; returns it (generator return)."""
     if target in ("local", "blackhole"):
         return None
     found = ctx.index.find(target, ROUTE_TARGET_KINDS)
@@ -364,32 +388,37 @@ def _route_target(ctx: Context, vpc: str, path: Path, target: str) -> Iterator[D
         return None
     entry = found[0]
     if entry.kind is Kind.PEERING:
-        if vpc not in (entry.obj.requester, entry.obj.accepter):
+        if vpc not in (_vpc_name(ctx, entry.obj.requester), _vpc_name(ctx, entry.obj.accepter)):
             yield ctx.error(path, f"peering connection {target!r} does not involve VPC {vpc!r} "
                             f"(it joins {entry.obj.requester!r} and {entry.obj.accepter!r})",
-                hint="use a peering connection of this VPC")
+                            hint="use a peering connection of this VPC")
     elif entry.kind is Kind.TRANSIT_GATEWAY:
-        attached = any(a.vpc == vpc for a in entry.obj.attachments.values())
+        attached = any(a.vpc is not None and _vpc_name(ctx, a.vpc) == vpc
+                       for a in entry.obj.attachments.values())
         if not attached:
             yield ctx.error(path, f"VPC {vpc!r} has no attachment to transit gateway {target!r} (R8.6)",
-                            hint=f"add an attachment with 'vpc: {vpc}' under transit_gateways.{target}.attachments")
+                            hint=f"add an attachment with 'vpc: {vpc}' under "
+                            f"transit_gateways.{target}.attachments")
     elif entry.kind is Kind.ENDPOINT and entry.obj.type == "gateway":
-        yield ctx.error(path, f"gateway endpoint {target!r} cannot be a route target: its routes are created by "
-                        "associating it with route tables (R10.1)", hint=f"list the table in endpoints.{target}.route_tables")
+        yield ctx.error(path, f"gateway endpoint {target!r} cannot be a route target: its routes are "
+                        "created by associating it with route tables (R10.1)",
+                        hint=f"list the table in endpoints.{target}.route_tables")
     elif entry.owner != vpc:
         yield ctx.error(path, f"route target {target!r} ({_kind_name(entry.kind)}) belongs to VPC "
-                        f"{entry.owner!r}, not {vpc!r}", hint="a route can only use gateways and interfaces of its own VPC")
+                        f"{entry.owner!r}, not {vpc!r}",
+                        hint="a route can only use gateways and interfaces of its own VPC")
     return entry
 
 
-def _check_target_family(ctx: Context, path: Path, destination: Prefix, target: Named) -> Iterator[Diagnostic]:
+def _check_target_family(ctx: Context, path: Path, destination: Prefix,
+                         target: Named) -> Iterator[Diagnostic]:
     if target.kind is Kind.EGRESS_ONLY_INTERNET_GATEWAY and destination.family != 6:
         yield ctx.error(path, "an egress-only internet gateway carries IPv6 only (R5.9)",
                         hint="use a NAT gateway for IPv4 outbound-only traffic")
     if target.kind is Kind.VPN_GATEWAY and destination.family != 4:
         yield ctx.error(path, "a virtual private gateway does not carry IPv6 (R7.3)",
-                hint="IPv6 to on-premises needs a transit gateway VPN attachment")
-    if target.kind is Kind.NAT_GATEWAY and destination.family == 6 and destination != parse_prefix("64:ff9b::/96"):
+                        hint="IPv6 to on-premises needs a transit gateway VPN attachment")
+    if target.kind is Kind.NAT_GATEWAY and destination.family == 6 and destination != _NAT64:
         yield ctx.error(path, "IPv6 routes to a NAT gateway are only for NAT64 (64:ff9b::/96, R6.11)",
                 hint="send IPv6 to an egress-only internet gateway, or use the destination 64:ff9b::/96")
 
@@ -422,19 +451,23 @@ def check_endpoints(ctx: Context) -> Iterator[Diagnostic]:
             if ep.type == "gateway":
                 region = vpc.region or ctx.topo.region
                 full = service_name(ep.service, region)
-                if ctx.index.get(Kind.PREFIX_LIST, full) is None and managed_prefix_list(ep.service, region) is None:
-                    yield ctx.warning((*path, "service"), f"vpcsim has no address ranges for {full}; its endpoint "
-                                      "route matches nothing", hint=f"declare prefix_lists: {{{full}: {{aws_managed: "
+                known = ctx.index.get(Kind.PREFIX_LIST, full) or managed_prefix_list(ep.service, region)
+                if known is None:
+                    yield ctx.warning((*path, "service"), f"vpcsim has no address ranges for {full}; its "
+                                      "endpoint route matches nothing",
+                                      hint=f"declare prefix_lists: {{{full}: {{aws_managed: "
                                       "true, entries: [...]}}")
             for i, table in enumerate(ep.route_tables):
-                found, problem = ctx.resolve((*path, "route_tables", i), "route table", table, Kind.ROUTE_TABLE, name)
+                found, problem = ctx.resolve((*path, "route_tables", i), "route table", table,
+                                             Kind.ROUTE_TABLE, name)
                 if problem:
                     yield problem
                 elif found is not None:
                     key = (found.name, short_service(ep.service))
                     if key in routes_for:
-                        yield ctx.error((*path, "route_tables", i), f"route table {found.name!r} already has an "
-                                        f"endpoint route for {key[1]} (via {routes_for[key]!r}) (R10.1)",
+                        yield ctx.error((*path, "route_tables", i), f"route table {found.name!r} already "
+                                        f"has an endpoint route for {key[1]} (via {routes_for[key]!r}) "
+                                        "(R10.1)",
                                         hint="one endpoint per service per route table")
                     routes_for[key] = ep_name
             azs: dict[str, str] = {}
@@ -446,20 +479,21 @@ def check_endpoints(ctx: Context) -> Iterator[Diagnostic]:
                 assert found is not None
                 az = found.obj.az or found.name
                 if az in azs:
-                    yield ctx.error((*path, "subnets", i), f"endpoint {ep_name!r} already has subnet {azs[az]!r} in "
-                                    f"{az}; one subnet per Availability Zone (R10.10)",
-                hint=f"keep one subnet in {az}")
+                    yield ctx.error((*path, "subnets", i), f"endpoint {ep_name!r} already has subnet "
+                                    f"{azs[az]!r} in {az}; one subnet per Availability Zone (R10.10)",
+                                    hint=f"keep one subnet in {az}")
                 azs[az] = found.name
                 address = ep.addresses.get(found.name)
                 if address is not None:
                     yield from _check_address_in_subnet(ctx, (*path, "addresses", found.name), address, found)
             for subnet_name in ep.addresses:
                 if subnet_name not in ep.subnets:
-                    yield ctx.error((*path, "addresses", subnet_name), f"address given for {subnet_name!r}, which is "
-                                    "not one of the endpoint's subnets",
+                    yield ctx.error((*path, "addresses", subnet_name), f"address given for {subnet_name!r}, "
+                                    "which is not one of the endpoint's subnets",
                 hint=f"add {subnet_name!r} to the endpoint's 'subnets', or remove the address")
             for i, sg in enumerate(ep.security_groups or ()):
-                _, problem = ctx.resolve((*path, "security_groups", i), "security group", sg, Kind.SECURITY_GROUP, name)
+                _, problem = ctx.resolve((*path, "security_groups", i), "security group", sg,
+                                         Kind.SECURITY_GROUP, name)
                 if problem:
                     yield problem
 
@@ -470,7 +504,7 @@ def check_endpoints(ctx: Context) -> Iterator[Diagnostic]:
 @check
 def check_security_groups(ctx: Context) -> Iterator[Diagnostic]:
     """R3.4 peers: CIDR, SG (own VPC or an active same-Region peer, R3.7) or prefix list; R3.5 ICMP shape."""
-    peers_of = _peered_vpcs(ctx.topo)
+    peers_of = _peered_vpcs(ctx)
     for name, vpc in ctx.topo.vpcs.items():
         for sg_name, sg in vpc.security_groups.items():
             base = (*_vpc_path(name), "security_groups", sg_name)
@@ -480,43 +514,56 @@ def check_security_groups(ctx: Context) -> Iterator[Diagnostic]:
                     wrong = "destination" if direction == "ingress" else "source"
                     if getattr(rule, wrong) is not None:
                         right = "source" if direction == "ingress" else "destination"
-                        yield ctx.error((*path, wrong), f"{direction} rules name a {right!r}, not a {wrong!r}",
+                        yield ctx.error((*path, wrong), f"{direction} rules name a {right!r}, "
+                                        f"not a {wrong!r}",
                                         hint=f"rename the key to '{right}'")
                     yield from _check_sg_peer(ctx, name, (*path, "source" if rule.source else "destination"),
                                               rule.peer, peers_of)
-                    if rule.protocol in ("icmp", "icmpv6") and rule.icmp_type == -1 and rule.icmp_code not in (None, -1):
+                    all_types = rule.protocol in ("icmp", "icmpv6") and rule.icmp_type == -1
+                    if all_types and rule.icmp_code not in (None, -1):
                         yield ctx.error((*path, "icmp_code"), "'all ICMP types' requires 'all codes' (R3.5)",
                                         hint="set icmp_code: -1 or remove it")
 
 
-def _peered_vpcs(topo: Topology) -> dict[str, set[str]]:
+def _vpc_name(ctx: Context, ref: str) -> str:
+    """A VPC reference (name or AWS id) as the VPC's name."""
+    found = ctx.index.get(Kind.VPC, ref)
+    return found.name if found is not None else ref
+
+
+def _peered_vpcs(ctx: Context) -> dict[str, set[str]]:
     peers: dict[str, set[str]] = defaultdict(set)
-    for p in topo.peering.values():
+    for p in ctx.topo.peering.values():
         if p.status == "active":
-            peers[p.requester].add(p.accepter)
-            peers[p.accepter].add(p.requester)
+            a, b = _vpc_name(ctx, p.requester), _vpc_name(ctx, p.accepter)
+            peers[a].add(b)
+            peers[b].add(a)
     return peers
 
 
-def _check_sg_peer(ctx: Context, vpc: str, path: Path, peer: str, peers_of: dict[str, set[str]]) -> Iterator[Diagnostic]:
+def _check_sg_peer(ctx: Context, vpc: str, path: Path, peer: str,
+                   peers_of: dict[str, set[str]]) -> Iterator[Diagnostic]:
     if is_cidr(peer):
         return
     if "/" in peer or peer.replace(".", "").replace(":", "").isdigit():
-        yield ctx.error(path, f"{peer!r} is not a valid CIDR block", hint="a single address is written /32 or /128")
+        yield ctx.error(path, f"{peer!r} is not a valid CIDR block", hint=cidr_hint(peer))
         return
     sg = ctx.index.get(Kind.SECURITY_GROUP, peer.split("/")[-1])
     if sg is not None:
-        if sg.owner != vpc and sg.owner not in peers_of.get(vpc, set()) and not _share_tgw(ctx.topo, vpc, sg.owner):
-            yield ctx.error(path, f"security group {peer!r} belongs to VPC {sg.owner!r}, which is neither this VPC "
-                            "nor an active peer or a TGW neighbour (R3.7)", hint="reference a CIDR instead")
+        neighbour = sg.owner in peers_of.get(vpc, set()) or _share_tgw(ctx, vpc, sg.owner)
+        if sg.owner != vpc and not neighbour:
+            yield ctx.error(path, f"security group {peer!r} belongs to VPC {sg.owner!r}, which is neither "
+                            "this VPC nor an active peer or a TGW neighbour (R3.7)",
+                            hint="reference a CIDR instead")
         return
     if _prefix_list(ctx, peer):
         return
     yield ctx.unknown(path, "security group or prefix list", peer, Kind.SECURITY_GROUP, Kind.PREFIX_LIST)
 
 
-def _share_tgw(topo: Topology, a: str, b: str | None) -> bool:
-    return any({a, b} <= {x.vpc for x in tgw.attachments.values()} for tgw in topo.transit_gateways.values())
+def _share_tgw(ctx: Context, a: str, b: str | None) -> bool:
+    return any({a, b} <= {_vpc_name(ctx, x.vpc) for x in tgw.attachments.values() if x.vpc is not None}
+               for tgw in ctx.topo.transit_gateways.values())
 
 
 @check
@@ -525,9 +572,9 @@ def check_network_acls(ctx: Context) -> Iterator[Diagnostic]:
     for name, vpc in ctx.topo.vpcs.items():
         defaults = [n for n, acl in vpc.network_acls.items() if acl.default]
         for extra in defaults[1:]:
-            yield ctx.error((*_vpc_path(name), "network_acls", extra, "default"), f"VPC {name!r} has two default "
-                            f"network ACLs: {defaults[0]!r} and {extra!r} (R4.2)",
-                hint="a VPC has exactly one default network ACL")
+            yield ctx.error((*_vpc_path(name), "network_acls", extra, "default"), f"VPC {name!r} has two "
+                            f"default network ACLs: {defaults[0]!r} and {extra!r} (R4.2)",
+                            hint="a VPC has exactly one default network ACL")
         for acl_name, acl in vpc.network_acls.items():
             base = (*_vpc_path(name), "network_acls", acl_name)
             for direction in ("ingress", "egress"):
@@ -537,13 +584,15 @@ def check_network_acls(ctx: Context) -> Iterator[Diagnostic]:
                     wrong = "destination" if direction == "ingress" else "source"
                     if getattr(rule, wrong) is not None:
                         right = "source" if direction == "ingress" else "destination"
-                        yield ctx.error((*path, wrong), f"{direction} NACL rules match a {right!r}, not a {wrong!r}",
+                        yield ctx.error((*path, wrong), f"{direction} NACL rules match a {right!r}, not a "
+                                        f"{wrong!r}",
                                         hint=f"rename the key to '{right}'")
                     if rule.rule in numbers:
                         first = ctx.pos.of_value((*base, direction, numbers[rule.rule], "rule"))
-                        yield ctx.error((*path, "rule"), f"{direction} rule number {rule.rule} is used twice in "
-                                        f"network ACL {acl_name!r} (R4.3)",
-                                        hint=f"it is also used at {first}; rule numbers are unique per direction")
+                        yield ctx.error((*path, "rule"), f"{direction} rule number {rule.rule} is used "
+                                        f"twice in network ACL {acl_name!r} (R4.3)",
+                                        hint=f"it is also used at {first}; rule numbers are unique per "
+                                        "direction")
                     numbers.setdefault(rule.rule, i)
 
 
@@ -556,7 +605,7 @@ def _check_address_in_subnet(ctx: Context, path: Path, address: str, subnet: Nam
     cidr = subnet.obj.cidr if family == 4 else subnet.obj.ipv6_cidr
     if cidr is None:
         yield ctx.error(path, f"{address} is IPv{family} but subnet {subnet.name!r} has no IPv{family} CIDR",
-                hint=f"add an IPv{family} CIDR to subnet {subnet.name!r}, or remove the address")
+                        hint=f"add an IPv{family} CIDR to subnet {subnet.name!r}, or remove the address")
         return
     prefix = parse_prefix(cidr)
     if not prefix.contains(family, value):
@@ -568,18 +617,20 @@ def _check_address_in_subnet(ctx: Context, path: Path, address: str, subnet: Nam
                 3: "reserved by AWS for future use"}
     if family == 4 and (offset in reserved or value == prefix.end):
         why = reserved.get(offset, "the last address")
-        yield ctx.error(path, f"{address} is a reserved address of subnet {subnet.name!r} ({cidr}): {why} (R1.8)",
-                        hint=f"AWS reserves the first four addresses and the last; use {_fmt(4, prefix.start + 4)} "
-                        f"to {_fmt(4, prefix.end - 1)}")
+        yield ctx.error(path, f"{address} is a reserved address of subnet {subnet.name!r} ({cidr}): {why} "
+                        "(R1.8)",
+                        hint="AWS reserves the first four addresses and the last; use "
+                        f"{_fmt(4, prefix.start + 4)} to {_fmt(4, prefix.end - 1)}")
     elif family == 6 and (offset <= 3 or value == prefix.end):
         yield ctx.error(path, f"{address} is one of the reserved addresses of {cidr} (R1.9)",
-                hint="the first four addresses and the last of an IPv6 subnet are reserved")
+                        hint="the first four addresses and the last of an IPv6 subnet are reserved")
 
 
 _KIND_WORDS = {Kind.VPC: "VPC", Kind.NAT_GATEWAY: "NAT gateway", Kind.NETWORK_ACL: "network ACL",
                Kind.VPN_GATEWAY: "virtual private gateway", Kind.TRANSIT_GATEWAY: "transit gateway",
                Kind.TRANSIT_GATEWAY_ROUTE_TABLE: "transit gateway route table",
-               Kind.TRANSIT_GATEWAY_ATTACHMENT: "transit gateway attachment", Kind.PEERING: "peering connection",
+               Kind.TRANSIT_GATEWAY_ATTACHMENT: "transit gateway attachment", Kind.PEERING: "peering "
+               "connection",
                Kind.VPN_CONNECTION: "VPN connection", Kind.DIRECT_CONNECT: "Direct Connect connection",
                Kind.EXTERNAL: "external site"}
 
@@ -593,6 +644,7 @@ def _fmt(family: int, value: int) -> str:
     return format_address(family, value)
 
 
+_PUBLIC_WORDS = {"public_ip": "public IP", "elastic_ip": "Elastic IP"}
 _WHAT = {"instances": "instance", "network_interfaces": "network interface", "nat_gateways": "NAT gateway",
          "endpoints": "endpoint"}
 
@@ -602,31 +654,32 @@ def _user(path: Path) -> str:
     return f"{_WHAT.get(str(path[2]), str(path[2]))} {path[3]!r}" if len(path) > 3 else "another resource"
 
 
+def _claim_public(ctx: Context, public: dict[str, Path], path: Path, address: str,
+                  what: str) -> Iterator[Diagnostic]:
+    if is_private_v4(parse_address(address)[1]):
+        yield ctx.error(path, f"{what} {address} is a private (RFC 1918) address",
+                        hint="public addresses come from public ranges (e.g. 203.0.113.0/24 in examples)")
+    if address in public:
+        yield ctx.error(path, f"public address {address} is already used by {_user(public[address])}",
+                        hint=f"first used at {ctx.pos.of_value(public[address])}; a public or Elastic IP "
+                        "maps to one interface")
+    public.setdefault(address, path)
+
+
+def _claim_private(ctx: Context, private: dict[str, Path], path: Path, address: str) -> Iterator[Diagnostic]:
+    if address in private:
+        yield ctx.error(path, f"private IP {address} is already used by {_user(private[address])}",
+                        hint=f"first used at {ctx.pos.of_value(private[address])}; each private IP "
+                        "belongs to one interface in a VPC")
+    private.setdefault(address, path)
+
+
 @check
 def check_interfaces(ctx: Context) -> Iterator[Diagnostic]:
     """Addresses in their subnet and not reserved (R1.8), unique; SGs of the same VPC; public IPs unique."""
     public: dict[str, Path] = {}
-
-    def claim_public(path: Path, address: str, what: str) -> Iterator[Diagnostic]:
-        if is_private_v4(parse_address(address)[1]):
-            yield ctx.error(path, f"{what} {address} is a private (RFC 1918) address",
-                            hint="public addresses come from public ranges (e.g. 203.0.113.0/24 in examples)")
-        if address in public:
-            yield ctx.error(path, f"public address {address} is already used by {_user(public[address])}",
-                            hint=f"first used at {ctx.pos.of_value(public[address])}; a public or Elastic IP "
-                            "maps to one interface")
-        public.setdefault(address, path)
-
     for name, vpc in ctx.topo.vpcs.items():
         private: dict[str, Path] = {}
-
-        def claim_private(path: Path, address: str) -> Iterator[Diagnostic]:
-            if address in private:
-                yield ctx.error(path, f"private IP {address} is already used by {_user(private[address])}",
-                                hint=f"first used at {ctx.pos.of_value(private[address])}; each private IP "
-                                "belongs to one interface in a VPC")
-            private.setdefault(address, path)
-
         items = [("instances", n, i) for n, i in vpc.instances.items()] + \
                 [("network_interfaces", n, e) for n, e in vpc.network_interfaces.items()]
         for attr, item_name, item in items:
@@ -634,36 +687,38 @@ def check_interfaces(ctx: Context) -> Iterator[Diagnostic]:
             subnet, problem = ctx.resolve((*path, "subnet"), "subnet", item.subnet, Kind.SUBNET, owner=name)
             if problem:
                 yield problem
-            addresses: list[tuple[Path, str]] = [(("private_ip",), item.private_ip)] if item.private_ip else []
+            addresses: list[tuple[Path, str]] = [(("private_ip",), item.private_ip)] if item.private_ip \
+                else []
             addresses += [(("secondary_private_ips", i), a) for i, a in enumerate(item.secondary_private_ips)]
             addresses += [(("ipv6_addresses", i), a) for i, a in enumerate(item.ipv6_addresses)]
             for key, address in addresses:
                 apath = (*path, *key)
                 if subnet is not None:
                     yield from _check_address_in_subnet(ctx, apath, address, subnet)
-                yield from claim_private(apath, address)
+                yield from _claim_private(ctx, private, apath, address)
             for key in ("public_ip", "elastic_ip"):
                 address = getattr(item, key)
                 if address is not None:
-                    yield from claim_public((*path, key), address, key.replace("_", " "))
+                    yield from _claim_public(ctx, public, (*path, key), address, _PUBLIC_WORDS[key])
             for i, sg in enumerate(item.security_groups or ()):
-                _, problem = ctx.resolve((*path, "security_groups", i), "security group", sg, Kind.SECURITY_GROUP,
-                                         name)
+                _, problem = ctx.resolve((*path, "security_groups", i), "security group", sg,
+                                         Kind.SECURITY_GROUP, name)
                 if problem:
                     yield problem
             if attr == "network_interfaces" and item.instance is not None:
-                _, problem = ctx.resolve((*path, "instance"), "instance", item.instance, Kind.INSTANCE, owner=name)
+                _, problem = ctx.resolve((*path, "instance"), "instance", item.instance, Kind.INSTANCE, name)
                 if problem:
                     yield problem
         for nat_name, nat in vpc.nat_gateways.items():
             path = (*_vpc_path(name), "nat_gateways", nat_name)
             if nat.elastic_ip is not None:
-                yield from claim_public((*path, "elastic_ip"), nat.elastic_ip, "Elastic IP")
+                yield from _claim_public(ctx, public, (*path, "elastic_ip"), nat.elastic_ip, "Elastic IP")
             if nat.private_ip is not None:
-                yield from claim_private((*path, "private_ip"), nat.private_ip)
+                yield from _claim_private(ctx, private, (*path, "private_ip"), nat.private_ip)
         for ep_name, ep in vpc.endpoints.items():
             for subnet_name, address in ep.addresses.items():
-                yield from claim_private((*_vpc_path(name), "endpoints", ep_name, "addresses", subnet_name), address)
+                path = (*_vpc_path(name), "endpoints", ep_name, "addresses", subnet_name)
+                yield from _claim_private(ctx, private, path, address)
 
 
 # --- connections between VPCs -------------------------------------------------------------------------
@@ -687,18 +742,19 @@ def check_peering(ctx: Context) -> Iterator[Diagnostic]:
         a, b = sides
         if a.name == b.name:
             yield ctx.error((*path, "accepter"), "a VPC cannot peer with itself",
-                hint="name two different VPCs as requester and accepter")
+                            hint="name two different VPCs as requester and accepter")
             continue
         pair = frozenset((a.name, b.name))
         if pair in pairs:
-            yield ctx.error_at_name(path, f"VPCs {a.name!r} and {b.name!r} are already peered by {pairs[pair]!r} (R9.1)",
-                hint="two VPCs have at most one peering connection; remove one")
+            yield ctx.error_at_name(path, f"VPCs {a.name!r} and {b.name!r} are already peered by "
+                                    f"{pairs[pair]!r} (R9.1)",
+                                    hint="two VPCs have at most one peering connection; remove one")
         pairs[pair] = name
         clash = next(((pa, pb) for pa in _prefixes(list(a.obj.all_cidrs()))
                       for pb in _prefixes(list(b.obj.all_cidrs())) if pa.overlaps(pb)), None)
         if clash is not None:
-            yield ctx.error_at_name(path, f"cannot peer {a.name!r} and {b.name!r}: their CIDRs {clash[0]} and "
-                                    f"{clash[1]} overlap (R9.3)",
+            yield ctx.error_at_name(path, f"cannot peer {a.name!r} and {b.name!r}: their CIDRs {clash[0]} "
+                                    f"and {clash[1]} overlap (R9.3)",
                                     hint="peered VPCs must not share any address, in any of their CIDRs")
 
 
@@ -726,12 +782,14 @@ def check_transit_gateways(ctx: Context) -> Iterator[Diagnostic]:
                     continue
                 assert vpc is not None
                 if vpc.name in attached_vpcs:
-                    yield ctx.error((*path, "vpc"), f"VPC {vpc.name!r} is already attached by {attached_vpcs[vpc.name]!r}",
+                    yield ctx.error((*path, "vpc"), f"VPC {vpc.name!r} is already attached by "
+                                    f"{attached_vpcs[vpc.name]!r}",
                 hint="a VPC has one attachment per transit gateway; list all its AZ subnets in that one")
                 attached_vpcs[vpc.name] = att_name
                 azs: dict[str, str] = {}
                 for i, subnet_name in enumerate(att.subnets):
-                    subnet, problem = ctx.resolve((*path, "subnets", i), "subnet", subnet_name, Kind.SUBNET, vpc.name)
+                    subnet, problem = ctx.resolve((*path, "subnets", i), "subnet", subnet_name, Kind.SUBNET,
+                                                  vpc.name)
                     if problem:
                         yield problem
                         continue
@@ -740,28 +798,31 @@ def check_transit_gateways(ctx: Context) -> Iterator[Diagnostic]:
                     if az in azs:
                         yield ctx.error((*path, "subnets", i), f"attachment {att_name!r} already uses subnet "
                                         f"{azs[az]!r} in {az}; one subnet per Availability Zone (R8.7)",
-                hint=f"keep one subnet in {az}")
+                                        hint=f"keep one subnet in {az}")
                     if subnet.obj.cidr is None:
-                        yield ctx.error((*path, "subnets", i), "IPv6-only subnets cannot host a TGW attachment (R8.7)",
-                hint="use a subnet with an IPv4 CIDR")
+                        yield ctx.error((*path, "subnets", i), "IPv6-only subnets cannot host a TGW "
+                                        "attachment (R8.7)",
+                                        hint="use a subnet with an IPv4 CIDR")
                     azs[az] = subnet.name
             elif att.vpn is not None:
                 vpn, problem = ctx.resolve((*path, "vpn"), "VPN connection", att.vpn, Kind.VPN_CONNECTION)
                 if problem:
                     yield problem
                 elif vpn is not None and vpn.obj.gateway != tgw_name:
-                    yield ctx.error((*path, "vpn"), f"VPN connection {att.vpn!r} terminates on {vpn.obj.gateway!r}, "
-                                    f"not on {tgw_name!r}", hint=f"set vpn_connections.{att.vpn}.gateway: {tgw_name}")
+                    yield ctx.error((*path, "vpn"), f"VPN connection {att.vpn!r} terminates on "
+                                    f"{vpn.obj.gateway!r}, not on {tgw_name!r}",
+                                    hint=f"set vpn_connections.{att.vpn}.gateway: {tgw_name}")
             elif att.direct_connect is not None:
                 yield from _resolve_only(ctx, (*path, "direct_connect"), "Direct Connect", att.direct_connect,
                                          Kind.DIRECT_CONNECT)
             elif att.peer is not None:
-                peer, problem = ctx.resolve((*path, "peer"), "TGW attachment", att.peer, Kind.TRANSIT_GATEWAY_ATTACHMENT)
+                peer, problem = ctx.resolve((*path, "peer"), "TGW attachment", att.peer,
+                                            Kind.TRANSIT_GATEWAY_ATTACHMENT)
                 if problem:
                     yield problem
                 elif peer is not None and (peer.owner == tgw_name or peer.obj.peer != att_name):
-                    yield ctx.error((*path, "peer"), f"peering attachment {att.peer!r} must be on another transit "
-                                    f"gateway and name {att_name!r} as its peer (R8.17)",
+                    yield ctx.error((*path, "peer"), f"peering attachment {att.peer!r} must be on another "
+                                    f"transit gateway and name {att_name!r} as its peer (R8.17)",
                 hint=f"set peer: {att_name} on {att.peer!r}, on the other transit gateway")
         for table_name, table in tgw.route_tables.items():
             for i, route in enumerate(table.routes):
@@ -790,11 +851,13 @@ def check_vpn_and_direct_connect(ctx: Context) -> Iterator[Diagnostic]:
             if not ctx.index.find(connection.gateway, (Kind.VPN_GATEWAY, Kind.TRANSIT_GATEWAY)):
                 yield ctx.unknown(path, "gateway", connection.gateway, Kind.VPN_GATEWAY, Kind.TRANSIT_GATEWAY)
             if attr == "vpn_connections" and connection.routing == "static" and connection.bgp_routes:
-                yield ctx.error((attr, name, "bgp_routes"), "a static VPN connection has no BGP routes (R7.6)",
+                yield ctx.error((attr, name, "bgp_routes"), "a static VPN connection has no BGP routes "
+                                "(R7.6)",
                                 hint="set routing: dynamic, or list the prefixes in static_routes")
             if attr == "vpn_connections" and connection.routing == "dynamic" and connection.static_routes:
-                yield ctx.error((attr, name, "static_routes"), "a dynamic (BGP) VPN connection learns its routes "
-                                "over BGP (R7.6)", hint="move them to bgp_routes, or set routing: static")
+                yield ctx.error((attr, name, "static_routes"), "a dynamic (BGP) VPN connection learns its "
+                                "routes over BGP (R7.6)",
+                                hint="move them to bgp_routes, or set routing: static")
 
 
 @check
@@ -829,10 +892,10 @@ def check_hosted_zones(ctx: Context) -> Iterator[Diagnostic]:
 def check_prefix_lists(ctx: Context) -> Iterator[Diagnostic]:
     for name, plist in ctx.topo.prefix_lists.items():
         if plist.max_entries is not None and len(plist.entries) > plist.max_entries:
-            yield ctx.error(("prefix_lists", name, "entries"), f"prefix list {name!r} has {len(plist.entries)} entries "
-                            f"but max_entries is {plist.max_entries} (R3.4)",
-                hint="raise max_entries or remove entries")
+            yield ctx.error(("prefix_lists", name, "entries"), f"prefix list {name!r} has "
+                            f"{len(plist.entries)} entries but max_entries is {plist.max_entries} (R3.4)",
+                            hint="raise max_entries or remove entries")
         families = {parse_prefix(e).family for e in plist.entries}
         if len(families) > 1:
             yield ctx.error(("prefix_lists", name, "entries"), "a prefix list holds one address family only",
-                hint="put IPv4 and IPv6 entries in separate prefix lists")
+                            hint="put IPv4 and IPv6 entries in separate prefix lists")

@@ -8,7 +8,10 @@ anything is expanded.
 
 from __future__ import annotations
 
+import gc
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -30,6 +33,41 @@ _STD = "tag:yaml.org,2002:"
 _PLAIN_TAGS = {f"{_STD}{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq")}
 _TEXT_TAGS = {f"{_STD}timestamp", f"{_STD}binary"}
 _MERGE = f"{_STD}merge"
+_STR = f"{_STD}str"
+
+# Plain scalars built without ``construct_object``: it caches every node it sees in ``constructed_objects``,
+# which on a shared constructor keeps every scalar of every file ever read alive (and costs a dict insert).
+_FAST_SCALARS: dict[str, Callable[[yaml.ScalarNode], Any]] = {
+    f"{_STD}str": lambda node: node.value,
+    f"{_STD}int": _SCALARS.construct_yaml_int,
+    f"{_STD}float": _SCALARS.construct_yaml_float,
+    f"{_STD}bool": _SCALARS.construct_yaml_bool,
+    f"{_STD}null": _SCALARS.construct_yaml_null,
+}
+
+
+def _construct(node: yaml.ScalarNode) -> Any:
+    fast = _FAST_SCALARS.get(node.tag)
+    if fast is not None:
+        return fast(node)
+    try:
+        return _SCALARS.construct_object(node, deep=True)
+    finally:
+        _SCALARS.constructed_objects.clear()
+        _SCALARS.recursive_objects.clear()
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Composing and walking a large file creates hundreds of thousands of containers and no garbage
+    cycles; the cyclic collector's repeated full passes over them made reading ~4x slower (M-size file)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _pos(file: str, mark: Any) -> SourcePos:
@@ -46,7 +84,7 @@ class _TooBig(Exception):
 
 
 _BRACKETS = re.compile(r"[\[\]{}]")
-_DEEP_INDENT = re.compile(r"^ {%d,}" % MAX_INDENT, re.MULTILINE)
+_DEEP_INDENT = re.compile(rf"^ {{{MAX_INDENT},}}", re.MULTILINE)
 
 
 def _check_nesting(name: str, text: str) -> None:
@@ -62,8 +100,8 @@ def _check_nesting(name: str, text: str) -> None:
             depth -= 1
     deep = _DEEP_INDENT.search(text)
     if deep is not None:
-        raise _TooBig(_offset_pos(name, text, deep.start()), f"a line is indented by more than {MAX_INDENT:,} "
-                      "spaces", "a topology needs far fewer levels; check the indentation")
+        raise _TooBig(_offset_pos(name, text, deep.start()), "a line is indented by more than "
+                      f"{MAX_INDENT:,} spaces", "a topology needs far fewer levels; check the indentation")
 
 
 def _offset_pos(name: str, text: str, offset: int) -> SourcePos:
@@ -127,8 +165,14 @@ class _Walk:
         if len(path) > MAX_DEPTH:
             raise _TooBig(_pos(self.file, node.start_mark), "the document is nested deeper than 64 levels",
                           "a topology needs far fewer levels; check for runaway brackets or indentation")
-        self.positions.values[path] = _pos(self.file, node.start_mark)
-        if node.tag not in _PLAIN_TAGS and node.tag not in _TEXT_TAGS:
+        mark = node.start_mark
+        self.positions.values[path] = SourcePos(self.file, mark.line + 1, mark.column + 1)
+        tag = node.tag
+        if isinstance(node, yaml.ScalarNode):        # most values: skip the container checks below
+            fast = _FAST_SCALARS.get(tag)
+            if fast is not None:
+                return fast(node)
+        if tag not in _PLAIN_TAGS and tag not in _TEXT_TAGS:
             self.problems.append(Diagnostic(_pos(self.file, node.start_mark),
                                             f"unsupported YAML tag {_tag_name(node.tag)!r}",
                                             hint="vpcsim reads plain YAML values; remove the tag"))
@@ -139,25 +183,34 @@ class _Walk:
             return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
         if node.tag in _TEXT_TAGS:
             return str(node.value)
-        return _SCALARS.construct_object(node, deep=True)
+        return _construct(node)
 
     def mapping(self, node: yaml.MappingNode, path: Path) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
+        keys = self.positions.keys
+        file = self.file
         for key_node, value_node in node.value:
-            at = _pos(self.file, key_node.start_mark)
+            mark = key_node.start_mark
+            at = SourcePos(file, mark.line + 1, mark.column + 1)
+            if key_node.tag == _STR and isinstance(key_node, yaml.ScalarNode):     # the usual key: a name
+                key = key_node.value
+                if key and key not in result:
+                    keys[(*path, key)] = at
+                    result[key] = self.value(value_node, (*path, key))
+                    continue
             if key_node.tag == _MERGE:
                 self.problems.append(Diagnostic(at, "YAML merge keys ('<<') are not supported",
                                                 hint="write the keys out, or use 'include:'"))
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 self.problems.append(Diagnostic(at, "a key must be a plain name, not a list or a mapping",
-                                                hint="write 'name: value'; a '?' or '[' starts a complex key"))
+                                                hint="write 'name: value' ('?' or '[' start complex keys)"))
                 continue
             if key_node.tag not in _PLAIN_TAGS and key_node.tag not in _TEXT_TAGS:
                 self.problems.append(Diagnostic(at, f"unsupported YAML tag {_tag_name(key_node.tag)!r}",
                                                 hint="vpcsim reads plain YAML values; remove the tag"))
                 continue
-            key = _SCALARS.construct_object(key_node)
+            key = _construct(key_node)
             if key is None or key == "":
                 self.problems.append(Diagnostic(at, "a key is empty", hint="write 'name: value'"))
                 continue
@@ -193,6 +246,9 @@ def _syntax_error(name: str, text: str, error: yaml.MarkedYAMLError) -> Diagnost
         opener, closer = ("[", "]") if problem.endswith("']'") else ("{", "}")
         return Diagnostic(start, f"YAML syntax error: the {opener!r} here is never closed",
                           hint=f"add the closing {closer!r} (items inside are separated by ',')")
+    if problem == "did not find expected node content" and char == ":":
+        return Diagnostic(pos, "YAML syntax error: inside { } or [ ], a value cannot start with ':'",
+                          hint="put it in quotes, e.g. \"::/0\"")
     if "end of stream" in problem and "quoted scalar" in context and start is not None:
         return Diagnostic(start, "YAML syntax error: the quoted text that starts here is never closed",
                           hint="add the closing quote")
@@ -210,7 +266,8 @@ def _syntax_error(name: str, text: str, error: yaml.MarkedYAMLError) -> Diagnost
                           hint="quote the value if it contains ': ', or put the nested key on its own line")
     if problem == "did not find expected key" and start is not None:
         return Diagnostic(pos, "YAML syntax error: this line is not indented like the other keys of its "
-                          "mapping", hint=f"the mapping starts at {at}; line its keys up, or fix the line above")
+                          "mapping",
+                          hint=f"the mapping starts at {at}; line its keys up, or fix the line above")
     if problem == "did not find expected '-' indicator" and start is not None:
         return Diagnostic(pos, "YAML syntax error: expected another '- ' list item here",
                           hint=f"the list starts at {at}; line its items up, or un-indent this line")
@@ -254,7 +311,8 @@ def read_yaml(path: FsPath, display: str | None = None) -> tuple[Any, Positions]
         raise TopologyError([Diagnostic(start, f"cannot read the file: {error.strerror}",
                                         hint="check the path and its permissions")]) from None
     if len(raw) > MAX_FILE_BYTES:
-        raise TopologyError([Diagnostic(start, "the file is larger than 64 MiB", hint="split it with 'include:'")])
+        raise TopologyError([Diagnostic(start, "the file is larger than 64 MiB",
+                                        hint="split it with 'include:'")])
     if b"\x00" in raw[:8192]:
         raise TopologyError([Diagnostic(start, "this is a binary file, not YAML or JSON",
                                         hint="give a topology written in YAML or JSON")])
@@ -271,6 +329,11 @@ def read_yaml(path: FsPath, display: str | None = None) -> tuple[Any, Positions]
         _check_nesting(name, text)
     except _TooBig as big:
         raise TopologyError([Diagnostic(big.pos, big.message, hint=big.hint)]) from None
+    with _gc_paused():
+        return _compose_and_walk(name, text, start)
+
+
+def _compose_and_walk(name: str, text: str, start: SourcePos) -> tuple[Any, Positions]:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
@@ -282,10 +345,12 @@ def read_yaml(path: FsPath, display: str | None = None) -> tuple[Any, Positions]
         raise TopologyError([Diagnostic(start, "the document is nested too deeply to read",
                                         hint="check for runaway brackets or indentation")]) from None
     if node is None:
-        raise TopologyError([Diagnostic(start, "the file is empty", hint="a topology needs at least 'vpcs:'")])
+        raise TopologyError([Diagnostic(start, "the file is empty",
+                                        hint="a topology needs at least 'vpcs:'")])
     walk = _Walk(name)
     try:
-        _check_expansion(name, node)
+        if "&" in text:       # no anchor, no alias: nothing can expand (an alias needs an earlier anchor)
+            _check_expansion(name, node)
         data = walk.value(node, ())
     except _TooBig as big:
         raise TopologyError([Diagnostic(big.pos, big.message, hint=big.hint)]) from None

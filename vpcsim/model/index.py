@@ -55,6 +55,7 @@ class Named:
     path: Path
     obj: Any = field(compare=False, repr=False)
     key: Path = ()
+    alias: str | None = None        # the AWS id this entry also answers to (default: ``obj.id``)
 
 
 @dataclass(slots=True)
@@ -69,7 +70,7 @@ class TopologyIndex:
             self.duplicates.append((names[entry.name], entry))
             return
         names[entry.name] = entry
-        resource_id = getattr(entry.obj, "id", None)
+        resource_id = entry.alias if entry.alias is not None else getattr(entry.obj, "id", None)
         if isinstance(resource_id, str) and resource_id and resource_id != entry.name:
             self.aliases.setdefault(entry.kind, {}).setdefault(resource_id, entry.name)
 
@@ -105,7 +106,7 @@ def index_topology(topo: Topology) -> TopologyIndex:
         for name, inst in vpc.instances.items():
             eni = inst.primary_eni_name(name)
             path = (*base, "instances", name)
-            index.add(Named(Kind.NETWORK_INTERFACE, eni, vpc_name, path, inst, path))
+            index.add(Named(Kind.NETWORK_INTERFACE, eni, vpc_name, path, inst, path, alias=""))
         for kind, attr in ((Kind.INTERNET_GATEWAY, "internet_gateway"),
                            (Kind.EGRESS_ONLY_INTERNET_GATEWAY, "egress_only_internet_gateway"),
                            (Kind.VPN_GATEWAY, "vpn_gateway")):

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
     from vpcsim.engine.packet import Packet
-    from vpcsim.engine.results import Hop, Trace
+    from vpcsim.engine.results import DnsExchange, Hop, Trace
 
 
 _DECISION_WORDS = {
@@ -96,6 +96,8 @@ def trace_renderables(trace: Trace) -> list[RenderableType]:
         ("  (reachable)" if trace.reachable else "  (not reachable)", "bold" if trace.reachable else "dim"),
     )
     parts: list[RenderableType] = [verdict]
+    if trace.dns is not None:
+        parts.extend(dns_renderables(trace.dns))
     for title, hops, first in (("request", trace.forward, trace.sent), ("reply", trace.reply, trace.answered)):
         if not hops:
             continue
@@ -138,4 +140,31 @@ def render_trace(trace: Trace, width: int = 120) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, color_system=None, highlight=False, force_terminal=False)
     print_trace(trace, console)
+    return buffer.getvalue()
+
+
+def dns_renderables(exchange: DnsExchange) -> list[RenderableType]:
+    """The lookup in two lines: the query's fate, and the answer with the rule that gave it."""
+    from rich.text import Text
+
+    lines: list[RenderableType] = []
+    path = " -> ".join(h.component for h in exchange.query)
+    lines.append(Text.assemble(("dns: ", "bold"), f"{exchange.name}? sent to {exchange.server}:53 ({path})"))
+    if exchange.records:
+        for record in exchange.records:
+            lines.append(Text.assemble("     ", (f"{record.type} {record.value}", "bold"), f"  ({record.source})"))
+    else:
+        lines.append(Text.assemble("     ", (exchange.rcode, "bold red"), f"  {exchange.reason}"))
+    return lines
+
+
+def render_dns(exchange: DnsExchange, width: int = 100) -> str:
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, color_system=None, highlight=False)
+    for part in dns_renderables(exchange):
+        console.print(part)
     return buffer.getvalue()

@@ -18,9 +18,10 @@ def handle_out(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
                     "an egress-only internet gateway carries IPv6 only (R5.9)")
     state.eigw_out(gateway, packet)
     hop = Hop(gateway, KIND, Decision.FORWARD, packet, rule="IPv6 outbound (stateful, R5.9)")
-    exit_hop = Hop("internet", ComponentKind.INTERNET, Decision.EXIT, packet, message=f"left AWS through {gateway}")
-    reply_from = Arrival(At.EIGW_IN, gateway, packet.reply(), context.but(direction="return", subnet="",
-                                                                       entered_via="igw", sg_references=False))
+    exit_hop = Hop("internet", ComponentKind.INTERNET, Decision.EXIT, packet,
+                   message=f"left AWS through {gateway}")
+    reply_from = Arrival(At.EIGW_IN, gateway, packet.reply(),
+                         context.but(direction="return", subnet="", entered_via="igw", sg_references=False))
     return Step((hop, exit_hop), end=End("exited", packet, reply_from=reply_from))
 
 

@@ -1,25 +1,67 @@
 """Network interfaces: source/destination check (R2.20), security groups with connection tracking
-(R3.1–R3.9), delivery, and appliances that forward what is not theirs (R2.21)."""
+(R3.1 to R3.12), delivery, and appliances that forward what is not theirs (R2.21)."""
 
 from __future__ import annotations
 
 from vpcsim.compile.components import Eni, EniKind
 from vpcsim.compile.network import CompiledNetwork
-from vpcsim.compile.rules import SecurityGroupTable
+from vpcsim.compile.rules import Rule, SecurityGroupTable
 from vpcsim.engine.events import Arrival, At, Context, End, Step
 from vpcsim.engine.forwarding import drop, leave_eni
-from vpcsim.engine.packet import ICMP, ICMPV6, TCP, Packet
+from vpcsim.engine.packet import ICMP, ICMPV6, TCP, UDP, Packet
 from vpcsim.engine.results import ComponentKind, Decision, Hop
 from vpcsim.engine.state import State
+from vpcsim.ip import parse_address
 
 KIND = ComponentKind.ENI
+RESOLVER = "route53-resolver"
+LINK_LOCAL_SERVICES: dict[tuple[int, int], str] = {
+    parse_address("169.254.169.253"): RESOLVER,
+    parse_address("fd00:ec2::253"): RESOLVER,
+    parse_address("169.254.169.254"): "instance-metadata",
+    parse_address("fd00:ec2::254"): "instance-metadata",
+    parse_address("169.254.169.123"): "time-sync",
+    parse_address("fd00:ec2::123"): "time-sync",
+}
+
+AUTO_TRACKED = frozenset({EniKind.NAT_GATEWAY, EniKind.TGW_ATTACHMENT, EniKind.GWLB_ENDPOINT,
+                          EniKind.INTERFACE_ENDPOINT})
+"""R3.12: a conversation crossing one of these ENIs is tracked by every security group on its path."""
 
 
-def _match(table: SecurityGroupTable, packet: Packet, peer: int, sg_references: bool) -> str | None:
-    rule = table.first_match(packet.protocol, packet.family, packet.dst_port, packet.icmp_type,
-                             max(packet.icmp_code, 0) if packet.protocol in (ICMP, ICMPV6) else packet.icmp_code,
-                             peer, sg_references)
-    return rule.label if rule is not None else None
+def _icmp_code(packet: Packet) -> int:
+    return max(packet.icmp_code, 0) if packet.protocol in (ICMP, ICMPV6) else packet.icmp_code
+
+
+def _match(table: SecurityGroupTable, packet: Packet, peer: int, sg_references: bool) -> Rule | None:
+    return table.first_match(packet.protocol, packet.family, packet.dst_port, packet.icmp_type,
+                             _icmp_code(packet), peer, sg_references)
+
+
+def _untracked(eni: Eni, allowing: SecurityGroupTable, other: SecurityGroupTable | None, packet: Packet,
+               rule: Rule, peer: int) -> bool:
+    """R3.10: a TCP/UDP flow allowed from/to 0.0.0.0/0 (or ::/0), with a rule in the other direction
+    allowing all traffic to/from everywhere on all ports, is not tracked. ICMP is always tracked, and so
+    is everything at an interface endpoint (R3.12)."""
+    if packet.protocol not in (TCP, UDP) or eni.kind is EniKind.INTERFACE_ENDPOINT:
+        return False
+    if other is None or not other.opens_everything(packet.protocol, packet.family):
+        return False
+    return rule.peer.is_everywhere(packet.family) or allowing.admits_from_everywhere(
+        packet.protocol, packet.family, packet.dst_port, packet.icmp_type, _icmp_code(packet), peer)
+
+
+def _reference_code(table: SecurityGroupTable, packet: Packet, peer: int, context: Context) -> str | None:
+    """R3.8: a rule naming a security group would match if the packet had kept its SG identity."""
+    if _match(table, packet, peer, True) is None:
+        return None
+    return "SG_REFERENCING_SUPPORT" if context.entered_via == "tgw" else "SG_REFERENCES_NOT_PRESERVED"
+
+
+def _by_rule(state: State, eni: Eni, packet: Packet) -> str | None:
+    if state.is_untracked_reply(eni.name, packet):
+        return "untracked flow: the reply is admitted by a rule, not by connection tracking (R3.10)"
+    return None
 
 
 def _sg_names(eni: Eni) -> str:
@@ -40,9 +82,9 @@ def egress_references_ok(net: CompiledNetwork, eni: Eni, packet: Packet) -> bool
     if net.vpcs[eni.vpc].contains(packet.family, packet.dst):
         return True
     for peering in net.peerings.values():
-        if peering.active and not peering.inter_region and eni.vpc in (peering.requester, peering.accepter):
-            if net.vpcs[peering.far_side(eni.vpc)].contains(packet.family, packet.dst):
-                return True
+        if peering.active and not peering.inter_region and eni.vpc in (peering.requester, peering.accepter) \
+                and net.vpcs[peering.far_side(eni.vpc)].contains(packet.family, packet.dst):
+            return True
     return False
 
 
@@ -51,33 +93,78 @@ def handle_out(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
     packet, context = arrival.packet, arrival.context
     if eni.source_dest_check and not eni.owns(packet.family, packet.src):
         return drop(eni.name, KIND, Decision.DROP, packet, "ENI_SOURCE_DEST_CHECK_RESTRICTION",
-                    f"{eni.name} sends only from its own addresses; {packet.source} is not one of them (R2.20)",
+                    f"{eni.name} sends only from its own addresses; {packet.source} is not one of them "
+                    "(R2.20)",
                     direction="egress")
+    service = link_local_service(net, eni, packet)
+    if service is not None:
+        return _to_link_local_service(net, eni, packet, context, service)
     hop: Hop
     if eni.egress is None:
         hop = Hop(eni.name, KIND, Decision.SEND, packet, message="no security group applies here (R3.14)",
                   direction="egress")
     elif state.is_reply(eni.name, packet):
-        hop = Hop(eni.name, KIND, Decision.SECURITY_GROUP_ESTABLISHED, packet,
-                  rule="connection tracking", message="reply to a tracked inbound flow (R3.9)", direction="egress")
+        hop = Hop(eni.name, KIND, Decision.SECURITY_GROUP_ESTABLISHED, packet, rule="connection tracking",
+                  message="reply to a tracked inbound flow (R3.9)", direction="egress")
     else:
-        label = _match(eni.egress, packet, packet.dst, egress_references_ok(net, eni, packet))
-        if label is None:
+        references = egress_references_ok(net, eni, packet)
+        rule = _match(eni.egress, packet, packet.dst, references)
+        if rule is None:
             code = "SG_HAS_NO_RULES" if eni.egress.count == 0 else "ENI_SG_RULES_MISMATCH"
+            why = ""
+            if not references and _match(eni.egress, packet, packet.dst, True) is not None:
+                code = "SG_REFERENCES_NOT_PRESERVED"
+                why = " (an outbound rule naming a security group matches only inside the VPC or across a " \
+                      "same-Region peering, R3.7)"
             return drop(eni.name, KIND, Decision.SECURITY_GROUP_DENY, packet, code,
                         f"no outbound rule of security group(s) {_sg_names(eni)} allows {_flow(packet)} to "
-                        f"{packet.destination}", direction="egress")
-        state.track(eni.name, packet)
-        hop = Hop(eni.name, KIND, Decision.SECURITY_GROUP_EGRESS_ALLOW, packet, rule=label, direction="egress")
+                        f"{packet.destination}{why}", direction="egress")
+        state.track(eni.name, packet, _untracked(eni, eni.egress, eni.ingress, packet, rule, packet.dst))
+        hop = Hop(eni.name, KIND, Decision.SECURITY_GROUP_EGRESS_ALLOW, packet, rule=rule.label,
+                  message=_by_rule(state, eni, packet), direction="egress")
     following = leave_eni(net, eni, packet, context)
     if isinstance(following, Step):
         return Step((hop, *following.hops), end=following.end)
     return Step((hop,), next=following)
 
 
+def link_local_service(net: CompiledNetwork, eni: Eni, packet: Packet) -> str | None:
+    """R11.1: the services an instance reaches without leaving its host — never filtered, never logged."""
+    fixed = LINK_LOCAL_SERVICES.get((packet.family, packet.dst))
+    if fixed is not None:
+        return fixed
+    vpc = net.vpcs[eni.vpc]
+    if packet.family == 4 and packet.dst == vpc.resolver:
+        return RESOLVER
+    router = net.subnets[eni.subnet].router(packet.family)
+    return "vpc-router" if router is not None and packet.dst == router else None
+
+
+def _to_link_local_service(net: CompiledNetwork, eni: Eni, packet: Packet, context: Context, service: str) -> Step:
+    hop = Hop(eni.name, KIND, Decision.SEND, packet, direction="egress",
+              message=f"to {service}: not filtered by security groups or network ACLs (R3.13, R4.9)")
+    if service == RESOLVER and not net.vpcs[eni.vpc].dns_support:
+        return Step((hop, Hop(service, ComponentKind.LINK_LOCAL_SERVICE, Decision.DROP, packet,
+                              code="DNS_SUPPORT_DISABLED",
+                              message=f"VPC {eni.vpc} has enableDnsSupport off: the Amazon DNS server does not "
+                                      "answer (R11.2)")),
+                    end=End("dropped", packet))
+    answer = packet.reply()
+    reply_from = Arrival(At.ENI_IN, eni.name, answer, context.but(direction="return", link_local=True))
+    exit_hop = Hop(service, ComponentKind.LINK_LOCAL_SERVICE, Decision.EXIT, packet,
+                   message=f"answered by {service} on the host (R11.1)")
+    return Step((hop, exit_hop), end=End("exited", packet, reply_from=reply_from))
+
+
 def handle_in(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
     eni = net.enis[arrival.name]
     packet, context = arrival.packet, arrival.context
+    if context.link_local:
+        return Step((Hop(eni.name, KIND, Decision.DELIVER, packet, direction="ingress",
+                         message="answer from a link-local service: not filtered (R3.13)"),),
+                    end=End("delivered", packet, eni=eni.name))
+    if eni.kind in AUTO_TRACKED or context.entered_via == "tgw":
+        state.force_tracking()
     if eni.kind is EniKind.NAT_GATEWAY:
         from vpcsim.engine.components import nat_gateway
 
@@ -91,8 +178,9 @@ def handle_in(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
     owned = eni.owns(packet.family, packet.dst)
     if not owned and eni.source_dest_check:
         return drop(eni.name, KIND, Decision.DROP, packet, "ENI_SOURCE_DEST_CHECK_RESTRICTION",
-                    f"{eni.name} accepts only packets addressed to it; {packet.destination} is not its address "
-                    "(disable the source/destination check on appliances, R2.20)", direction="ingress")
+                    f"{eni.name} accepts only packets addressed to it; {packet.destination} is not its "
+                    "address (disable the source/destination check on appliances, R2.20)",
+                    direction="ingress")
     if eni.kind is EniKind.INTERFACE_ENDPOINT and packet.protocol != TCP and context.direction == "forward":
         return drop(eni.name, KIND, Decision.DROP, packet, "PROTOCOL_RESTRICTION",
                     f"interface endpoint {eni.owner} accepts TCP only (R10.12)", direction="ingress")
@@ -103,16 +191,19 @@ def handle_in(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
         hop = Hop(eni.name, KIND, Decision.SECURITY_GROUP_ESTABLISHED, packet, rule="connection tracking",
                   message="reply to a tracked outbound flow (R3.9)", direction="ingress")
     else:
-        label = _match(eni.ingress, packet, packet.src, context.sg_references)
-        if label is None:
+        rule = _match(eni.ingress, packet, packet.src, context.sg_references)
+        if rule is None:
             code = "SG_HAS_NO_RULES" if eni.ingress.count == 0 else "ENI_SG_RULES_MISMATCH"
             why = "" if context.sg_references else " (security group references do not match here: " \
                   "the source's identity was not preserved, R3.8)"
+            if not context.sg_references:
+                code = _reference_code(eni.ingress, packet, packet.src, context) or code
             return drop(eni.name, KIND, Decision.SECURITY_GROUP_DENY, packet, code,
                         f"no inbound rule of security group(s) {_sg_names(eni)} allows {_flow(packet)} from "
                         f"{packet.source}{why}", direction="ingress")
-        state.track(eni.name, packet)
-        hop = Hop(eni.name, KIND, Decision.SECURITY_GROUP_INGRESS_ALLOW, packet, rule=label, direction="ingress")
+        state.track(eni.name, packet, _untracked(eni, eni.ingress, eni.egress, packet, rule, packet.src))
+        hop = Hop(eni.name, KIND, Decision.SECURITY_GROUP_INGRESS_ALLOW, packet, rule=rule.label,
+                  message=_by_rule(state, eni, packet), direction="ingress")
     if owned:
         return Step((hop,), end=End("delivered", packet, eni=eni.name))
     if eni.kind is EniKind.GWLB_ENDPOINT:

@@ -1,25 +1,56 @@
-"""Internet gateways: 1:1 NAT between private and public IPv4 (R5.2–R5.5), IPv6 as is (R5.6),
+"""Internet gateways: 1:1 NAT between private and public IPv4 (R5.2-R5.5), IPv6 as is (R5.6),
 gateway route tables on the way in (R2.18), and the redirected-subnet rule on the way out (R2.17)."""
 
 from __future__ import annotations
 
+from vpcsim.compile.components import Eni, EniKind, Route, TargetKind
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.engine.events import Arrival, At, End, Step
 from vpcsim.engine.forwarding import deliver_in_vpc, drop
+from vpcsim.engine.packet import Packet
 from vpcsim.engine.results import ComponentKind, Decision, Hop
 from vpcsim.engine.state import State
-from vpcsim.ip import is_private_v4, is_shared_v4
+from vpcsim.ip import format_address, is_private_v4, is_shared_v4
 
 KIND = ComponentKind.INTERNET_GATEWAY
 
 
 def _redirected(net: CompiledNetwork, igw: str, subnet: str) -> bool:
+    """R2.17 [E]: the IGW's edge table sends traffic for ``subnet`` to an appliance (ENI or GWLB endpoint)
+    in another subnet — by a route for the subnet's CIDR or by one replacing the local route of the VPC."""
     vpc = net.vpcs[net.gateway_vpc[igw]]
     edge = vpc.edge_tables.get(igw)
     if edge is None or subnet not in net.subnets:
         return False
-    cidrs = {p for p in (net.subnets[subnet].cidr, net.subnets[subnet].ipv6_cidr) if p is not None}
-    return any(r.prefix in cidrs and r.target != "local" for r in net.route_tables[edge].routes)
+    table = net.route_tables[edge]
+    for cidr in (net.subnets[subnet].cidr, net.subnets[subnet].ipv6_cidr):
+        route = table.lookup(cidr.family, cidr.start) if cidr is not None else None
+        if route is not None and route.target_kind is not TargetKind.LOCAL and _home(net, route) != subnet:
+            return True
+    return False
+
+
+def _home(net: CompiledNetwork, route: Route) -> str:
+    """The subnet of the appliance an edge route sends traffic to."""
+    if route.target_kind is TargetKind.NETWORK_INTERFACE:
+        return net.enis[route.target].subnet
+    if route.target_kind is TargetKind.GWLB_ENDPOINT:
+        return net.enis[net.endpoints[route.target].enis[0]].subnet
+    return ""
+
+
+def _no_public_address(net: CompiledNetwork, igw: str, eni: Eni | None, packet: Packet) -> str:
+    """Why the IGW has no public IPv4 to map ``packet``'s source to (R5.3, R5.7, R1.14)."""
+    if eni is None:
+        return f"{packet.source} is not a private IP of an interface in this VPC, so {igw} cannot " \
+               "translate it (R5.3)"
+    if eni.kind is EniKind.NAT_GATEWAY and net.nat_gateways[eni.owner].connectivity == "private":
+        return f"{eni.owner} is a private NAT gateway: it has no Elastic IP, so {igw} drops its traffic " \
+               "(R5.7, R6.3)"
+    if eni.public_ip is not None:
+        return f"{packet.source} is a secondary private IP of {eni.name}; its public IP maps only to the " \
+               f"primary private IP {format_address(4, eni.primary_ip or 0)} (R1.14)"
+    return f"{eni.name} has no public IPv4 address mapped to it, so {igw} cannot translate it (R5.3)"
 
 
 def handle_out(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
@@ -39,9 +70,8 @@ def handle_out(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
                         f"an internet gateway does not send to the shared address {packet.destination} (R5.5)")
         eni = net.eni_at(vpc.name, 4, packet.src)
         if eni is None or eni.public_ip is None or eni.primary_ip != packet.src:
-            owner = f"{eni.name} has" if eni is not None else f"{packet.source} has"
             return drop(igw, KIND, Decision.DROP, packet, "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
-                        f"{owner} no public IPv4 address mapped to it, so {igw} cannot translate it (R5.3)")
+                        _no_public_address(net, igw, eni, packet))
         translated = packet.with_source(eni.public_ip)
         hop = Hop(igw, KIND, Decision.TRANSLATE, translated,
                   rule=f"1:1 NAT {packet.source} -> {translated.source}")

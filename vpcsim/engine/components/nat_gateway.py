@@ -1,17 +1,42 @@
-"""NAT gateways: source NAT to their private address and a port in 1024–65535 (R6.4), answers translated
+"""NAT gateways: source NAT to their private address and a port in 1024-65535 (R6.4), answers translated
 back, nothing initiated from outside (R6.8), only for sources in their own VPC or a TGW (R6.10),
-TCP/UDP/ICMP only (R6.6). No security group (R6.9); the NACL of its subnet applies both ways."""
+TCP/UDP/ICMP only (R6.6), NAT64 for ``64:ff9b::/96`` (R6.11). No security group (R6.9); the NACL of its
+subnet applies both ways (the walk enters and leaves the subnet through it)."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.engine.events import Arrival, Step
 from vpcsim.engine.forwarding import drop, leave_eni
-from vpcsim.engine.packet import ICMP, TCP, UDP
+from vpcsim.engine.packet import ICMP, ICMPV6, TCP, UDP, Packet
 from vpcsim.engine.results import ComponentKind, Decision, Hop
 from vpcsim.engine.state import State
+from vpcsim.ip import parse_prefix
 
 KIND = ComponentKind.NAT_GATEWAY
+NAT64_PREFIX = parse_prefix("64:ff9b::/96")
+ECHO_V6_TO_V4 = {128: 8, 129: 0}
+
+
+def _nat64(packet: Packet) -> Packet | None:
+    """R6.11: the IPv4 form of an IPv6 packet to ``64:ff9b::a.b.c.d`` (destination = its last 32 bits);
+    None for what NAT64 cannot carry (ICMPv6 other than echo, protocols other than TCP/UDP/ICMPv6)."""
+    destination = packet.dst & 0xFFFFFFFF
+    if packet.protocol in (TCP, UDP):
+        return replace(packet, family=4, dst=destination)
+    if packet.protocol == ICMPV6 and packet.icmp_type in ECHO_V6_TO_V4:
+        return replace(packet, family=4, dst=destination, protocol=ICMP,
+                       icmp_type=ECHO_V6_TO_V4[packet.icmp_type])
+    return None
+
+
+def _socket(packet: Packet, address: str, port: int) -> str:
+    """``10.0.0.10:1024``, ``[2600:…::10]:49152``; ICMP shows its echo identifier instead of a port."""
+    if packet.protocol in (ICMP, ICMPV6):
+        return f"{address} (id {port})"
+    return f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
 
 
 def handle(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
@@ -23,21 +48,41 @@ def handle(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
         if original is None:
             return drop(nat.name, KIND, Decision.DROP, packet, "NGW_NO_INBOUND_INITIATION",
                         f"{nat.name} accepts no connection initiated from outside (R6.8)")
-        hop = Hop(nat.name, KIND, Decision.TRANSLATE, original,
-                  rule=f"reverse NAT {packet.destination}:{packet.dst_port} -> {original.destination}:"
-                       f"{original.dst_port}")
+        port, inside_port = (packet.src_port, original.src_port) if packet.protocol == ICMP else \
+            (packet.dst_port, original.dst_port)
+        rule = f"reverse NAT {_socket(packet, packet.destination, port)} -> " \
+               f"{_socket(original, original.destination, inside_port)}"
+        if original.family != packet.family:
+            rule = f"reverse NAT64 {_socket(packet, packet.destination, port)} -> " \
+                   f"{_socket(original, original.destination, inside_port)}, " \
+                   f"{packet.source} -> {original.source}"
+        hop = Hop(nat.name, KIND, Decision.TRANSLATE, original, rule=rule)
         following = leave_eni(net, eni, original, context)
     else:
         if context.entered_via in ("peering", "vgw"):
             via = "a peering connection" if context.entered_via == "peering" else "a VPN or Direct Connect"
             return drop(nat.name, KIND, Decision.DROP, packet, "NGW_REQUIRES_SOURCE_IN_VPC",
-                        f"{nat.name} translates only traffic from its own VPC; this packet came through {via} (R6.10)")
-        if packet.protocol not in (TCP, UDP, ICMP) or packet.family != 4:
+                        f"{nat.name} translates only traffic from its own VPC; this packet came through "
+                        f"{via} (R6.10)")
+        outside: Packet | None = None
+        if packet.family == 6 and NAT64_PREFIX.contains(6, packet.dst):
+            outside = _nat64(packet)
+            if outside is None:
+                return drop(nat.name, KIND, Decision.DROP, packet, "PROTOCOL_RESTRICTION",
+                            f"{nat.name} translates IPv6 to IPv4 (NAT64) only for TCP, UDP and ICMPv6 echo "
+                            "(R6.11)")
+        elif packet.protocol not in (TCP, UDP, ICMP) or packet.family != 4:
             return drop(nat.name, KIND, Decision.DROP, packet, "PROTOCOL_RESTRICTION",
-                        f"{nat.name} translates IPv4 TCP, UDP and ICMP only (R6.6)")
-        translated = state.translate_out(nat.name, packet, nat.private_ip)
-        hop = Hop(nat.name, KIND, Decision.TRANSLATE, translated,
-                  rule=f"SNAT {packet.source}:{packet.src_port} -> {translated.source}:{translated.src_port}")
+                        f"{nat.name} translates IPv4 TCP, UDP and ICMP only, and IPv6 only to 64:ff9b::/96 "
+                        "(R6.6, R6.11)")
+        translated = state.translate_out(nat.name, packet, nat.private_ip, outside)
+        rule = f"SNAT {_socket(packet, packet.source, packet.src_port)} -> " \
+               f"{_socket(translated, translated.source, translated.src_port)}"
+        if outside is not None:
+            rule = f"NAT64 {_socket(packet, packet.source, packet.src_port)} -> " \
+                   f"{_socket(translated, translated.source, translated.src_port)}, " \
+                   f"{packet.destination} -> {translated.destination}"
+        hop = Hop(nat.name, KIND, Decision.TRANSLATE, translated, rule=rule)
         following = leave_eni(net, eni, translated, context.but(sg_references=False, entered_via=""))
     if isinstance(following, Step):
         return Step((hop, *following.hops), end=following.end)

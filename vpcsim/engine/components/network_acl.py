@@ -1,4 +1,4 @@
-"""Network ACLs: stateless, numbered, first match wins, ``*`` denies (R4.1–R4.3, R4.7).
+"""Network ACLs: stateless, numbered, first match wins, ``*`` denies (R4.1 to R4.3, R4.7).
 
 Inbound rules match the packet's source as it enters a subnet, outbound rules its destination as it
 leaves; ports are always the packet's destination port. Same-subnet traffic never gets here (R4.4).
@@ -9,7 +9,7 @@ from __future__ import annotations
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.engine.events import Arrival, At, Step
 from vpcsim.engine.forwarding import drop
-from vpcsim.engine.packet import ICMP, ICMPV6
+from vpcsim.engine.packet import ICMP, ICMPV6, Packet
 from vpcsim.engine.results import ComponentKind, Decision, Hop
 from vpcsim.engine.state import State
 
@@ -35,18 +35,16 @@ def _evaluate(net: CompiledNetwork, arrival: Arrival, direction: str) -> tuple[H
                f"{side} {peer_text(packet, direction)} ({label})"), False
 
 
-def peer_text(packet: object, direction: str) -> str:
-    from vpcsim.engine.packet import Packet
-
-    assert isinstance(packet, Packet)
+def peer_text(packet: Packet, direction: str) -> str:
+    """The address a rule of this direction matches: the source inbound, the destination outbound (R4.3)."""
     return packet.source if direction == "ingress" else packet.destination
 
 
 def handle_out(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
     hop, allowed = _evaluate(net, arrival, "egress")
     if not allowed:
-        return drop(hop.component, KIND, hop.decision, hop.packet, hop.code or "", hop.message or "", hop.rule,
-                    hop.direction)
+        return drop(hop.component, KIND, hop.decision, hop.packet, hop.code or "", hop.message or "",
+                    hop.rule, hop.direction)
     context = arrival.context
     return Step((hop,), next=Arrival(At.ROUTE_TABLE, context.table, arrival.packet, context))
 
@@ -54,7 +52,7 @@ def handle_out(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
 def handle_in(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
     hop, allowed = _evaluate(net, arrival, "ingress")
     if not allowed:
-        return drop(hop.component, KIND, hop.decision, hop.packet, hop.code or "", hop.message or "", hop.rule,
-                    hop.direction)
+        return drop(hop.component, KIND, hop.decision, hop.packet, hop.code or "", hop.message or "",
+                    hop.rule, hop.direction)
     context = arrival.context
     return Step((hop,), next=Arrival(At.ENI_IN, context.target_eni, arrival.packet, context))

@@ -24,12 +24,13 @@ def handle(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
     far = net.vpcs[peering.far_side(context.vpc)]
     if not far.contains(packet.family, packet.dst):
         return drop(peering.name, KIND, Decision.DROP, packet, "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR",
-                    f"{packet.destination} is not inside VPC {far.name}: a peering connection carries only traffic "
-                    f"addressed into the peer VPC — it is not transitive and lends no gateways (R9.2, R9.5)")
+                    f"{packet.destination} is not inside VPC {far.name}: a peering connection carries only "
+                    "traffic addressed into the peer VPC — it is not transitive and lends no gateways "
+                    "(R9.2, R9.5)")
     hop = Hop(peering.name, KIND, Decision.FORWARD, packet, rule=f"{context.vpc} -> {far.name}")
     next_context = context.but(vpc=far.name, entered_via="peering", subnet="", az="",
                                sg_references=context.sg_references and not peering.inter_region)
     following = deliver_in_vpc(net, far.name, packet, next_context, peering.name, KIND)
-    if isinstance(following, Step):
-        return Step((hop, *following.hops), end=following.end)
+    if isinstance(following, Step):     # nothing in the far VPC has the address: the drop alone is the hop
+        return following
     return Step((hop,), next=following)

@@ -1,9 +1,9 @@
 """Subnet and gateway route tables: longest-prefix match over the routes compiled for the table
-(R2.4–R2.11), then hand-off to the target (§5–§10). Each lookup is a router hop: TTL minus one."""
+(R2.4-R2.11), then hand-off to the target (§5-§10). Each lookup is a router hop: TTL minus one."""
 
 from __future__ import annotations
 
-from vpcsim.compile.components import TargetKind
+from vpcsim.compile.components import EniKind, Route, RouteTable, TargetKind
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.engine.events import Arrival, At, Step
 from vpcsim.engine.forwarding import deliver_in_vpc, drop, enter_eni
@@ -16,25 +16,65 @@ KIND = ComponentKind.ROUTE_TABLE
 
 def handle(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
     table = net.route_tables[arrival.name]
-    packet, context = arrival.packet.hop(), arrival.context
+    packet = arrival.packet.hop()
     if packet.ttl <= 0:
         return drop(table.name, KIND, Decision.LOOP, packet, "LOOP",
                     "the packet's TTL ran out: the routes form a cycle")
-    if SERVICE_RANGE_V4.contains(packet.family, packet.dst) or SERVICE_RANGE_V6.contains(packet.family, packet.dst):
+    if SERVICE_RANGE_V4.contains(packet.family, packet.dst) or \
+            SERVICE_RANGE_V6.contains(packet.family, packet.dst):
         return drop(table.name, KIND, Decision.NO_ROUTE, packet, "NO_ROUTE_TO_DESTINATION",
-                    f"{packet.destination} is in AWS's reserved link-local range and is never forwarded (R1.12)")
+                    f"{packet.destination} is in AWS's reserved link-local range and is never forwarded "
+                    "(R1.12)")
     route = table.lookup(packet.family, packet.dst)
     if route is None:
         return drop(table.name, KIND, Decision.NO_ROUTE, packet, "NO_ROUTE_TO_DESTINATION",
                     f"route table {table.name} has no route to {packet.destination}")
     if route.is_blackhole:
         return drop(table.name, KIND, Decision.BLACKHOLE, packet, "BAD_STATE_ROUTE",
-                    f"the route to {route.prefix} is a blackhole: its target {route.target!r} is gone", route.label)
+                    f"the route to {route.prefix} is a blackhole: its target {route.target!r} is gone",
+                    route.label)
+    unavailable = _unavailable(net, route)
+    if unavailable is not None:
+        return drop(table.name, KIND, Decision.BLACKHOLE, packet, "BAD_STATE_ROUTE",
+                    f"the route to {route.prefix} is a blackhole: {unavailable} (R2.11)", route.label)
+    if _needs_public_ip(net, table, route):
+        return drop(table.name, KIND, Decision.DROP, packet, "INGRESS_RTB_NO_PUBLIC_IP",
+                    f"{route.target} has no public IP: a network interface that an internet gateway's route "
+                    "table sends traffic to must have one (R2.16)", route.label)
     hop = Hop(table.name, KIND, Decision.ROUTE, packet, rule=route.label)
     following = _to_target(net, arrival, route.target_kind, route.target, packet)
     if isinstance(following, Step):
         return Step((hop, *following.hops), following.next, following.end)
     return Step((hop,), next=following)
+
+
+def _unavailable(net: CompiledNetwork, route: Route) -> str | None:
+    """R2.11 (R2.16, R9.1): why a route's target cannot take traffic — the route's state is then
+    ``blackhole`` — or None. A peering that is not ``active``; an appliance or NAT-instance interface that is
+    detached or whose instance is not running."""
+    if route.target_kind is TargetKind.PEERING:
+        peering = net.peerings[route.target]
+        return None if peering.active else f"peering connection {peering.name} is not active"
+    if route.target_kind is TargetKind.NETWORK_INTERFACE:
+        eni = net.enis[route.target]
+        if eni.kind not in (EniKind.INSTANCE, EniKind.INTERFACE):
+            return None
+        if not eni.owner:
+            return f"network interface {eni.name} is not attached to an instance"
+        instance = net.instances.get(eni.owner)
+        if instance is not None and instance.state != "running":
+            return f"instance {instance.name} behind {eni.name} is {instance.state}"
+    return None
+
+
+def _needs_public_ip(net: CompiledNetwork, table: RouteTable, route: Route) -> bool:
+    """R2.16: an internet gateway's route table may send traffic only to a network interface with a public IP
+    (Reachability Analyzer's INGRESS_RTB_NO_PUBLIC_IP). GWLB endpoints are exempt."""
+    if table.gateway is None or route.target_kind is not TargetKind.NETWORK_INTERFACE:
+        return False
+    if net.vpcs[table.vpc].internet_gateway != table.gateway:
+        return False
+    return net.enis[route.target].public_ip is None
 
 
 def _to_target(net: CompiledNetwork, arrival: Arrival, kind: TargetKind, target: str, packet: object
@@ -69,7 +109,8 @@ def _to_target(net: CompiledNetwork, arrival: Arrival, kind: TargetKind, target:
         return enter_eni(net, net.enis[endpoint.enis[0]], packet, context)
     if kind is TargetKind.TRANSIT_GATEWAY:
         return _to_transit_gateway(net, arrival, target, packet)
-    return drop(table.name, KIND, Decision.BLACKHOLE, packet, "BAD_STATE_ROUTE", f"target {target} is unavailable")
+    return drop(table.name, KIND, Decision.BLACKHOLE, packet, "BAD_STATE_ROUTE",
+                f"target {target} is unavailable")
 
 
 def _to_transit_gateway(net: CompiledNetwork, arrival: Arrival, tgw: str, packet: object) -> Arrival | Step:

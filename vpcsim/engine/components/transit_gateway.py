@@ -21,7 +21,8 @@ def handle(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
     packet, context = arrival.packet.hop(), arrival.context
     source = net.tgw_attachments[context.attachment]
     if packet.ttl <= 0:
-        return drop(tgw.name, KIND, Decision.LOOP, packet, "LOOP", "the packet's TTL ran out: the routes form a cycle")
+        return drop(tgw.name, KIND, Decision.LOOP, packet, "LOOP",
+                    "the packet's TTL ran out: the routes form a cycle")
     if source.route_table is None:
         return drop(source.name, KIND, Decision.NO_ROUTE, packet, "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
                     f"attachment {source.name} is not associated with a route table of {tgw.name} (R8.2)")
@@ -45,10 +46,11 @@ def handle(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
                                                                                 sg_references=False)))
     connection = net.connections.get(target.resource)
     if connection is None or not connection.up:
-        return drop(target.name, KIND, Decision.DROP, packet, "TGW_BAD_STATE_VPN",
-                    f"{target.resource} is not available")
-    site = next((s for s in net.external.values() if connection.name in s.via and s.contains(packet.family, packet.dst)),
-                None)
+        down = drop(target.name, KIND, Decision.DROP, packet, "TGW_BAD_STATE_VPN",
+                    f"{target.resource} is not available: the attachment carries no traffic")
+        return Step((hop, *down.hops), end=down.end)
+    site = next((s for s in net.external.values()
+                 if connection.name in s.via and s.contains(packet.family, packet.dst)), None)
     reply_from = Arrival(At.TGW, tgw.name, packet.reply(), Context(direction="return", attachment=target.name,
                                                                    entered_via="vgw", sg_references=False))
     where = site.name if site is not None else f"on-premises via {connection.name}"
@@ -57,14 +59,33 @@ def handle(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
     return Step((hop, exit_hop), end=End("exited", packet, reply_from=reply_from))
 
 
-def _choose_az(state: State, source: TgwAttachment, target: TgwAttachment, packet: Packet, az: str) -> str:
-    """R8.9: keep the flow in its AZ when the target has one there; R8.10: appliance mode pins one AZ per flow.
-    Otherwise the first AZ in name order (AWS hashes the flow; vpcsim is deterministic, docs/semantics.md)."""
+def _destination_az(net: CompiledNetwork, target: TgwAttachment, packet: Packet) -> str:
+    """The AZ of the interface that owns the destination, looked up in the target VPC first ('' if none)."""
+    vpcs = [target.resource, *(v.name for v in net.vpc_containing(packet.family, packet.dst))]
+    for vpc in vpcs:
+        eni = net.eni_at(vpc, packet.family, packet.dst) if vpc in net.vpcs else None
+        if eni is not None:
+            return eni.az
+    return ""
+
+
+def _choose_az(net: CompiledNetwork, state: State, target: TgwAttachment, packet: Packet, az: str) -> str:
+    """Which AZ's attachment ENI carries the packet into the target VPC.
+
+    R8.9: the flow stays in the AZ it entered the TGW from, when the target has a subnet there.
+    R8.10: with appliance mode the first packet's choice is kept for both directions of the flow.
+    [E] AWS hashes the flow where it has a choice (source and destination in different AZs; a source with no
+    AZ, such as a VPN); vpcsim is deterministic: the source AZ, else the destination's AZ, else the first AZ
+    of the attachment in name order (docs/semantics.md)."""
     if target.appliance_mode:
         pinned = state.pinned_az(target.name, packet)
         if pinned is not None:
             return pinned
-    chosen = az if az in target.enis_by_az else sorted(target.enis_by_az)[0]
+    if az in target.enis_by_az:
+        chosen = az
+    else:
+        destination = _destination_az(net, target, packet)
+        chosen = destination if destination in target.enis_by_az else sorted(target.enis_by_az)[0]
     if target.appliance_mode:
         state.pin_az(target.name, packet, chosen)
     return chosen
@@ -75,7 +96,7 @@ def _into_vpc(net: CompiledNetwork, state: State, hop: Hop, source: TgwAttachmen
     if not target.enis_by_az:
         return drop(target.name, KIND, Decision.DROP, packet, "NO_POSSIBLE_DESTINATION",
                     f"attachment {target.name} has no subnets")
-    az = _choose_az(state, source, target, packet, context.az)
+    az = _choose_az(net, state, target, packet, context.az)
     eni = net.enis[target.enis_by_az[az]]
     context = context.but(vpc=target.resource, az=az, attachment=target.name, entered_via="tgw")
     following = leave_eni(net, eni, packet, context)

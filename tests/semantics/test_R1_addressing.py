@@ -1,0 +1,83 @@
+"""aws-semantics §1: the addressing rules that decide forwarding (R1.6, R1.11, R1.12, R1.14)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import TOPOLOGIES, components, decisions, load
+
+import vpcsim
+from vpcsim import Disposition, TopologyError
+
+
+def test_R1_6_every_vpc_cidr_is_a_local_route_in_every_table() -> None:
+    net = load("R1_6_local_route_per_cidr")
+    trace = net.trace("app-1", "data-1", protocol="tcp", port=443)
+    assert trace.disposition is Disposition.ACCEPTED
+    # The main table reaches the secondary CIDR, the custom table the primary one: both got a local route
+    # for each VPC CIDR without any route written by hand.
+    assert components(trace.forward) == ["eni-app-1", "vpc-default-acl", "vpc-main", "vpc-default-acl",
+                                         "eni-data-1"]
+    assert trace.forward[2].rule == "10.1.0.0/16 local"
+    assert components(trace.reply)[2] == "data-rt"
+    assert trace.reply[2].rule == "10.0.0.0/16 local"
+
+
+def test_R1_11_default_route_of_one_family_never_matches_the_other() -> None:
+    net = load("R1_11_ipv4_ipv6_routes_independent")
+    # 0.0.0.0/0 -> igw carries IPv4 ...
+    v4 = net.trace("a-1", "internet:192.0.2.1", protocol="tcp", port=443)
+    assert v4.disposition is Disposition.EXITS_NETWORK
+    assert components(v4.forward) == ["eni-a-1", "vpc-default-acl", "v4-only-rt", "igw", "internet"]
+    # ... but not IPv6 from the same instance: the table has no ::/0.
+    v6 = net.trace("a-1", "internet:2001:db8::1", protocol="tcp", port=443)
+    assert v6.disposition is Disposition.NO_ROUTE
+    assert components(v6.forward) == ["eni-a-1", "vpc-default-acl", "v4-only-rt"]
+    assert v6.forward[-1].code == "NO_ROUTE_TO_DESTINATION"
+    assert v6.forward[-1].packet.destination == "2001:db8::1"
+
+
+def test_R1_11_ipv6_default_route_does_not_carry_ipv4() -> None:
+    net = load("R1_11_ipv4_ipv6_routes_independent")
+    v6 = net.trace("b-1", "internet:2001:db8::1", protocol="tcp", port=443)
+    assert v6.disposition is Disposition.EXITS_NETWORK
+    assert v6.forward[2].rule == "::/0 -> igw"
+    v4 = net.trace("b-1", "internet:192.0.2.1", protocol="tcp", port=443)
+    assert v4.disposition is Disposition.NO_ROUTE          # b-1's public IPv4 does not help: no 0.0.0.0/0
+    assert components(v4.forward) == ["eni-b-1", "vpc-default-acl", "v6-only-rt"]
+    assert v4.explanations[0].code == "NO_ROUTE_TO_DESTINATION"
+
+
+@pytest.mark.parametrize("destination", ["169.254.171.10", "fd00:ec2:0:1::10"])
+def test_R1_12_reserved_link_local_ranges_are_never_forwarded(destination: str) -> None:
+    net = load("R1_12_reserved_link_local_never_forwarded")
+    trace = net.trace("web-1", destination, protocol="tcp", port=443)
+    # 0.0.0.0/0 and ::/0 -> igw cover the address, yet the VPC router does not forward it.
+    assert trace.disposition is Disposition.NO_ROUTE
+    assert components(trace.forward) == ["eni-web-1", "vpc-default-acl", "public-rt"]
+    assert decisions(trace.forward)[-1] == "NO_ROUTE"
+    assert trace.forward[-1].code == "NO_ROUTE_TO_DESTINATION"
+    assert "R1.12" in (trace.forward[-1].message or "")
+    # Negative: the same covering route does carry an ordinary internet address.
+    outside = net.trace("web-1", "internet:192.0.2.1", protocol="tcp", port=443)
+    assert outside.disposition is Disposition.EXITS_NETWORK
+    assert components(outside.forward) == ["eni-web-1", "vpc-default-acl", "public-rt", "igw", "internet"]
+
+
+def test_R1_12_route_into_the_reserved_range_is_rejected() -> None:
+    with pytest.raises(TopologyError) as error:
+        vpcsim.load(TOPOLOGIES / "R1_12_route_into_reserved_range.yaml")
+    assert any("R1.12" in d.message for d in error.value.diagnostics)
+
+
+def test_R1_14_public_ip_maps_to_the_primary_private_ip() -> None:
+    net = load("R1_14_inbound_to_primary_private_ip")
+    trace = net.trace("internet", "web-1", protocol="tcp", port=443)
+    assert trace.disposition is Disposition.ACCEPTED
+    assert components(trace.forward) == ["igw", "vpc-default-acl", "eni-web-1"]
+    assert trace.forward[0].rule == "1:1 NAT 203.0.113.10 -> 10.0.1.10"
+    # The instance sees its primary private IP (not the secondary 10.0.1.11, never the public IP).
+    assert trace.forward[-1].packet.destination == "10.0.1.10"
+    assert trace.forward[-1].packet.source == "198.51.100.10"
+    # The reply is mapped back to the public IP on its way out.
+    assert trace.reply[-2].rule == "1:1 NAT 10.0.1.10 -> 203.0.113.10"
+    assert trace.reply[-1].packet.source == "203.0.113.10"

@@ -1,0 +1,1 @@
+"""VPC Flow Logs: the records AWS would write for a traced conversation (aws-semantics §12)."""
