@@ -249,9 +249,9 @@ DNS_SOURCE_PORT = 53000
 def _conversation(net: CompiledNetwork, src_text: str, dst_text: str, number: int, port: int | None,
                   src_port: int | None, dst: Endpoint) -> Trace:
     src = resolve(net, src_text, "from")
-    if src.eni is None and dst.eni is None:
-        raise QueryError(f"both --from {src_text!r} and --to {dst_text!r} are outside the modelled network",
-                         "one end must be an instance, interface, NAT gateway or endpoint")
+    if src.kind == "internet" and dst.kind == "internet":
+        raise QueryError(f"both --from {src_text!r} and --to {dst_text!r} are on the internet",
+                         "one end must be inside the modelled network or an on-premises site")
     family = _choose_family(src, dst)
     if number == ICMP and family == 6:
         number = ICMPV6

@@ -420,7 +420,8 @@ def _check_target_family(ctx: Context, path: Path, destination: Prefix,
                         hint="IPv6 to on-premises needs a transit gateway VPN attachment")
     if target.kind is Kind.NAT_GATEWAY and destination.family == 6 and destination != _NAT64:
         yield ctx.error(path, "IPv6 routes to a NAT gateway are only for NAT64 (64:ff9b::/96, R6.11)",
-                hint="send IPv6 to an egress-only internet gateway, or use the destination 64:ff9b::/96")
+                        hint="send IPv6 to an egress-only internet gateway, or route only 64:ff9b::/96 "
+                        "to the NAT gateway")
 
 
 # --- gateways and endpoints ---------------------------------------------------------------------------
@@ -490,7 +491,8 @@ def check_endpoints(ctx: Context) -> Iterator[Diagnostic]:
                 if subnet_name not in ep.subnets:
                     yield ctx.error((*path, "addresses", subnet_name), f"address given for {subnet_name!r}, "
                                     "which is not one of the endpoint's subnets",
-                hint=f"add {subnet_name!r} to the endpoint's 'subnets', or remove the address")
+                                    hint=f"add {subnet_name!r} to the endpoint's 'subnets', or remove the "
+                                    "address")
             for i, sg in enumerate(ep.security_groups or ()):
                 _, problem = ctx.resolve((*path, "security_groups", i), "security group", sg,
                                          Kind.SECURITY_GROUP, name)
@@ -784,7 +786,8 @@ def check_transit_gateways(ctx: Context) -> Iterator[Diagnostic]:
                 if vpc.name in attached_vpcs:
                     yield ctx.error((*path, "vpc"), f"VPC {vpc.name!r} is already attached by "
                                     f"{attached_vpcs[vpc.name]!r}",
-                hint="a VPC has one attachment per transit gateway; list all its AZ subnets in that one")
+                                    hint="a VPC has one attachment per transit gateway; list all its AZ "
+                                    "subnets in that one")
                 attached_vpcs[vpc.name] = att_name
                 azs: dict[str, str] = {}
                 for i, subnet_name in enumerate(att.subnets):
@@ -823,7 +826,8 @@ def check_transit_gateways(ctx: Context) -> Iterator[Diagnostic]:
                 elif peer is not None and (peer.owner == tgw_name or peer.obj.peer != att_name):
                     yield ctx.error((*path, "peer"), f"peering attachment {att.peer!r} must be on another "
                                     f"transit gateway and name {att_name!r} as its peer (R8.17)",
-                hint=f"set peer: {att_name} on {att.peer!r}, on the other transit gateway")
+                                    hint=f"set peer: {att_name} on {att.peer!r}, on the other transit "
+                                    "gateway")
         for table_name, table in tgw.route_tables.items():
             for i, route in enumerate(table.routes):
                 path = (*base, "route_tables", table_name, "routes", i)
