@@ -84,7 +84,9 @@ class Packet:
     def to_scapy(self) -> Any:
         """A real scapy packet (IP/IPv6 + TCP/UDP/ICMP)."""
         from scapy.layers.inet import ICMP as ScapyICMP
-        from scapy.layers.inet import IP, TCP as ScapyTCP, UDP as ScapyUDP
+        from scapy.layers.inet import IP
+        from scapy.layers.inet import TCP as ScapyTCP
+        from scapy.layers.inet import UDP as ScapyUDP
         from scapy.layers.inet6 import ICMPv6EchoReply, ICMPv6EchoRequest, IPv6
         from scapy.packet import Raw
 
@@ -106,7 +108,9 @@ class Packet:
     @classmethod
     def from_scapy(cls, pkt: Any) -> Packet:
         from scapy.layers.inet import ICMP as ScapyICMP
-        from scapy.layers.inet import IP, TCP as ScapyTCP, UDP as ScapyUDP
+        from scapy.layers.inet import IP
+        from scapy.layers.inet import TCP as ScapyTCP
+        from scapy.layers.inet import UDP as ScapyUDP
         from scapy.layers.inet6 import IPv6
 
         from vpcsim.ip import parse_address

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from dataclasses import replace
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.engine.components import (

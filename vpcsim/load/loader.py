@@ -180,7 +180,7 @@ def _message(item: Any, loc: tuple[Any, ...]) -> tuple[str, str | None]:
     field_kind = _field_kind(loc)
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):
-            return _split_remedy(msg[len(prefix):], value, field_kind)
+            return _split_remedy(msg[len(prefix):], value, field_kind, loc)
     mapping = kind in ("dict_type", "model_type", "model_attributes_type")
     if value is None and (mapping or kind in ("list_type", "tuple_type")):
         empty = "{}" if mapping else "[]"
@@ -253,7 +253,8 @@ _MODEL_REWRITES = (
 _PROTOCOLS = ["tcp", "udp", "icmp", "icmpv6", "all"]
 
 
-def _split_remedy(text: str, value: Any, field_kind: str | None) -> tuple[str, str | None]:
+def _split_remedy(text: str, value: Any, field_kind: str | None,
+                  loc: tuple[Any, ...] = ()) -> tuple[str, str | None]:
     """Our schema's messages often end with the way out ("…; remove 'elastic_ip'"): make that the hint."""
     for prefix, message, hint in _MODEL_REWRITES:
         if text.startswith(prefix):
@@ -274,14 +275,22 @@ def _split_remedy(text: str, value: Any, field_kind: str | None) -> tuple[str, s
     remedy = next((h for prefix, h in _MODEL_HINTS if message.startswith(prefix)), remedy)
     if field_kind == "cidr" and not is_network(value):
         remedy = cidr_hint(value)
+    elif field_kind == "cidr" and remedy == "IPv4 is expected here":
+        home = next((k for k in ("ipv6_cidrs", "ipv6_cidr") if k in _allowed_keys(loc[:-1])), None)
+        remedy += f"; IPv6 blocks go in '{home}'" if home else ""
     elif field_kind == "address":
         remedy = address_hint(value) or remedy
     return message, remedy
 
 
 def _field_name(loc: tuple[Any, ...]) -> str:
-    names = [str(p) for p in loc if isinstance(p, str) and not p.startswith(("function-", "tagged-"))]
-    return f"'{names[-1]}'" if names else "the value"
+    """How a message names the value at ``loc``: "'cidr'", "item #2 of 'routes'"."""
+    names = [p for p in loc if isinstance(p, int) or not str(p).startswith(("function-", "tagged-", "["))]
+    if not names:
+        return "the value"
+    if isinstance(names[-1], int) and len(names) > 1:
+        return f"item #{names[-1] + 1} of '{names[-2]}'"
+    return f"'{names[-1]}'"
 
 
 def _field_info(loc: tuple[Any, ...]) -> Any:

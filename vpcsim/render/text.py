@@ -33,7 +33,7 @@ def render_summary(loaded: LoadedTopology) -> str:
 
 # --- traces ------------------------------------------------------------------------------------------
 
-from vpcsim.render.styles import DISPOSITION_STYLES, DECISION_STYLES  # noqa: E402
+from vpcsim.render.styles import DECISION_STYLES, DISPOSITION_STYLES  # noqa: E402
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
