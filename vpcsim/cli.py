@@ -39,8 +39,21 @@ def build_parser() -> argparse.ArgumentParser:
     trace.add_argument("--port", type=int, default=None, help="destination port (default 443 for tcp, 53 for udp)")
     trace.add_argument("--src-port", type=int, default=None, help="source port (default 49152)")
     trace.add_argument("--format", choices=("text", "json"), default="text")
+    trace.add_argument("--flow-log-format", metavar="FORMAT", default=None,
+                       help="print flow log records in this ${field} format after the trace")
     trace.add_argument("--pcap", metavar="FILE", help="write the conversation's packets, hop by hop, as a pcap")
     trace.set_defaults(run=run_trace)
+
+    flowlogs = commands.add_parser("flowlogs", help="the VPC flow log records of one traced conversation")
+    flowlogs.add_argument("topology", metavar="TOPO")
+    flowlogs.add_argument("--from", dest="src", required=True, metavar="SRC")
+    flowlogs.add_argument("--to", dest="dst", required=True, metavar="DST")
+    flowlogs.add_argument("--protocol", default="tcp")
+    flowlogs.add_argument("--port", type=int, default=None)
+    flowlogs.add_argument("--src-port", type=int, default=None)
+    flowlogs.add_argument("--format", dest="log_format", default=None, metavar="FORMAT",
+                          help="custom record format, e.g. '${interface-id} ${srcaddr} ${pkt-srcaddr} ${action}'")
+    flowlogs.set_defaults(run=run_flowlogs)
 
     dns = commands.add_parser("dns", help="resolve a name as the source's VPC Resolver would")
     dns.add_argument("topology", metavar="TOPO")
@@ -90,9 +103,38 @@ def run_trace(args: argparse.Namespace) -> int:
 
         pcap.write(trace, args.pcap)
     if args.format == "json":
-        print(trace.to_json())
+        data = trace.to_dict()
+        if args.flow_log_format:
+            data["flow_logs"] = trace.flow_logs(_flow_log_format(args.flow_log_format))
+        print(json.dumps(data, indent=2))
     else:
         text.print_trace(trace)
+        if args.flow_log_format:
+            print("flow logs:")
+            for line in trace.flow_logs(_flow_log_format(args.flow_log_format)):
+                print(f"  {line}")
+    return 0 if trace.reachable else 1
+
+
+def _flow_log_format(text: str) -> str:
+    from vpcsim.flowlogs.formats import DEFAULT_FORMAT, FormatError, fields_of
+
+    if text == "default":
+        return DEFAULT_FORMAT
+    try:
+        fields_of(text)
+    except FormatError as error:
+        raise QueryError(str(error), "write fields as ${name}, e.g. '${srcaddr} ${dstaddr} ${action}'") from None
+    return text
+
+
+def run_flowlogs(args: argparse.Namespace) -> int:
+    import vpcsim
+
+    trace = vpcsim.load(args.topology).trace(args.src, args.dst, protocol=args.protocol, port=args.port,
+                                             src_port=args.src_port)
+    for line in trace.flow_logs(_flow_log_format(args.log_format) if args.log_format else None):
+        print(line)
     return 0 if trace.reachable else 1
 
 

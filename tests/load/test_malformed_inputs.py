@@ -221,6 +221,17 @@ CASES = [
         vpcs:
           prod:
         """, 2, 3, "'prod' is empty", "give it a value (or {} for none), or remove the key"),
+    Case("empty_list_item", with_vpc("""\
+            route_tables:
+              private:
+                routes:
+                  -
+        """), 9, 11, "item #1 of 'routes' is empty", "give the item a value, or remove its '-' line"),
+    Case("ipv6_value_where_ipv4_is_expected", with_vpc("""\
+            instances:
+              web-1: {subnet: app-a, private_ip: '2600:1f18::10'}
+        """), 7, 42,
+         "'2600:1f18::10' is an IPv6 address, but IPv4 is expected here", "IPv6 goes in 'ipv6_addresses'"),
     Case("unknown_key_with_a_close_match", """\
         vpcs:
           prod:

@@ -125,6 +125,18 @@ def test_R9_6_no_reverse_path_check_reply_goes_to_the_wrong_vpc() -> None:
     assert (_drop(trace).code, _drop(trace).packet.destination) == ("NO_POSSIBLE_DESTINATION", "10.1.1.20")
 
 
+def test_R9_6_reply_delivered_to_the_wrong_host_is_not_an_answer() -> None:
+    net = load("R9_6_reply_to_wrong_host")
+    trace = net.trace("c-1", "hub-1", protocol="tcp", port=443)
+    # b-2 has c-1's address and admits the reply, but c-1, which asked, never hears back.
+    assert trace.disposition is Disposition.REPLY_DENIED
+    assert components(trace.reply) == ["eni-hub-1", "hub-default-acl", "hub-rt", "pcx-b", "vpc-b-default-acl",
+                                       "eni-b-2"]
+    explanation = trace.explanations[0]
+    assert (explanation.code, explanation.component, explanation.path) == ("NO_POSSIBLE_DESTINATION", "eni-b-2",
+                                                                           "return")
+
+
 def test_R9_7_sg_references_work_across_a_same_region_peering() -> None:
     net = load("R9_7_same_region_sg_reference")
     trace = net.trace("b-analytics-1", "a-db-1", protocol="tcp", port=5432)

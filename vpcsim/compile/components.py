@@ -88,6 +88,7 @@ class Subnet:
     route_table: str
     network_acl: str
     path: Path = ()
+    az_id: str = ""
 
     def contains(self, family: int, address: int) -> bool:
         cidr = self.cidr if family == 4 else self.ipv6_cidr

@@ -204,17 +204,17 @@ class _Compiler:
             main = next((t for t, table in vpc.route_tables.items() if table.main), f"{vpc_name}-main")
             default_acl = next((a for a, acl in vpc.network_acls.items() if acl.default), f"{vpc_name}-default-acl")
             explicit: dict[str, str] = {}
-            for table_name, table in vpc.route_tables.items():
-                for subnet in table.subnets:
-                    explicit[self.name_of(Kind.SUBNET, subnet)] = table_name
-            for name, subnet in vpc.subnets.items():
+            for table_name, route_table in vpc.route_tables.items():
+                for listed in route_table.subnets:
+                    explicit[self.name_of(Kind.SUBNET, listed)] = table_name
+            for name, subnet in vpc.subnets.items():      # R2.1: explicit association, else the main table
                 table = self.name_of(Kind.ROUTE_TABLE, subnet.route_table) if subnet.route_table else \
                     explicit.get(name, main)
                 acl = self.name_of(Kind.NETWORK_ACL, subnet.network_acl) if subnet.network_acl else default_acl
                 self.subnets[name] = c.Subnet(
                     name, subnet.id or name, vpc_name, parse_prefix(subnet.cidr) if subnet.cidr else None,
                     parse_prefix(subnet.ipv6_cidr) if subnet.ipv6_cidr else None, subnet.az or f"{self.topo.region}a",
-                    table, acl, ("vpcs", vpc_name, "subnets", name))
+                    table, acl, ("vpcs", vpc_name, "subnets", name), subnet.az_id or "")
 
     def _reserve_explicit_addresses(self) -> None:
         """Addresses given in the file are taken first, so automatic ones (NAT, endpoints, TGW) never collide."""

@@ -46,6 +46,7 @@ class Context:
     entered_via: str = ""                # '' (originated here) | igw | peering | tgw | vgw | endpoint
     sg_references: bool = True           # SG-id rules can still match the source (R3.8)
     gateway: str = ""                    # connection or gateway the packet came in through
+    sender: str = ""                     # the ENI that last sent the packet (its NACL egress is logged there)
     link_local: bool = False             # an answer from a link-local service (R11.1): never filtered
 
     def but(self, **changes: object) -> Context:

@@ -19,7 +19,7 @@ def leave_eni(net: CompiledNetwork, eni: Eni, packet: Packet, context: Context) 
     """R2.19/R4.4: a destination in the ENI's own subnet is reached at layer 2 — no route table, no NACL.
     Anything else goes out through the subnet's NACL to its route table."""
     subnet = net.subnets[eni.subnet]
-    context = context.but(vpc=eni.vpc, subnet=subnet.name, az=context.az or subnet.az)
+    context = context.but(vpc=eni.vpc, subnet=subnet.name, az=context.az or subnet.az, sender=eni.name)
     if subnet.contains(packet.family, packet.dst):
         target = net.eni_at(eni.vpc, packet.family, packet.dst)
         if target is None:

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from vpcsim.engine.packet import Packet
+from vpcsim.flowlogs.formats import DEFAULT_FORMAT, FlowLogRecord, render
 
 
 class Disposition(StrEnum):
@@ -96,6 +97,7 @@ class Hop:
     code: str | None = None
     message: str | None = None
     direction: str | None = None          # ingress / egress at ENIs and NACLs
+    interface: str | None = None          # NACL hops: the ENI whose flow log records this decision (R12.4)
 
     @property
     def is_drop(self) -> bool:
@@ -199,7 +201,7 @@ class Trace:
     forward: tuple[Hop, ...]
     reply: tuple[Hop, ...] = ()
     explanations: tuple[Explanation, ...] = ()
-    flow_logs: tuple[str, ...] = field(default=())
+    flow_log_records: tuple[FlowLogRecord, ...] = field(default=())
     sent: Packet | None = None            # the request as the source sent it
     answered: Packet | None = None        # the reply as the destination sent it
     dns: DnsExchange | None = None        # when --to was a name: the lookup that came first
@@ -230,9 +232,13 @@ class Trace:
             "forward": [h.to_dict() for h in self.forward],
             "return": [h.to_dict() for h in self.reply],
             "explanations": [e.to_dict() for e in self.explanations],
-            "flow_logs": list(self.flow_logs),
+            "flow_logs": self.flow_logs(),
             **({"dns": self.dns.to_dict()} if self.dns is not None else {}),
         }
+
+    def flow_logs(self, format: str | None = None) -> list[str]:
+        """The records every ENI on the path would log, as text lines (default or custom ``${field}`` format)."""
+        return [render(record, format or DEFAULT_FORMAT) for record in self.flow_log_records]
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2)

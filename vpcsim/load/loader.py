@@ -184,6 +184,8 @@ def _message(item: Any, loc: tuple[Any, ...]) -> tuple[str, str | None]:
     mapping = kind in ("dict_type", "model_type", "model_attributes_type")
     if value is None and (mapping or kind in ("list_type", "tuple_type")):
         empty = "{}" if mapping else "[]"
+        if loc and isinstance(loc[-1], int):
+            return f"{where} is empty", "give the item a value, or remove its '-' line"
         return f"{where} is empty", f"give it a value (or {empty} for none), or remove the key"
     if mapping:
         return (f"{where} must be a mapping of keys, not {_describe(value)}",
@@ -275,9 +277,14 @@ def _split_remedy(text: str, value: Any, field_kind: str | None,
     remedy = next((h for prefix, h in _MODEL_HINTS if message.startswith(prefix)), remedy)
     if field_kind == "cidr" and not is_network(value):
         remedy = cidr_hint(value)
-    elif field_kind == "cidr" and remedy == "IPv4 is expected here":
-        home = next((k for k in ("ipv6_cidrs", "ipv6_cidr") if k in _allowed_keys(loc[:-1])), None)
-        remedy += f"; IPv6 blocks go in '{home}'" if home else ""
+    elif remedy in ("IPv4 is expected here", "IPv6 is expected here"):    # the other address family
+        message = f"{message}, but {remedy}"
+        home = next((k for k in ("ipv6_cidrs", "ipv6_cidr", "ipv6_addresses") if k in _allowed_keys(loc[:-1])),
+                    None)
+        example = {("cidr", "4"): "10.0.0.0/16", ("cidr", "6"): "2600:1f18:1234:5600::/56",
+                   ("address", "4"): "10.0.1.10"}.get((field_kind or "", remedy[3]), "2600:1f18::10")
+        remedy = f"IPv6 goes in '{home}'" if home and remedy.startswith("IPv4") else \
+            f"write an IPv{remedy[3]} value here, e.g. {example}"
     elif field_kind == "address":
         remedy = address_hint(value) or remedy
     return message, remedy

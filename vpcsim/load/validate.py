@@ -7,7 +7,7 @@ and the loader raises once with everything found.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 
 from vpcsim.errors import Diagnostic
@@ -25,7 +25,7 @@ from vpcsim.ip import (
 )
 from vpcsim.load.hints import cidr_hint
 from vpcsim.load.positions import Path, Positions
-from vpcsim.model import Topology, Vpc
+from vpcsim.model import NetworkInterface, Topology, Vpc
 from vpcsim.model.index import ROUTE_TARGET_KINDS, Kind, Named, TopologyIndex, index_topology
 from vpcsim.model.services import GATEWAY_SERVICES, managed_prefix_list, service_name, short_service
 from vpcsim.suggestions import did_you_mean
@@ -44,6 +44,14 @@ class Context:
     topo: Topology
     pos: Positions
     index: TopologyIndex
+    _tgw_members: list[set[str]] | None = None
+
+    def tgw_members(self) -> list[set[str]]:
+        """Per transit gateway, the names of the VPCs attached to it (computed once: SG checks ask a lot)."""
+        if self._tgw_members is None:
+            self._tgw_members = [{_vpc_name(self, x.vpc) for x in tgw.attachments.values() if x.vpc is not None}
+                                 for tgw in self.topo.transit_gateways.values()]
+        return self._tgw_members
 
     def error(self, path: Path, message: str, hint: str | None = None) -> Diagnostic:
         return Diagnostic(self.pos.of_value(path), message, hint)
@@ -373,7 +381,8 @@ def _prefix_list(ctx: Context, name: str) -> bool:
         name.startswith("com.amazonaws.") and short_service(name) in GATEWAY_SERVICES)
 
 
-def _route_target(ctx: Context, vpc: str, path: Path, target: str) -> Iterator[Diagnostic]:
+def _route_target(ctx: Context, vpc: str, path: Path,
+                  target: str) -> Generator[Diagnostic, None, Named | None]:
     """Resolve a route target and check that it is usable from this VPC; returns it (generator return)."""
     if target in ("local", "blackhole"):
         return None
@@ -564,8 +573,7 @@ def _check_sg_peer(ctx: Context, vpc: str, path: Path, peer: str,
 
 
 def _share_tgw(ctx: Context, a: str, b: str | None) -> bool:
-    return any({a, b} <= {_vpc_name(ctx, x.vpc) for x in tgw.attachments.values() if x.vpc is not None}
-               for tgw in ctx.topo.transit_gateways.values())
+    return any({a, b} <= members for members in ctx.tgw_members())
 
 
 @check
@@ -698,16 +706,16 @@ def check_interfaces(ctx: Context) -> Iterator[Diagnostic]:
                 if subnet is not None:
                     yield from _check_address_in_subnet(ctx, apath, address, subnet)
                 yield from _claim_private(ctx, private, apath, address)
-            for key in ("public_ip", "elastic_ip"):
-                address = getattr(item, key)
+            for public_key in ("public_ip", "elastic_ip"):
+                address = getattr(item, public_key)
                 if address is not None:
-                    yield from _claim_public(ctx, public, (*path, key), address, _PUBLIC_WORDS[key])
+                    yield from _claim_public(ctx, public, (*path, public_key), address, _PUBLIC_WORDS[public_key])
             for i, sg in enumerate(item.security_groups or ()):
                 _, problem = ctx.resolve((*path, "security_groups", i), "security group", sg,
                                          Kind.SECURITY_GROUP, name)
                 if problem:
                     yield problem
-            if attr == "network_interfaces" and item.instance is not None:
+            if isinstance(item, NetworkInterface) and item.instance is not None:
                 _, problem = ctx.resolve((*path, "instance"), "instance", item.instance, Kind.INSTANCE, name)
                 if problem:
                     yield problem
@@ -828,14 +836,14 @@ def check_transit_gateways(ctx: Context) -> Iterator[Diagnostic]:
                                     f"transit gateway and name {att_name!r} as its peer (R8.17)",
                                     hint=f"set peer: {att_name} on {att.peer!r}, on the other transit "
                                     "gateway")
-        for table_name, table in tgw.route_tables.items():
-            for i, route in enumerate(table.routes):
-                path = (*base, "route_tables", table_name, "routes", i)
-                destination = _destination(ctx, (*path, "destination"), route.destination)
+        for table_name, tgw_table in tgw.route_tables.items():
+            for i, tgw_route in enumerate(tgw_table.routes):
+                rpath = (*base, "route_tables", table_name, "routes", i)
+                destination = _destination(ctx, (*rpath, "destination"), tgw_route.destination)
                 if isinstance(destination, Diagnostic):
                     yield destination
-                if route.attachment is not None:
-                    yield from _resolve_only(ctx, (*path, "attachment"), "TGW attachment", route.attachment,
+                if tgw_route.attachment is not None:
+                    yield from _resolve_only(ctx, (*rpath, "attachment"), "TGW attachment", tgw_route.attachment,
                                              Kind.TRANSIT_GATEWAY_ATTACHMENT, tgw_name)
 
 

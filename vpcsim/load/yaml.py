@@ -26,7 +26,7 @@ MAX_DEPTH = 64
 MAX_BRACKETS = 1000      # libyaml's composer recurses in C: guard it before it can overflow the stack
 MAX_INDENT = 5000
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SCALARS = yaml.SafeLoader("")
 
 _STD = "tag:yaml.org,2002:"
@@ -34,6 +34,7 @@ _PLAIN_TAGS = {f"{_STD}{t}" for t in ("str", "int", "float", "bool", "null", "ma
 _TEXT_TAGS = {f"{_STD}timestamp", f"{_STD}binary"}
 _MERGE = f"{_STD}merge"
 _STR = f"{_STD}str"
+_NULL = f"{_STD}null"
 
 # Plain scalars built without ``construct_object``: it caches every node it sees in ``constructed_objects``,
 # which on a shared constructor keeps every scalar of every file ever read alive (and costs a dict insert).
@@ -87,8 +88,26 @@ _BRACKETS = re.compile(r"[\[\]{}]")
 _DEEP_INDENT = re.compile(rf"^ {{{MAX_INDENT},}}", re.MULTILINE)
 
 
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+_INNERMOST = re.compile(rb"[\[{][\]}]")
+
+
 def _check_nesting(name: str, text: str) -> None:
-    """Refuse absurdly nested text before libyaml sees it (its C composer recurses and can crash)."""
+    """Refuse absurdly nested text before libyaml sees it (its C composer recurses and can crash).
+
+    Fast bound first, in C: keep only the brackets and strip innermost pairs, one level per pass. A real
+    topology is a few levels deep; only when the bound is not settled quickly is the exact scan run.
+    """
+    brackets = text.encode("utf-8", "surrogatepass").translate(None, _NOT_BRACKETS)
+    for depth in range(16):
+        if len(brackets) + depth <= MAX_BRACKETS:
+            return
+        stripped = _INNERMOST.sub(b"", brackets)
+        if stripped == brackets:          # no pairs left: what remains is ']]]…[[[', unclosed openers last
+            if depth + len(brackets) - len(brackets.rstrip(b"[{")) <= MAX_BRACKETS:
+                return
+            break
+        brackets = stripped
     depth = 0
     for match in _BRACKETS.finditer(text):
         if match.group() in "[{":
@@ -156,8 +175,10 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 
 class _Walk:
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, text: str = "") -> None:
         self.file = file
+        self.text = text
+        self._lines: list[str] | None = None
         self.positions = Positions(default=SourcePos(file, 1, 1))
         self.problems: list[Diagnostic] = []
 
@@ -166,8 +187,11 @@ class _Walk:
             raise _TooBig(_pos(self.file, node.start_mark), "the document is nested deeper than 64 levels",
                           "a topology needs far fewer levels; check for runaway brackets or indentation")
         mark = node.start_mark
-        self.positions.values[path] = SourcePos(self.file, mark.line + 1, mark.column + 1)
         tag = node.tag
+        if tag == _NULL and not node.value:          # an empty value: libyaml marks it past the line's end
+            self.positions.values[path] = self.empty_pos(mark)
+        else:
+            self.positions.values[path] = SourcePos(self.file, mark.line + 1, mark.column + 1)
         if isinstance(node, yaml.ScalarNode):        # most values: skip the container checks below
             fast = _FAST_SCALARS.get(tag)
             if fast is not None:
@@ -183,7 +207,18 @@ class _Walk:
             return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
         if node.tag in _TEXT_TAGS:
             return str(node.value)
+        assert isinstance(node, yaml.ScalarNode)
         return _construct(node)
+
+    def empty_pos(self, mark: Any) -> SourcePos:
+        """Where an empty value is: at the '-' or ':' before it, on its line."""
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+        line = self._lines[mark.line] if mark.line < len(self._lines) else ""
+        col = min(mark.column, len(line))
+        while col > 0 and line[col - 1] in " \t":
+            col -= 1
+        return SourcePos(self.file, mark.line + 1, max(col, 1))
 
     def mapping(self, node: yaml.MappingNode, path: Path) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
@@ -285,7 +320,7 @@ def _char_at(text: str, mark: Any) -> str:
     lines = text.splitlines()
     if mark.line >= len(lines) or mark.column >= len(lines[mark.line]):
         return ""
-    return lines[mark.line][mark.column]
+    return str(lines[mark.line][mark.column])
 
 
 def _word_at(text: str, mark: Any) -> str:
@@ -293,7 +328,7 @@ def _word_at(text: str, mark: Any) -> str:
     if mark is None or mark.line >= len(lines):
         return "*?"
     word = lines[mark.line][mark.column:].split()
-    return word[0].rstrip(",]}") if word else "*?"
+    return str(word[0]).rstrip(",]}") if word else "*?"
 
 
 def read_yaml(path: FsPath, display: str | None = None) -> tuple[Any, Positions]:
@@ -347,7 +382,7 @@ def _compose_and_walk(name: str, text: str, start: SourcePos) -> tuple[Any, Posi
     if node is None:
         raise TopologyError([Diagnostic(start, "the file is empty",
                                         hint="a topology needs at least 'vpcs:'")])
-    walk = _Walk(name)
+    walk = _Walk(name, text)
     try:
         if "&" in text:       # no anchor, no alias: nothing can expand (an alias needs an earlier anchor)
             _check_expansion(name, node)

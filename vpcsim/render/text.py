@@ -8,6 +8,10 @@ if TYPE_CHECKING:
     from vpcsim.load import LoadedTopology
 
 
+def _plural(word: str) -> str:
+    return word[:-1] + "ies" if word.endswith("y") and word[-2] not in "aeiou" else word + "s"
+
+
 def render_summary(loaded: LoadedTopology) -> str:
     """One line a person can check at a glance: the topology is valid and holds what they expect."""
     topo = loaded.topology
@@ -25,8 +29,7 @@ def render_summary(loaded: LoadedTopology) -> str:
         "VPN connection": len(topo.vpn_connections),
         "external site": len(topo.external),
     }
-    parts = [f"{n} {what}{'s' if n != 1 and not what.endswith('y') else ''}".replace("peerings", "peerings")
-             for what, n in counts.items() if n]
+    parts = [f"{n} {what if n == 1 else _plural(what)}" for what, n in counts.items() if n]
     warnings = f", {len(loaded.warnings)} warning{'s' if len(loaded.warnings) != 1 else ''}" if loaded.warnings else ""
     return f"{loaded.source}: ok — {topo.name}: {', '.join(parts) or 'empty'}{warnings}"
 

@@ -7,8 +7,7 @@ leaves; ports are always the packet's destination port. Same-subnet traffic neve
 from __future__ import annotations
 
 from vpcsim.compile.network import CompiledNetwork
-from vpcsim.engine.events import Arrival, At, Step
-from vpcsim.engine.forwarding import drop
+from vpcsim.engine.events import Arrival, At, End, Step
 from vpcsim.engine.packet import ICMP, ICMPV6, Packet
 from vpcsim.engine.results import ComponentKind, Decision, Hop
 from vpcsim.engine.state import State
@@ -24,14 +23,15 @@ def _evaluate(net: CompiledNetwork, arrival: Arrival, direction: str) -> tuple[H
     peer = packet.src if direction == "ingress" else packet.dst
     code = max(packet.icmp_code, 0) if packet.protocol in (ICMP, ICMPV6) else packet.icmp_code
     rule = table.first_match(packet.protocol, packet.family, packet.dst_port, packet.icmp_type, code, peer)
+    interface = (arrival.context.target_eni if direction == "ingress" else arrival.context.sender) or None
     if rule is not None and rule.allow:
         return Hop(acl.name, KIND, Decision.NETWORK_ACL_ALLOW, packet, rule=rule.label, direction=direction,
-                   message=f"subnet {subnet.name}"), True
+                   message=f"subnet {subnet.name}", interface=interface), True
     label = rule.label if rule is not None else table.default_label
     side = "from" if direction == "ingress" else "to"
     flow = f"{packet.protocol_name}/{packet.dst_port}" if packet.protocol in (6, 17) else packet.protocol_name
     return Hop(acl.name, KIND, Decision.NETWORK_ACL_DENY, packet, rule=label, code="SUBNET_ACL_RESTRICTION",
-               direction=direction, message=f"network ACL {acl.name} of subnet {subnet.name} denies {flow} "
+               direction=direction, interface=interface, message=f"network ACL {acl.name} of subnet {subnet.name} denies {flow} "
                f"{side} {peer_text(packet, direction)} ({label})"), False
 
 
@@ -43,8 +43,7 @@ def peer_text(packet: Packet, direction: str) -> str:
 def handle_out(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
     hop, allowed = _evaluate(net, arrival, "egress")
     if not allowed:
-        return drop(hop.component, KIND, hop.decision, hop.packet, hop.code or "", hop.message or "",
-                    hop.rule, hop.direction)
+        return Step((hop,), end=End("dropped", hop.packet))
     context = arrival.context
     return Step((hop,), next=Arrival(At.ROUTE_TABLE, context.table, arrival.packet, context))
 
@@ -52,7 +51,6 @@ def handle_out(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
 def handle_in(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
     hop, allowed = _evaluate(net, arrival, "ingress")
     if not allowed:
-        return drop(hop.component, KIND, hop.decision, hop.packet, hop.code or "", hop.message or "",
-                    hop.rule, hop.direction)
+        return Step((hop,), end=End("dropped", hop.packet))
     context = arrival.context
     return Step((hop,), next=Arrival(At.ENI_IN, context.target_eni, arrival.packet, context))
