@@ -161,7 +161,6 @@ def _vpc(rng: random.Random, i: int, names: list[str], bases: list[int], n_az: i
 
     instances: dict[str, Any] = {}
     per_subnet = [0] * n_az
-    ordinal = 0
     for j in range(INSTANCES_PER_VPC):
         k = j % n_az
         in_public = own_internet and j % 19 == 0
@@ -172,7 +171,6 @@ def _vpc(rng: random.Random, i: int, names: list[str], bases: list[int], n_az: i
         groups = rng.sample(sg_names[i], 1 + (rng.random() < 0.4))
         instances[f"{name}-i{j:03d}"] = {"subnet": subnet, "private_ip": _ip(base + (block << 8) + host),
                                          "security_groups": groups}
-        ordinal += 1
     vpc["instances"] = instances
     vpc["network_interfaces"] = {
         f"{name}-eni{j}": {"subnet": private[j % n_az], "instance": f"{name}-i{j:03d}", "device_index": 1,
@@ -256,8 +254,9 @@ def _network_acl(rng: random.Random, base: int) -> dict[str, Any]:
         rules: list[dict[str, Any]] = []
         number = 10
         for _ in range(rng.randint(2, 5)):          # denies of ranges no generated VPC uses
-            rules.append({"rule": number, "protocol": rng.choice(("tcp", "all")), "ports": rng.choice((22, 3389, "all")),
-                          key: f"192.168.{rng.randrange(256)}.0/24", "action": "deny"})
+            rules.append({"rule": number, "protocol": rng.choice(("tcp", "all")),
+                          "ports": rng.choice((22, 3389, "all")), key: f"192.168.{rng.randrange(256)}.0/24",
+                          "action": "deny"})
             if rules[-1]["protocol"] == "all":
                 del rules[-1]["ports"]
             number += 10
