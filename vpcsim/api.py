@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -52,6 +53,13 @@ class Network:
 
 def load(path: str | Path) -> Network:
     """Load a topology (YAML file) and compile it. Raises ``TopologyError`` listing every problem."""
-    loaded = load_topology(path)
-    compiled = compile_network(loaded.topology, loaded.positions, loaded.warnings, loaded.source)
+    collecting = gc.isenabled()
+    gc.disable()          # loading builds millions of long-lived objects: collection passes only cost time
+    try:
+        loaded = load_topology(path)
+        compiled = compile_network(loaded.topology, loaded.positions, loaded.warnings, loaded.source)
+    finally:
+        if collecting:
+            gc.enable()
+    gc.freeze()           # and they live as long as the network: keep them out of later collections
     return Network(compiled, loaded.topology)

@@ -7,6 +7,7 @@ A prefix is ``(family, start, length)``; ``family`` is 4 or 6. Nothing past ``co
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 from typing import NamedTuple
 
 V4_BITS = 32
@@ -43,12 +44,14 @@ class Prefix(NamedTuple):
         return f"{format_address(self.family, self.start)}/{self.length}"
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_prefix(text: str) -> Prefix:
     """Parse a CIDR, clearing host bits as AWS does (R1.2)."""
     net = ipaddress.ip_network(text.strip(), strict=False)
     return Prefix(net.version, int(net.network_address), net.prefixlen)
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_address(text: str) -> tuple[int, int]:
     """Parse one address into ``(family, int)``."""
     addr = ipaddress.ip_address(text.strip())

@@ -56,6 +56,9 @@ class CompiledNetwork:
     private_index: dict[tuple[str, int, int], str]       # (vpc, family, address) -> ENI
     public_index: dict[tuple[int, int], tuple[str, int]]  # (family, public address) -> (ENI, private IPv4)
     gateway_vpc: dict[str, str]                           # IGW/EIGW/VGW name -> VPC
+    vpc_attachments: dict[tuple[str, str], str] = field(default_factory=dict)   # (TGW, VPC) -> attachment
+    instance_of: dict[str, str] = field(default_factory=dict)                  # ENI -> instance id
+    service_table: PrefixTable[str] | None = None                              # AWS service ranges -> S3, …
     positions: Positions = field(default_factory=Positions, compare=False)
     warnings: tuple[Any, ...] = ()
     source: str = ""
@@ -180,6 +183,9 @@ class _Compiler:
             tgw_route_tables=tgw_tables, tgw_attachments=attachments, vpn_gateways=self.vpn_gateways,
             connections=self.connections, external=external, hosted_zones=zones, prefix_lists=self.prefix_lists,
             private_index=private_index, public_index=public_index, gateway_vpc=gateway_vpc,
+            vpc_attachments={(a.tgw, a.resource): a.name for a in attachments.values() if a.kind == "vpc"},
+            instance_of={eni: i.id for i in instances.values() for eni in i.enis},
+            service_table=PrefixTable.build(_service_ranges(self.prefix_lists)),
             positions=self.positions, warnings=warnings + tuple(self.route_warnings), source=source)
 
     def _prefix_lists(self) -> None:
@@ -731,6 +737,16 @@ def _prefix_list_tie(kept: tuple[int, str, c.Route], candidate: tuple[int, str, 
     """Two static prefix-list routes for one CIDR, from different lists, to different targets (R2.9)."""
     return (kept[2].origin == candidate[2].origin == "prefix_list" and kept[1] != candidate[1]
             and kept[2].target != candidate[2].target)
+
+
+def _service_ranges(prefix_lists: dict[str, tuple[Prefix, ...]]) -> list[tuple[Prefix, str]]:
+    """AWS service ranges for flow logs' ``pkt-*-aws-service`` (v5): each prefix once, first service wins."""
+    ranges: dict[Prefix, str] = {}
+    for name, prefixes in sorted(prefix_lists.items()):
+        if name.startswith("com.amazonaws."):
+            for prefix in prefixes:
+                ranges.setdefault(prefix, name.rsplit(".", 1)[-1].upper())
+    return list(ranges.items())
 
 
 def _is_cidr(text: str) -> bool:

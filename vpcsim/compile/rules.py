@@ -79,6 +79,7 @@ class SecurityGroupTable:
 
     by_protocol: dict[int, tuple[Rule, ...]]
     count: int
+    wide_open: frozenset[tuple[int, int]] = frozenset()   # (protocol, family) allowed everywhere on all ports
 
     def first_match(self, protocol: int, family: int, port: int, icmp_type: int, icmp_code: int,
                     peer: int, sg_references: bool = True) -> Rule | None:
@@ -89,7 +90,9 @@ class SecurityGroupTable:
         return None
 
     def opens_everything(self, protocol: int, family: int) -> bool:
-        """R3.10: some rule allows all ``protocol`` traffic to/from everywhere, on all ports."""
+        """R3.10: some rule allows all ``protocol`` traffic to/from everywhere, on all ports (compiled once)."""
+        if protocol in PORTED:
+            return (protocol, family) in self.wide_open
         return any(rule.opens_everything(protocol, family)
                    for key in (protocol, ALL) for rule in self.by_protocol.get(key, ()))
 
@@ -105,7 +108,9 @@ class SecurityGroupTable:
         grouped: dict[int, list[Rule]] = {}
         for rule in rules:
             grouped.setdefault(rule.protocol, []).append(rule)
-        return cls({k: tuple(v) for k, v in grouped.items()}, len(rules))
+        wide_open = frozenset((protocol, family) for protocol in PORTED for family in (4, 6)
+                              if any(rule.opens_everything(protocol, family) for rule in rules))
+        return cls({k: tuple(v) for k, v in grouped.items()}, len(rules), wide_open)
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,14 +39,18 @@ class Packet:
         return format_address(self.family, self.dst)
 
     def with_source(self, address: int, port: int | None = None) -> Packet:
-        return replace(self, src=address, src_port=self.src_port if port is None else port)
+        return Packet(self.family, address, self.dst, self.protocol, self.src_port if port is None else port,
+                      self.dst_port, self.icmp_type, self.icmp_code, self.tcp_flags, self.ttl, self.length)
 
     def with_destination(self, address: int, port: int | None = None) -> Packet:
-        return replace(self, dst=address, dst_port=self.dst_port if port is None else port)
+        return Packet(self.family, self.src, address, self.protocol, self.src_port,
+                      self.dst_port if port is None else port, self.icmp_type, self.icmp_code, self.tcp_flags,
+                      self.ttl, self.length)
 
     def hop(self) -> Packet:
         """One router hop: TTL / hop limit minus one."""
-        return replace(self, ttl=self.ttl - 1)
+        return Packet(self.family, self.src, self.dst, self.protocol, self.src_port, self.dst_port, self.icmp_type,
+                      self.icmp_code, self.tcp_flags, self.ttl - 1, self.length)
 
     def reply(self) -> Packet:
         """The answer a destination sends back: addresses and ports swapped, SYN answered by SYN-ACK."""

@@ -122,8 +122,7 @@ def _record(net: CompiledNetwork, seen: _Seen) -> FlowLogRecord | None:
         dst = primary
     ported = packet.protocol not in (ICMP, ICMPV6)
     subnet = net.subnets[eni.subnet]
-    instance = next((i.id for i in net.instances.values() if eni.name in i.enis), "-") \
-        if eni.kind in (EniKind.INSTANCE, EniKind.INTERFACE) else "-"
+    instance = net.instance_of.get(eni.name, "-") if eni.kind in (EniKind.INSTANCE, EniKind.INTERFACE) else "-"
     return FlowLogRecord(
         account_id=vpc.account, interface_id=eni.id, srcaddr=format_address(packet.family, src),
         dstaddr=format_address(packet.family, dst), srcport=str(packet.src_port if ported else 0),
@@ -140,7 +139,6 @@ def _record(net: CompiledNetwork, seen: _Seen) -> FlowLogRecord | None:
 
 def _service(net: CompiledNetwork, family: int, address: int) -> str:
     """v5 ``pkt-src/dst-aws-service``: the AWS service whose public ranges hold the address, or '-'."""
-    for name, prefixes in net.prefix_lists.items():
-        if name.startswith("com.amazonaws.") and any(p.contains(family, address) for p in prefixes):
-            return name.rsplit(".", 1)[-1].upper()
-    return "-"
+    if net.service_table is None:
+        return "-"
+    return net.service_table.lookup(family, address) or "-"

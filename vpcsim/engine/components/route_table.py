@@ -120,8 +120,8 @@ def _to_transit_gateway(net: CompiledNetwork, arrival: Arrival, tgw: str, packet
     assert isinstance(packet, Packet)
     table = net.route_tables[arrival.name]
     context = arrival.context
-    attachment = next((a for a in net.tgw_attachments.values() if a.tgw == tgw and a.kind == "vpc"
-                       and a.resource == table.vpc), None)
+    name = net.vpc_attachments.get((tgw, table.vpc))
+    attachment = net.tgw_attachments[name] if name is not None else None
     if attachment is None:
         return drop(table.name, KIND, Decision.NO_ROUTE, packet, "NO_POSSIBLE_DESTINATION",
                     f"VPC {table.vpc} has no attachment to {tgw}")

@@ -61,9 +61,12 @@ def handle(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
 
 def _destination_az(net: CompiledNetwork, target: TgwAttachment, packet: Packet) -> str:
     """The AZ of the interface that owns the destination, looked up in the target VPC first ('' if none)."""
-    vpcs = [target.resource, *(v.name for v in net.vpc_containing(packet.family, packet.dst))]
-    for vpc in vpcs:
-        eni = net.eni_at(vpc, packet.family, packet.dst) if vpc in net.vpcs else None
+    if target.resource in net.vpcs:
+        eni = net.eni_at(target.resource, packet.family, packet.dst)
+        if eni is not None:
+            return eni.az
+    for vpc in net.vpc_containing(packet.family, packet.dst):
+        eni = net.eni_at(vpc.name, packet.family, packet.dst)
         if eni is not None:
             return eni.az
     return ""
