@@ -35,10 +35,9 @@ class Network:
               src_port: int | None = None) -> Trace:
         """Simulate one conversation (request, then reply) from ``src`` to ``dst``."""
         from vpcsim.engine.simulate import trace
-        from vpcsim.flowlogs.records import records_of
 
         result = trace(self.compiled, src, dst, protocol=protocol, port=port, src_port=src_port)
-        return replace(result, flow_log_records=records_of(self.compiled, result))
+        return replace(result, network=self.compiled)
 
     def resolve(self, src: str, name: str) -> DnsExchange:
         """Resolve ``name`` as the Resolver of ``src``'s VPC answers it, the query sent as a real packet."""

@@ -201,7 +201,8 @@ class Trace:
     forward: tuple[Hop, ...]
     reply: tuple[Hop, ...] = ()
     explanations: tuple[Explanation, ...] = ()
-    flow_log_records: tuple[FlowLogRecord, ...] = field(default=())
+    records: tuple[FlowLogRecord, ...] | None = field(default=None, repr=False)
+    network: Any = field(default=None, compare=False, repr=False)   # the CompiledNetwork, for flow logs
     sent: Packet | None = None            # the request as the source sent it
     answered: Packet | None = None        # the reply as the destination sent it
     dns: DnsExchange | None = None        # when --to was a name: the lookup that came first
@@ -236,8 +237,20 @@ class Trace:
             **({"dns": self.dns.to_dict()} if self.dns is not None else {}),
         }
 
+    @property
+    def flow_log_records(self) -> tuple[FlowLogRecord, ...]:
+        """The records every ENI on the path would log (R12), worked out on first use: most traces never ask."""
+        if self.records is None:
+            if self.network is None:
+                return ()
+            from vpcsim.flowlogs.records import records_of
+
+            object.__setattr__(self, "records", records_of(self.network, self))
+        assert self.records is not None
+        return self.records
+
     def flow_logs(self, format: str | None = None) -> list[str]:
-        """The records every ENI on the path would log, as text lines (default or custom ``${field}`` format)."""
+        """The flow log records as text lines (default or custom ``${field}`` format)."""
         return [render(record, format or DEFAULT_FORMAT) for record in self.flow_log_records]
 
     def to_json(self) -> str:
