@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 from enum import StrEnum
+from typing import Any
 
 from vpcsim.engine.packet import Packet
 from vpcsim.engine.results import Hop
