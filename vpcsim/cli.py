@@ -61,14 +61,26 @@ def build_parser() -> argparse.ArgumentParser:
     dns.add_argument("name", metavar="NAME")
     dns.add_argument("--format", choices=("text", "json"), default="text")
     dns.set_defaults(run=run_dns)
+
+    imports = commands.add_parser("import", help="write a real network as a YAML topology file")
+    sources = imports.add_subparsers(dest="source", required=True, metavar="SOURCE")
+    aws = sources.add_parser("aws", help="a folder of 'aws ec2 describe-*' JSON outputs")
+    aws.add_argument("folder", metavar="DIR")
+    aws.add_argument("-o", "--output", metavar="FILE", help="the YAML file to write (default: standard output)")
+    aws.set_defaults(run=run_import_aws)
+
+    tui = commands.add_parser("tui", help="explore the network in the terminal: tree, details, map, traces")
+    tui.add_argument("topology", metavar="TOPO")
+    tui.add_argument("--theme", choices=("dark", "light"), default="dark")
+    tui.set_defaults(run=run_tui)
     return parser
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    from vpcsim.load import load_topology
+    from vpcsim.importers import load_source
     from vpcsim.render.text import render_summary
 
-    loaded = load_topology(args.topology)
+    loaded = load_source(args.topology)
     for warning in loaded.warnings:
         print(warning, file=sys.stderr)
     print(render_summary(loaded))
@@ -96,6 +108,7 @@ def run_trace(args: argparse.Namespace) -> int:
     import vpcsim
     from vpcsim.render import text
 
+    log_format = _flow_log_format(args.flow_log_format) if args.flow_log_format else None   # bad: exit 2 first
     network = vpcsim.load(args.topology)
     trace = network.trace(args.src, args.dst, protocol=args.protocol, port=args.port, src_port=args.src_port)
     if args.pcap:
@@ -104,14 +117,14 @@ def run_trace(args: argparse.Namespace) -> int:
         pcap.write(trace, args.pcap)
     if args.format == "json":
         data = trace.to_dict()
-        if args.flow_log_format:
-            data["flow_logs"] = trace.flow_logs(_flow_log_format(args.flow_log_format))
+        if log_format:
+            data["flow_logs"] = trace.flow_logs(log_format)
         print(json.dumps(data, indent=2))
     else:
         text.print_trace(trace)
-        if args.flow_log_format:
+        if log_format:
             print("flow logs:")
-            for line in trace.flow_logs(_flow_log_format(args.flow_log_format)):
+            for line in trace.flow_logs(log_format):
                 print(f"  {line}")
     return 0 if trace.reachable else 1
 
@@ -131,9 +144,10 @@ def _flow_log_format(text: str) -> str:
 def run_flowlogs(args: argparse.Namespace) -> int:
     import vpcsim
 
+    log_format = _flow_log_format(args.log_format) if args.log_format else None
     trace = vpcsim.load(args.topology).trace(args.src, args.dst, protocol=args.protocol, port=args.port,
                                              src_port=args.src_port)
-    for line in trace.flow_logs(_flow_log_format(args.log_format) if args.log_format else None):
+    for line in trace.flow_logs(log_format):
         print(line)
     return 0 if trace.reachable else 1
 
@@ -148,6 +162,27 @@ def run_dns(args: argparse.Namespace) -> int:
     else:
         print(text.render_dns(exchange), end="")
     return 0 if exchange.address is not None else 1
+
+
+def run_import_aws(args: argparse.Namespace) -> int:
+    from vpcsim.importers import import_aws
+    from vpcsim.importers.output import write_topology
+
+    loaded = import_aws(args.folder)
+    for warning in loaded.warnings:
+        print(warning, file=sys.stderr)
+    text = write_topology(loaded, args.output, origin=f"vpcsim import aws {args.folder}")
+    if args.output is None:
+        print(text, end="")
+    return 0
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    import vpcsim
+    from vpcsim.tui import run
+
+    network = vpcsim.load(args.topology)     # a bad topology exits 2 here, before the UI opens
+    return run(network, theme=args.theme)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -3,15 +3,17 @@
 Order (R11.8): private hosted zones associated with the VPC (most specific zone wins; a matching zone
 without the record is NXDOMAIN, no fallback), interface-endpoint private DNS, then the autodefined names —
 EC2 private hostnames (``ip-10-0-1-5.ec2.internal``), resource names (``i-0abc….ec2.internal``), public
-hostnames (``ec2-203-0-113-25.compute-1.amazonaws.com``, private IP from inside the VPC, R11.5) — and AWS
-service names (``s3.us-east-1.amazonaws.com``). Anything else is NXDOMAIN: vpcsim models no public DNS.
+hostnames (``ec2-203-0-113-25.compute-1.amazonaws.com``, private IP from inside the VPC, R11.5) — and, as
+the "Internet Resolver" would find them, endpoint-specific names (``vpce-….sqs.us-east-1.vpce.amazonaws.com``,
+R10.13), AWS service names (``s3.us-east-1.amazonaws.com``) and public hosted zones of the topology (R11.9).
+Anything else is NXDOMAIN: vpcsim models no other public DNS.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vpcsim.compile.components import Vpc
+from vpcsim.compile.components import Eni, HostedZone, Vpc
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.ip import format_address, is_address, is_private_v4, parse_address
 
@@ -72,11 +74,10 @@ def resolve(net: CompiledNetwork, vpc_name: str, name: str, qtype: str = "A") ->
                 return Answer(fqdn, step.rcode, tuple(records), step.reason)
             return step
         records.extend(step.records)
-        last = step.records[-1]
-        if last.type != "CNAME":
-            return Answer(fqdn, "NOERROR", tuple(records))
-        current = last.value.rstrip(".").lower()
-    return Answer(fqdn, "NXDOMAIN", tuple(records), "CNAME chain longer than 8")
+        if not step.records or step.records[-1].type != "CNAME":     # an answer, or a name without that type
+            return Answer(fqdn, "NOERROR", tuple(records), step.reason)
+        current = step.records[-1].value.rstrip(".").lower()
+    return Answer(fqdn, "SERVFAIL", tuple(records), f"CNAME chain longer than {MAX_CNAME_CHAIN} (a loop?)")
 
 
 def _lookup(net: CompiledNetwork, vpc: Vpc, name: str, qtype: str) -> Answer:
@@ -84,11 +85,28 @@ def _lookup(net: CompiledNetwork, vpc: Vpc, name: str, qtype: str) -> Answer:
     zone_answer = _private_zones(net, vpc, name, qtype, names_on)
     if zone_answer is not None:
         return zone_answer
-    for resolver in (_endpoint_private_dns, _ec2_names, _service_names):
+    for resolver in (_endpoint_private_dns, _ec2_names, _endpoint_names, _service_names, _public_zones):
         answer = resolver(net, vpc, name, qtype, names_on)
         if answer is not None:
             return answer
-    return Answer(name, "NXDOMAIN", reason=f"no record for {name} in the modelled network (vpcsim has no public DNS)")
+    return Answer(name, "NXDOMAIN", reason=f"no record for {name} in the modelled network (vpcsim has no public "
+                  f"DNS){_unused_private_names(net, vpc, name, names_on)}")
+
+
+def _unused_private_names(net: CompiledNetwork, vpc: Vpc, name: str, names_on: bool) -> str:
+    """Why a private zone or an endpoint's private DNS that has the name did not answer (R11.3, R10.13)."""
+    if not names_on and any(z.private and vpc.name in z.vpcs and (name == z.domain or name.endswith("." + z.domain))
+                            for z in net.hosted_zones.values()):
+        return f"; private hosted zones need enableDnsHostnames and enableDnsSupport, and VPC {vpc.name} has " \
+               "DNS hostnames off (R11.3)"
+    for endpoint in net.endpoints.values():
+        if endpoint.vpc == vpc.name and endpoint.type == "interface" and name == _service_hostname(endpoint.service):
+            if not endpoint.private_dns:
+                return f"; interface endpoint {endpoint.name} has private DNS off: the name resolves publicly, " \
+                       "not to the endpoint (R10.13)"
+            return f"; the private DNS of interface endpoint {endpoint.name} needs enableDnsHostnames and " \
+                   f"enableDnsSupport, and VPC {vpc.name} has DNS hostnames off (R10.13)"
+    return ""
 
 
 def _private_zones(net: CompiledNetwork, vpc: Vpc, name: str, qtype: str, names_on: bool) -> Answer | None:
@@ -100,7 +118,11 @@ def _private_zones(net: CompiledNetwork, vpc: Vpc, name: str, qtype: str, names_
     if not names_on:
         return None   # R11.3: private hosted zones need enableDnsHostnames and enableDnsSupport
     zone = max(zones, key=lambda z: len(z.domain))
-    source = f"private hosted zone {zone.name} ({zone.domain})"
+    return _zone_answer(net, zone, name, qtype, f"private hosted zone {zone.name} ({zone.domain})")
+
+
+def _zone_answer(net: CompiledNetwork, zone: HostedZone, name: str, qtype: str, source: str) -> Answer:
+    """The zone's record for the name (CNAME first, then the type, then an ALIAS), or NXDOMAIN (R11.8)."""
     matches = [(t, values) for fqdn, t, values in zone.records if fqdn == name]
     for rtype, values in matches:
         if rtype == "CNAME":
@@ -113,13 +135,15 @@ def _private_zones(net: CompiledNetwork, vpc: Vpc, name: str, qtype: str, names_
             if addresses:
                 return Answer(name, "NOERROR", tuple(Record(name, qtype, a, f"{source}, alias to {values[0]}")
                                                      for a in addresses))
+    if not zone.private:
+        return Answer(name, "NXDOMAIN", reason=f"{source} has no {qtype} record for {name}")
     return Answer(name, "NXDOMAIN", reason=f"{source} has no {qtype} record for {name}; a matching private zone "
                   "never falls back to public DNS (R11.8)")
 
 
 def _alias_addresses(net: CompiledNetwork, target: str, qtype: str) -> list[str]:
     family = 4 if qtype == "A" else 6
-    enis = []
+    enis: list[Eni] = []
     if target in net.endpoints:
         enis = [net.enis[e] for e in net.endpoints[target].enis]
     elif target in net.instances:
@@ -128,7 +152,7 @@ def _alias_addresses(net: CompiledNetwork, target: str, qtype: str) -> list[str]
         enis = [net.enis[target]]
     elif target in net.nat_gateways:
         enis = [net.enis[net.nat_gateways[target].eni]]
-    out = []
+    out: list[str] = []
     for eni in enis:
         addresses = eni.private_ips if family == 4 else eni.ipv6_ips
         out.extend(format_address(family, a) for a in addresses[:1])
@@ -197,10 +221,13 @@ def _ec2_names(net: CompiledNetwork, vpc: Vpc, name: str, qtype: str, names_on: 
 
 
 def _known_private(net: CompiledNetwork, vpc: Vpc, address: str) -> bool:
+    """R11.5: an IP name answers for an address of this VPC, or an RFC 1918 address of a VPC in the same
+    Region (the hostname's domain already names the Region)."""
     family, value = parse_address(address)
-    if any(key[1:] == (family, value) and key[0] == vpc.name for key in net.private_index):
+    if (vpc.name, family, value) in net.private_index:
         return True
-    return is_private_v4(value) and any(key[1:] == (family, value) for key in net.private_index)
+    return is_private_v4(value) and any(key[1:] == (family, value) and net.vpcs[key[0]].region == vpc.region
+                                        for key in net.private_index)
 
 
 def _sees_private(net: CompiledNetwork, vpc: Vpc, owner_vpc: str) -> bool:
@@ -215,14 +242,43 @@ def _sees_private(net: CompiledNetwork, vpc: Vpc, owner_vpc: str) -> bool:
     return False
 
 
+def _endpoint_names(net: CompiledNetwork, vpc: Vpc, name: str, qtype: str, names_on: bool) -> Answer | None:
+    """R10.13: an endpoint-specific name (``<endpoint id>….sqs.us-east-1.vpce.amazonaws.com``) is public DNS:
+    it resolves to the endpoint's ENI addresses from anywhere, whatever its private DNS setting."""
+    parts = name.split(".")
+    if len(parts) != 6 or parts[-3:] != ["vpce", "amazonaws", "com"]:
+        return None
+    service = f"{parts[1]}.{parts[2]}.amazonaws.com"          # sqs.us-east-1.amazonaws.com
+    for endpoint in net.endpoints.values():
+        if endpoint.type != "interface" or _service_hostname(endpoint.service) != service:
+            continue
+        if parts[0] == endpoint.id.lower() or parts[0].startswith(endpoint.id.lower() + "-"):
+            source = f"endpoint-specific DNS name of {endpoint.name}"
+            return Answer(name, "NOERROR", tuple(Record(name, qtype, a, source)
+                                                 for a in _alias_addresses(net, endpoint.name, qtype)))
+    return None
+
+
 def _service_names(net: CompiledNetwork, vpc: Vpc, name: str, qtype: str, names_on: bool) -> Answer | None:
-    """AWS service names resolve to addresses of the service's ranges (its AWS-managed prefix list)."""
+    """AWS service names (``s3.us-east-1.amazonaws.com``, ``bucket.s3.us-east-1.amazonaws.com``) resolve to an
+    address of the service's ranges (its AWS-managed prefix list)."""
     parts = name.split(".")
     if len(parts) >= 4 and parts[-2:] == ["amazonaws", "com"]:
-        short, region = parts[0], parts[1]
+        short, region = parts[-4], parts[-3]
         prefixes = net.prefix_lists.get(f"com.amazonaws.{region}.{short}")
         if prefixes:
             first = prefixes[0]
             return Answer(name, "NOERROR", (Record(name, "A", format_address(first.family, first.start + 10),
                                                    f"AWS public range of {short} (prefix list)"),))
     return None
+
+
+def _public_zones(net: CompiledNetwork, vpc: Vpc, name: str, qtype: str, names_on: bool) -> Answer | None:
+    """R11.8 (4), R11.9: public hosted zones of the topology answer from anywhere — after any associated
+    private zone of the same name, which always wins inside its VPCs."""
+    zones = [z for z in net.hosted_zones.values() if not z.private
+             and (name == z.domain or name.endswith("." + z.domain))]
+    if not zones:
+        return None
+    zone = max(zones, key=lambda z: len(z.domain))
+    return _zone_answer(net, zone, name, qtype, f"public hosted zone {zone.name} ({zone.domain})")

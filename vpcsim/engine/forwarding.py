@@ -10,8 +10,10 @@ from vpcsim.engine.results import ComponentKind, Decision, Hop
 
 
 def drop(component: str, kind: ComponentKind, decision: Decision, packet: Packet, code: str, message: str,
-         rule: str | None = None, direction: str | None = None) -> Step:
-    hop = Hop(component, kind, decision, packet, rule=rule, code=code, message=message, direction=direction)
+         rule: str | None = None, direction: str | None = None, origin: tuple[str | int, ...] | None = None
+         ) -> Step:
+    hop = Hop(component, kind, decision, packet, rule=rule, code=code, message=message, direction=direction,
+              origin=origin)
     return Step((hop,), end=End("dropped", packet))
 
 

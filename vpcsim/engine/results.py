@@ -98,6 +98,7 @@ class Hop:
     message: str | None = None
     direction: str | None = None          # ingress / egress at ENIs and NACLs
     interface: str | None = None          # NACL hops: the ENI whose flow log records this decision (R12.4)
+    origin: tuple[str | int, ...] | None = None   # model path of the deciding rule (SG/NACL rule, route), if any
 
     @property
     def is_drop(self) -> bool:

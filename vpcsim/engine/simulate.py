@@ -199,18 +199,21 @@ def lookup(net: CompiledNetwork, src_text: str, name: str) -> DnsExchange:
     from vpcsim.dns.resolver import resolve as resolve_name
 
     src = resolve(net, src_text, "from")
-    if src.eni is None or src.eni.primary_ip is None:
+    eni = src.eni
+    address = eni.primary_ip if eni is not None else None
+    if eni is None or address is None:
         raise QueryError(f"cannot resolve {name!r} from {src_text!r}",
                          "DNS names are resolved by the Resolver of the source's VPC: trace from an instance")
-    eni = src.eni
     vpc = net.vpcs[eni.vpc]
-    query = Packet(4, eni.primary_ip, vpc.resolver, UDP, DNS_SOURCE_PORT, 53, length=60)
+    query = Packet(4, address, vpc.resolver, UDP, DNS_SOURCE_PORT, 53, length=60)
     state = State()
     query_hops, end = walk(net, state, Arrival(At.ENI_OUT, eni.name, query, Context(vpc=eni.vpc, az=eni.az)))
     server = query.destination
     if end.how != "exited" or end.reply_from is None:
         reason = query_hops[-1].message or "the query was dropped"
-        return DnsExchange(name, server, "NO_ANSWER", (), tuple(query_hops), (), reason, query)
+        # R11.2 [E]: with DNS support off no answer comes back; vpcsim names that REFUSED.
+        rcode = "REFUSED" if query_hops[-1].code == "DNS_SUPPORT_DISABLED" else "NO_ANSWER"
+        return DnsExchange(name, server, rcode, (), tuple(query_hops), (), reason, query)
     answer = resolve_name(net, vpc.name, name)
     response_hops, _ = walk(net, state, end.reply_from)
     records = tuple(DnsRecord(r.name, r.type, r.value, r.source) for r in answer.records)

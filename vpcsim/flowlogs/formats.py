@@ -6,6 +6,7 @@ field it lists (R12 §12.2).
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, fields
 
@@ -61,7 +62,7 @@ class FlowLogRecord:
     traffic_path: str
 
     def value(self, name: str) -> str:
-        return getattr(self, name.replace("-", "_"))
+        return str(getattr(self, name.replace("-", "_")))
 
     def as_dict(self) -> dict[str, str]:
         return {f.name.replace("_", "-"): getattr(self, f.name) for f in fields(self)}
@@ -71,7 +72,9 @@ def fields_of(format_string: str) -> list[str]:
     names = _FIELD.findall(format_string)
     unknown = [n for n in names if n not in FIELD_VERSIONS]
     if unknown:
-        raise FormatError(f"unknown flow log field ${{{unknown[0]}}}; fields are: {', '.join(FIELD_VERSIONS)}")
+        close = difflib.get_close_matches(unknown[0], FIELD_VERSIONS, n=1, cutoff=0.6)
+        guess = f" (did you mean ${{{close[0]}}}?)" if close else ""
+        raise FormatError(f"unknown flow log field ${{{unknown[0]}}}{guess}; fields are: {', '.join(FIELD_VERSIONS)}")
     if not names:
         raise FormatError("a flow log format lists at least one ${field}")
     return names

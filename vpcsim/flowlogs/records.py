@@ -23,6 +23,8 @@ from vpcsim.ip import format_address
 START = 1_700_000_000           # the interval every record of a trace falls in (deterministic output)
 INTERVAL = 60
 REJECTS = (Decision.SECURITY_GROUP_DENY, Decision.NETWORK_ACL_DENY)
+ROUTING_DROPS = (Decision.NO_ROUTE, Decision.BLACKHOLE, Decision.LOOP)
+ROUTING_CODES = frozenset({"NO_ROUTE_TO_DESTINATION", "NO_POSSIBLE_DESTINATION", "BAD_STATE_ROUTE"})
 GATEWAY_PATHS = {ComponentKind.INTERNET_GATEWAY: "2", ComponentKind.GATEWAY_ENDPOINT: "2",
                  ComponentKind.VPN_GATEWAY: "3", ComponentKind.EGRESS_ONLY_INTERNET_GATEWAY: "2"}
 TCP_FLAGS = {"S": "2", "SA": "18", "F": "1", "R": "4", "FA": "1"}
@@ -40,12 +42,26 @@ class _Seen:
 
 
 def records_of(net: CompiledNetwork, trace: Trace) -> tuple[FlowLogRecord, ...]:
+    if any(h.kind is ComponentKind.LINK_LOCAL_SERVICE for h in trace.forward):
+        return ()                        # R12.3: a conversation with the Resolver, IMDS, … is never logged
     seen: list[_Seen] = []
     for walk in (trace.forward, trace.reply):
-        if any(h.kind is ComponentKind.LINK_LOCAL_SERVICE for h in walk):
-            continue
-        seen.extend(_walk(net, walk))
+        seen.extend(_unrouted(list(_walk(net, walk)), walk))
     return tuple(record for item in seen if (record := _record(net, item)) is not None)
+
+
+def _unrouted(seen: list[_Seen], hops: tuple[Hop, ...]) -> list[_Seen]:
+    """[E] R12.6: a packet dropped by routing (no route, blackhole, no interface at the address, a loop)
+    leaves no record: the egress records of its last leg — since it last entered an ENI — are taken back."""
+    if not hops or not _routing_drop(hops[-1]):
+        return seen
+    while seen and seen[-1].direction == "egress" and seen[-1].action == "ACCEPT":
+        seen.pop()
+    return seen
+
+
+def _routing_drop(hop: Hop) -> bool:
+    return hop.decision in ROUTING_DROPS or (hop.is_drop and hop.code in ROUTING_CODES)
 
 
 def _eni_of(net: CompiledNetwork, hop: Hop) -> Eni | None:

@@ -12,7 +12,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from vpcsim.engine.packet import Packet
 from vpcsim.engine.results import Hop, Trace
+from vpcsim.errors import QueryError
 
 EPOCH = 1_700_000_000.0
 STEP = 0.001
@@ -48,7 +50,7 @@ def _dns_frames(trace: Trace, start: float) -> list[Any]:
         return []
     out = []
     time = start
-    question = DNSQR(qname=exchange.name + ".", qtype="A")
+    question = DNSQR(qname=exchange.name.rstrip(".") + ".", qtype="A")
     for hop, previous in _pairs(exchange.query):
         frame = Ether(src=mac_of(previous.component if previous else "source"), dst=mac_of(hop.component)) \
             / hop.packet.to_scapy() / DNS(id=1, rd=1, qd=question)
@@ -71,10 +73,21 @@ def _dns_frames(trace: Trace, start: float) -> list[Any]:
 
 
 def packets_of(trace: Trace) -> list[Any]:
-    """The frames of a conversation: the DNS exchange if any, then the request's and the reply's hops."""
+    """The frames of a conversation: the DNS exchange if any, then the request's and the reply's hops.
+
+    Each direction starts with the packet as its sender put it on the wire when the first hop already
+    shows it translated (a request from the internet, a reply from outside: the IGW's 1:1 NAT)."""
+    from scapy.layers.l2 import Ether
+
     out = _dns_frames(trace, EPOCH)
     time = EPOCH + STEP * len(out)
-    for hops in (trace.forward, trace.reply):
+    sides = ((trace.forward, trace.sent, trace.query.src), (trace.reply, trace.answered, trace.query.dst))
+    for hops, first, sender in sides:
+        if hops and first is not None and _flow(first) != _flow(hops[0].packet):
+            frame = Ether(src=mac_of(sender), dst=mac_of(hops[0].component)) / first.to_scapy()
+            frame.time = time
+            out.append(frame)
+            time += STEP
         for stamp, frame in frames(_pairs(hops), time):
             frame.time = stamp
             out.append(frame)
@@ -82,10 +95,18 @@ def packets_of(trace: Trace) -> list[Any]:
     return out
 
 
+def _flow(packet: Packet) -> tuple[int, int, int, int]:
+    return packet.src, packet.dst, packet.src_port, packet.dst_port
+
+
 def write(trace: Trace, path: str | Path) -> int:
     """Write the pcap; returns the number of frames."""
     from scapy.utils import wrpcap
 
     frames_out = packets_of(trace)
-    wrpcap(str(path), frames_out, linktype=1)
+    try:
+        wrpcap(str(path), frames_out, linktype=1)
+    except OSError as error:
+        raise QueryError(f"cannot write the pcap file {str(path)!r}: {error.strerror}",
+                         "give --pcap a path in a directory you can write") from None
     return len(frames_out)

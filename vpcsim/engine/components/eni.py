@@ -64,6 +64,12 @@ def _by_rule(state: State, eni: Eni, packet: Packet) -> str | None:
     return None
 
 
+def _sg_origin(eni: Eni) -> tuple[str | int, ...]:
+    """Where a denying security group is defined (its first group): the place a missing rule would go."""
+    first = eni.security_groups[0].split("@")[0] if eni.security_groups else "default"
+    return ("vpcs", eni.vpc, "security_groups", first)
+
+
 def _sg_names(eni: Eni) -> str:
     return ", ".join(sg.split("@")[0] for sg in eni.security_groups) or "(none)"
 
@@ -118,10 +124,10 @@ def handle_out(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
                       "same-Region peering, R3.7)"
             return drop(eni.name, KIND, Decision.SECURITY_GROUP_DENY, packet, code,
                         f"no outbound rule of security group(s) {_sg_names(eni)} allows {_flow(packet)} to "
-                        f"{packet.destination}{why}", direction="egress")
+                        f"{packet.destination}{why}", direction="egress", origin=_sg_origin(eni))
         state.track(eni.name, packet, _untracked(eni, eni.egress, eni.ingress, packet, rule, packet.dst))
         hop = Hop(eni.name, KIND, Decision.SECURITY_GROUP_EGRESS_ALLOW, packet, rule=rule.label,
-                  message=_by_rule(state, eni, packet), direction="egress")
+                  message=_by_rule(state, eni, packet), direction="egress", origin=rule.path or None)
     following = leave_eni(net, eni, packet, context)
     if isinstance(following, Step):
         return Step((hop, *following.hops), end=following.end)
@@ -200,10 +206,10 @@ def handle_in(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
                 code = _reference_code(eni.ingress, packet, packet.src, context) or code
             return drop(eni.name, KIND, Decision.SECURITY_GROUP_DENY, packet, code,
                         f"no inbound rule of security group(s) {_sg_names(eni)} allows {_flow(packet)} from "
-                        f"{packet.source}{why}", direction="ingress")
+                        f"{packet.source}{why}", direction="ingress", origin=_sg_origin(eni))
         state.track(eni.name, packet, _untracked(eni, eni.ingress, eni.egress, packet, rule, packet.src))
         hop = Hop(eni.name, KIND, Decision.SECURITY_GROUP_INGRESS_ALLOW, packet, rule=rule.label,
-                  message=_by_rule(state, eni, packet), direction="ingress")
+                  message=_by_rule(state, eni, packet), direction="ingress", origin=rule.path or None)
     if owned:
         return Step((hop,), end=End("delivered", packet, eni=eni.name))
     if eni.kind is EniKind.GWLB_ENDPOINT:

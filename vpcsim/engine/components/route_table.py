@@ -28,20 +28,21 @@ def handle(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
     route = table.lookup(packet.family, packet.dst)
     if route is None:
         return drop(table.name, KIND, Decision.NO_ROUTE, packet, "NO_ROUTE_TO_DESTINATION",
-                    f"route table {table.name} has no route to {packet.destination}")
+                    f"route table {table.name} has no route to {packet.destination}", origin=table.path or None)
     if route.is_blackhole:
         return drop(table.name, KIND, Decision.BLACKHOLE, packet, "BAD_STATE_ROUTE",
                     f"the route to {route.prefix} is a blackhole: its target {route.target!r} is gone",
-                    route.label)
+                    route.label, origin=route.path or None)
     unavailable = _unavailable(net, route)
     if unavailable is not None:
         return drop(table.name, KIND, Decision.BLACKHOLE, packet, "BAD_STATE_ROUTE",
-                    f"the route to {route.prefix} is a blackhole: {unavailable} (R2.11)", route.label)
+                    f"the route to {route.prefix} is a blackhole: {unavailable} (R2.11)", route.label,
+                    origin=route.path or None)
     if _needs_public_ip(net, table, route):
         return drop(table.name, KIND, Decision.DROP, packet, "INGRESS_RTB_NO_PUBLIC_IP",
                     f"{route.target} has no public IP: a network interface that an internet gateway's route "
-                    "table sends traffic to must have one (R2.16)", route.label)
-    hop = Hop(table.name, KIND, Decision.ROUTE, packet, rule=route.label)
+                    "table sends traffic to must have one (R2.16)", route.label, origin=route.path or None)
+    hop = Hop(table.name, KIND, Decision.ROUTE, packet, rule=route.label, origin=route.path or None)
     following = _to_target(net, arrival, route.target_kind, route.target, packet)
     if isinstance(following, Step):
         return Step((hop, *following.hops), following.next, following.end)

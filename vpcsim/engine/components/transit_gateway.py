@@ -30,12 +30,14 @@ def handle(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
     route = table.lookup(packet.family, packet.dst)
     if route is None:
         return drop(table.name, TABLE, Decision.NO_ROUTE, packet, "TGW_RTB_CANNOT_ROUTE",
-                    f"transit gateway route table {table.name} has no route to {packet.destination}")
+                    f"transit gateway route table {table.name} has no route to {packet.destination}",
+                    origin=table.path or None)
     if route.attachment is None:
         return drop(table.name, TABLE, Decision.BLACKHOLE, packet, "TGW_RTB_BAD_STATE_ROUTE",
-                    f"the route to {route.prefix} in {table.name} is a blackhole (R8.4)", route.label)
+                    f"the route to {route.prefix} in {table.name} is a blackhole (R8.4)", route.label,
+                    origin=route.path or None)
     hop = Hop(table.name, TABLE, Decision.ROUTE, packet, rule=route.label,
-              message=f"{tgw.name}: from attachment {source.name}")
+              message=f"{tgw.name}: from attachment {source.name}", origin=route.path or None)
     target = net.tgw_attachments[route.attachment]
     sg_references = context.sg_references and source.sg_referencing and target.sg_referencing
     if target.kind == "vpc":
