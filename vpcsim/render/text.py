@@ -75,6 +75,16 @@ def _rule_text(hop: Hop) -> str:
     return rule
 
 
+def hop_decision(hop: Hop) -> str:
+    """What a hop did, in the words of the trace table (``SG out allow``, ``NACL in DENY``, ``NAT``)."""
+    return _decision_text(hop)
+
+
+def hop_rule(hop: Hop) -> str:
+    """The rule or reason a hop names, with its explanation code when it dropped the packet."""
+    return _rule_text(hop)
+
+
 def _packet_changes(hops: tuple[Hop, ...], first: Packet | None) -> list[str]:
     """The packet is shown wherever it changed (NAT), so translations stand out."""
     shown: list[str] = []
@@ -129,9 +139,21 @@ def trace_renderables(trace: Trace) -> list[RenderableType]:
 def print_trace(trace: Trace, console: Console | None = None) -> None:
     from rich.console import Console
 
-    console = console or Console(highlight=False)
+    if console is None:
+        console = Console(highlight=False)
+        console.on_broken_pipe = _reader_left  # type: ignore[method-assign]
     for part in trace_renderables(trace):
         console.print(part)
+
+
+def _reader_left() -> None:
+    """Rich exits with status 1 when stdout closes (``| head``); we keep the trace's own exit status instead and
+    send the rest of the output nowhere."""
+    import os
+    import sys
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def render_trace(trace: Trace, width: int = 120) -> str:
