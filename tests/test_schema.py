@@ -8,6 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from reference import reference_topologies
 
 from vpcsim.cli import main
 from vpcsim.schema import topology_schema
@@ -26,7 +27,7 @@ def test_schema_command_prints_the_schema(capsys: pytest.CaptureFixture[str]) ->
     assert json.loads(capsys.readouterr().out) == topology_schema()
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "topologies").glob("*.yaml")), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", reference_topologies(), ids=lambda p: p.name)
 def test_reference_topology_validates_against_the_schema(path: Path) -> None:
     text = path.read_text()
     assert text.startswith("# yaml-language-server: $schema=../vpcsim/data/topology.schema.json")

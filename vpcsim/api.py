@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import gc
+from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vpcsim.compile.network import CompiledNetwork, compile_network
 from vpcsim.errors import Diagnostic
-from vpcsim.load import load_topology
+from vpcsim.importers import load_source
+from vpcsim.load import strict as strictness
 
 if TYPE_CHECKING:
+    from vpcsim.analysis.check import Review
+    from vpcsim.analysis.matrix import Matrix
     from vpcsim.engine.results import DnsExchange, Trace
     from vpcsim.model import Topology
 
@@ -45,18 +49,38 @@ class Network:
 
         return lookup(self.compiled, src, name)
 
+    def check(self, intents: str | Path) -> Review:
+        """Check an intents file against this network (``vpcsim check``): every intent, pass or fail, with the
+        trace that decided it. Raises ``IntentsError`` (a ``TopologyError``) for a bad file."""
+        from vpcsim.analysis.check import check
+        from vpcsim.analysis.intents import load_intents
+
+        return check(self.compiled, load_intents(intents, self.compiled))
+
+    def matrix(self, protocol: str | int | None = None, port: int | None = None, processes: int = 1) -> Matrix:
+        """All-pairs reachability between endpoints (``vpcsim matrix``), by equivalence classes."""
+        from vpcsim.analysis.matrix import flows_for, matrix
+
+        return matrix(self.compiled, flows_for(self.compiled, protocol, port), processes=processes)
+
     def __repr__(self) -> str:
         c = self.compiled
         return f"<Network {c.name!r}: {len(c.vpcs)} VPCs, {len(c.subnets)} subnets, {len(c.enis)} ENIs>"
 
 
-def load(path: str | Path) -> Network:
-    """Load a topology (YAML file) and compile it. Raises ``TopologyError`` listing every problem."""
+def load(path: str | Path, *, strict: bool | None = None) -> Network:
+    """Load a topology (a YAML file, a folder of AWS describe-* JSON, or ``terraform show -json`` output) and
+    compile it.
+
+    Raises ``TopologyError`` listing every problem. With ``strict=True`` a topology that loads with warnings is
+    refused too (``WarningsAsErrors``); left to None, the CLI's ``--strict`` decides."""
     collecting = gc.isenabled()
     gc.disable()          # loading builds millions of long-lived objects: collection passes only cost time
     try:
-        loaded = load_topology(path)
-        compiled = compile_network(loaded.topology, loaded.positions, loaded.warnings, loaded.source)
+        with strictness.strict(strict) if strict is not None else nullcontext():
+            loaded = load_source(path)
+            compiled = compile_network(loaded.topology, loaded.positions, loaded.warnings, loaded.source)
+            strictness.check(compiled.warnings)        # compiling can add some (R2.9 ties)
     finally:
         if collecting:
             gc.enable()

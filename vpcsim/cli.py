@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from vpcsim.errors import QueryError, TopologyError, VpcsimError
+from vpcsim.load.strict import strict
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -24,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(run=run_validate)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of topology files")
+    schema.add_argument("--intents", action="store_true", help="the JSON Schema of intents files instead")
     schema.set_defaults(run=run_schema)
 
     graph = commands.add_parser("graph", help="draw the component graph (dot, mermaid or json)")
@@ -69,12 +71,131 @@ def build_parser() -> argparse.ArgumentParser:
     aws.add_argument("folder", metavar="DIR")
     aws.add_argument("-o", "--output", metavar="FILE", help="the YAML file to write (default: standard output)")
     aws.set_defaults(run=run_import_aws)
+    terraform = sources.add_parser("terraform", help="'terraform show -json' output of a plan or a state")
+    terraform.add_argument("plan", metavar="PLAN.json")
+    terraform.add_argument("-o", "--output", metavar="FILE", help="the YAML file to write (default: standard output)")
+    terraform.set_defaults(run=run_import_terraform)
 
     tui = commands.add_parser("tui", help="explore the network in the terminal: tree, details, map, traces")
     tui.add_argument("topology", metavar="TOPO")
     tui.add_argument("--theme", choices=("dark", "light"), default="dark")
+    tui.add_argument("--diff", metavar="NEW", help="explore NEW and list the reachability that changed since TOPO")
     tui.set_defaults(run=run_tui)
+    _add_review_commands(commands)
+    _add_strict(parser)
     return parser
+
+
+def _add_strict(parser: argparse.ArgumentParser, seen: set[int] | None = None) -> None:
+    """``--strict`` on every command that reads a topology (all but ``schema``): warnings become exit 2. The
+    loading path honours it (``vpcsim.load.strict``), so no command has to."""
+    seen = set() if seen is None else seen
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                if name != "schema" and id(sub) not in seen:
+                    seen.add(id(sub))
+                    _add_strict(sub, seen)
+            return
+    if any(not a.option_strings for a in parser._actions):
+        parser.add_argument("--strict", action="store_true",
+                            help="treat warnings (what the import left out, what is not modelled) as errors: exit 2")
+
+
+def _add_review_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """check, diff and matrix: design review over the whole network (vpcsim.analysis)."""
+    check = commands.add_parser("check", help="check intents (expected reachability) against a topology")
+    check.add_argument("topology", metavar="TOPO")
+    check.add_argument("--intents", required=True, metavar="FILE", help="the intents YAML file")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--junit", metavar="FILE", help="also write a JUnit XML report")
+    check.add_argument("--sarif", metavar="FILE", help="also write a SARIF 2.1.0 report")
+    check.add_argument("--github", action="store_true",
+                       help="print GitHub Actions annotations; append a table to $GITHUB_STEP_SUMMARY")
+    check.set_defaults(run=run_check)
+
+    diff = commands.add_parser("diff", help="the reachability that changed between two versions of a topology")
+    diff.add_argument("old", metavar="OLD")
+    diff.add_argument("new", metavar="NEW")
+    diff.add_argument("--intents", metavar="FILE", help="compare only these intents")
+    diff.add_argument("--protocol", default=None, help="only this protocol (default: what the SGs mention)")
+    diff.add_argument("--port", type=int, default=None, help="only this port")
+    diff.add_argument("--format", choices=("text", "json"), default="text")
+    diff.set_defaults(run=run_diff)
+
+    matrix = commands.add_parser("matrix", help="all-pairs reachability between endpoints")
+    matrix.add_argument("topology", metavar="TOPO")
+    matrix.add_argument("--protocol", default=None, help="tcp, udp, icmp or a number (default: what the SGs mention)")
+    matrix.add_argument("--port", type=int, default=None, help="one port (default: the ports the SGs mention)")
+    matrix.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    matrix.add_argument("--processes", type=int, default=1, metavar="N", help="share the work out to N processes")
+    matrix.set_defaults(run=run_matrix)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    import time
+
+    import vpcsim
+    from vpcsim.render import review as render
+
+    start = time.perf_counter()
+    review = vpcsim.load(args.topology).check(args.intents)
+    seconds = time.perf_counter() - start
+    if args.junit:
+        from vpcsim.render.junit import render_junit
+
+        _write(args.junit, render_junit(review, seconds))
+    if args.sarif:
+        from vpcsim.render.sarif import render_sarif
+
+        _write(args.sarif, render_sarif(review))
+    print(render.render_check_json(review) if args.format == "json" else render.render_check(review), end="")
+    if args.github:
+        from vpcsim.render import github
+
+        print(github.workflow_commands(review), end="")
+        summary = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary:
+            with open(summary, "a", encoding="utf-8") as handle:
+                handle.write(github.step_summary(review))
+    return 0 if review.passed else 1
+
+
+def _write(path: str, text: str) -> None:
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as error:
+        raise QueryError(f"cannot write {path}: {error.strerror}", "check the path and its permissions") from None
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    import vpcsim
+    from vpcsim.analysis import diff
+    from vpcsim.render import review as render
+
+    old, new = vpcsim.load(args.old).compiled, vpcsim.load(args.new).compiled
+    if args.intents:
+        result = diff.diff_intents(old, new, args.intents, args.old, args.new)
+    else:
+        from vpcsim.analysis.flows import mentioned_flows
+        from vpcsim.analysis.matrix import flows_for
+
+        flows = flows_for(old, args.protocol, args.port) if args.protocol or args.port is not None else \
+            mentioned_flows([old, new])
+        result = diff.diff(old, new, flows, args.old, args.new)
+    print(render.render_diff_json(result) if args.format == "json" else render.render_diff(result), end="")
+    return 1 if result.changed else 0
+
+
+def run_matrix(args: argparse.Namespace) -> int:
+    import vpcsim
+    from vpcsim.render import matrix as render
+
+    result = vpcsim.load(args.topology).matrix(args.protocol, args.port, processes=args.processes)
+    renderers = {"text": render.render_text, "csv": render.render_csv, "json": render.render_json}
+    print(renderers[args.format](result), end="" if args.format != "json" else "\n")
+    return 0
 
 
 def run_validate(args: argparse.Namespace) -> int:
@@ -89,6 +210,11 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
+    if args.intents:
+        from vpcsim.analysis.intents import intents_schema
+
+        print(json.dumps(intents_schema(), indent=2))
+        return 0
     from vpcsim.schema import topology_schema
 
     print(json.dumps(topology_schema(), indent=2))
@@ -178,11 +304,26 @@ def run_import_aws(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_import_terraform(args: argparse.Namespace) -> int:
+    from vpcsim.importers import import_terraform
+    from vpcsim.importers.output import write_topology
+
+    loaded = import_terraform(args.plan)
+    for warning in loaded.warnings:
+        print(warning, file=sys.stderr)
+    text = write_topology(loaded, args.output, origin=f"vpcsim import terraform {args.plan}")
+    if args.output is None:
+        print(text, end="")
+    return 0
+
+
 def run_tui(args: argparse.Namespace) -> int:
     import vpcsim
     from vpcsim.tui import run
 
     network = vpcsim.load(args.topology)     # a bad topology exits 2 here, before the UI opens
+    if args.diff:
+        return run(vpcsim.load(args.diff), theme=args.theme, baseline=network)
     return run(network, theme=args.theme)
 
 
@@ -190,7 +331,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        status = int(args.run(args))
+        with strict(getattr(args, "strict", False)):
+            status = int(args.run(args))
         sys.stdout.flush()
         return status
     except TopologyError as error:

@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from reference import reference_topologies
 
 import vpcsim
 from vpcsim.cli import main
 from vpcsim.compile.graph import component_graph
 
 ROOT = Path(__file__).resolve().parents[2]
-REFERENCE = sorted((ROOT / "topologies").glob("*.yaml"))
+REFERENCE = reference_topologies()
 FORMATS = ("dot", "mermaid", "json")
 
 SMALL = """\

@@ -11,6 +11,7 @@ import shlex
 from pathlib import Path
 
 import pytest
+from reference import reference_topologies
 
 from vpcsim.cli import main
 
@@ -22,7 +23,7 @@ EXIT_STATUS = {"ACCEPTED": 0, "EXITS_NETWORK": 0}
 
 def _examples() -> list[tuple[Path, list[str], str]]:
     found = []
-    for path in sorted(TOPOLOGIES.glob("*.yaml")):
+    for path in reference_topologies():
         for line in path.read_text().splitlines():
             match = EXAMPLE.search(line)
             if match:
@@ -35,7 +36,7 @@ EXAMPLES = _examples()
 
 def test_every_reference_topology_has_trace_examples() -> None:
     with_examples = {path for path, _, _ in EXAMPLES}
-    assert with_examples == set(TOPOLOGIES.glob("*.yaml"))
+    assert with_examples == set(reference_topologies())
 
 
 @pytest.mark.parametrize(("path", "args", "expect"), EXAMPLES,

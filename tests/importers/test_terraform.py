@@ -1,0 +1,339 @@
+"""`terraform show -json` of a plan or a state imports, traces as the network it describes, and round-trips
+through YAML.
+
+The fixtures in tests/importers/terraform/ are written by hand in Terraform's documented JSON output format
+(https://developer.hashicorp.com/terraform/internals/json-format, format_version 1.x), with the shapes of the AWS
+provider's resources:
+
+- ``public_private_nat.plan.json``: a plan (everything is created) of a VPC with a public subnet (web instance,
+  NAT gateway, internet gateway) and a private subnet (an app instance made by ``module.app``, whose subnet and
+  security group arrive through module variables). Ids and most addresses are known only after apply.
+- ``public_private_nat.state.json``: the same network after apply (``terraform show -json`` of the state).
+- ``unsupported.plan.json``: resources vpcsim does not model (Network Firewall, a load balancer, RDS), ``count``
+  instances that refer to each other by ``count.index``, and a subnet read by a data source.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import vpcsim
+from vpcsim import Disposition, Network, TopologyError
+from vpcsim.cli import main
+from vpcsim.compile.network import CompiledNetwork, compile_network
+from vpcsim.errors import WarningsAsErrors
+from vpcsim.importers import import_terraform, load_source
+from vpcsim.importers.output import write_topology
+from vpcsim.importers.terraform import is_terraform_file, read_plan
+from vpcsim.load import LoadedTopology, load_topology
+
+FIXTURES = Path(__file__).parent / "terraform"
+PLAN = FIXTURES / "public_private_nat.plan.json"
+STATE = FIXTURES / "public_private_nat.state.json"
+UNSUPPORTED = FIXTURES / "unsupported.plan.json"
+
+WEB, APP = "aws_instance.web", "module.app.aws_instance.this"
+EXAMPLE = "internet:93.184.216.34"
+
+_cache: dict[Path, LoadedTopology] = {}
+
+
+def imported(path: Path) -> LoadedTopology:
+    if path not in _cache:
+        _cache[path] = import_terraform(path)
+    return _cache[path]
+
+
+def network(path: Path) -> Network:
+    loaded = imported(path)
+    return Network(compile_network(loaded.topology, loaded.positions, loaded.warnings, loaded.source), loaded.topology)
+
+
+def components(trace: vpcsim.Trace) -> list[str]:
+    return [hop.component for hop in trace.forward]
+
+
+def messages(loaded: LoadedTopology) -> list[str]:
+    return [w.message for w in loaded.warnings]
+
+
+# --- the plan: what a CI review sees before apply --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [PLAN, STATE], ids=["plan", "state"])
+def test_private_instance_reaches_the_internet_through_the_nat_gateway(path: Path) -> None:
+    trace = network(path).trace(APP, EXAMPLE, port=443)
+    assert trace.disposition is Disposition.EXITS_NETWORK
+    assert components(trace) == [
+        "eni-module.app.aws_instance.this", "aws_vpc.main-default-acl", "aws_route_table.private",
+        "aws_vpc.main-default-acl", "aws_nat_gateway.nat_a", "aws_vpc.main-default-acl", "aws_route_table.public",
+        "aws_internet_gateway.igw", "internet"]
+
+
+@pytest.mark.parametrize("path", [PLAN, STATE], ids=["plan", "state"])
+def test_the_internet_cannot_reach_the_private_instance(path: Path) -> None:
+    # It has no public address: the internet gateway has nothing to translate to (R5.2).
+    trace = network(path).trace("internet", APP, port=443)
+    assert not trace.reachable
+    assert trace.disposition is Disposition.NO_ROUTE
+    assert components(trace) == ["aws_internet_gateway.igw"]
+
+
+@pytest.mark.parametrize("path", [PLAN, STATE], ids=["plan", "state"])
+def test_the_public_web_instance_is_reachable_on_443_only(path: Path) -> None:
+    net = network(path)
+    https = net.trace("internet", WEB, port=443)
+    assert https.disposition is Disposition.ACCEPTED
+    assert components(https) == ["aws_internet_gateway.igw", "aws_vpc.main-default-acl", "eni-aws_instance.web"]
+    ssh = net.trace("internet", WEB, port=22)
+    assert ssh.disposition is Disposition.DENIED         # the web group allows 443 from anywhere, nothing else
+    assert ssh.forward[-1].component == "eni-aws_instance.web"
+
+
+@pytest.mark.parametrize("path", [PLAN, STATE], ids=["plan", "state"])
+def test_web_reaches_app_through_the_security_group_reference(path: Path) -> None:
+    # aws_vpc_security_group_ingress_rule.app_from_web: 8080 from the web group (referenced_security_group_id).
+    net = network(path)
+    assert net.trace(WEB, APP, port=8080).disposition is Disposition.ACCEPTED
+    assert net.trace(WEB, APP, port=9090).disposition is Disposition.DENIED
+
+
+def test_module_variables_are_followed_to_the_resources_they_name() -> None:
+    # module.app's instance has subnet_id = var.subnet_id and vpc_security_group_ids = [var.security_group_id];
+    # the root module passes aws_subnet.private_a.id and aws_security_group.app.id, unknown until apply.
+    instance = imported(PLAN).topology.vpcs["aws_vpc.main"].instances[APP]
+    assert instance.subnet == "aws_subnet.private_a"
+    assert instance.security_groups == ("aws_security_group.app",)
+    assert instance.private_ip == "10.0.2.10"
+
+
+def test_security_groups_keep_terraforms_egress_rules_only() -> None:
+    # aws_security_group removes AWS's default allow-all egress: the app group's only egress is its own rule.
+    groups = imported(PLAN).topology.vpcs["aws_vpc.main"].security_groups
+    assert [r.destination for r in groups["aws_security_group.app"].egress or ()] == ["0.0.0.0/0"]
+    assert [r.source for r in groups["aws_security_group.app"].ingress] == ["aws_security_group.web"]
+
+
+def test_unknown_values_that_matter_to_a_trace_are_one_warning_each() -> None:
+    loaded = imported(PLAN)
+    eip = loaded.topology.vpcs["aws_vpc.main"].nat_gateways["aws_nat_gateway.nat_a"].elastic_ip
+    web = loaded.topology.vpcs["aws_vpc.main"].instances[WEB]
+    assert web.private_ip is None                  # vpcsim assigns it when compiling
+    assert messages(loaded) == [
+        f"aws_eip.nat_a: its public IP is known only after apply; vpcsim uses {eip} in its place",
+        "aws_instance.web: its private IP is known only after apply; vpcsim assigns the first free address of "
+        "aws_subnet.public_a",
+        f"aws_instance.web: its public IP is known only after apply; vpcsim uses {web.public_ip} in its place",
+    ]
+    assert all(w.pos.file == str(PLAN) and w.pos.line > 1 for w in loaded.warnings)
+
+
+def test_placeholders_are_documentation_addresses_stable_across_runs() -> None:
+    first = imported(PLAN).topology
+    again = import_terraform(PLAN).topology
+    assert again == first
+    eip = first.vpcs["aws_vpc.main"].nat_gateways["aws_nat_gateway.nat_a"].elastic_ip
+    assert eip is not None and eip.startswith("203.0.113.")
+
+
+def test_the_state_has_every_value_and_no_warning() -> None:
+    loaded = imported(STATE)
+    assert loaded.warnings == ()
+    vpc = loaded.topology.vpcs["aws_vpc.main"]
+    assert vpc.id == "vpc-0a1b2c3d4e5f60001"
+    assert vpc.nat_gateways["aws_nat_gateway.nat_a"].elastic_ip == "54.210.10.20"
+    # The refreshed route table and group also list what aws_route / the rule resources manage: imported once.
+    assert len(vpc.route_tables["aws_route_table.private"].routes) == 1
+    assert len(vpc.security_groups["aws_security_group.app"].ingress) == 1
+
+
+def test_aws_ids_of_a_state_work_as_names() -> None:
+    trace = network(STATE).trace("i-0a1b2c3d4e5f60082", EXAMPLE, port=443)
+    assert trace.disposition is Disposition.EXITS_NETWORK
+    nat = next(h for h in trace.forward if h.component == "aws_nat_gateway.nat_a")
+    assert nat.packet.source == "10.0.1.200"                 # the NAT gateway's address from the state
+
+
+# --- what is not modelled ---------------------------------------------------------------------------------------
+
+
+def test_unsupported_resources_are_one_warning_each_naming_them() -> None:
+    found = messages(imported(UNSUPPORTED))
+    assert "aws_networkfirewall_firewall.inspect: AWS Network Firewall is not modelled: traffic routed to its " \
+           "endpoints is not inspected" in found
+    assert "aws_lb.front: load balancers are not modelled: their listeners, targets and network interfaces are " \
+           "not imported" in found
+    assert any(m.startswith("aws_db_instance.orders: aws_db_instance puts network interfaces in the VPC")
+               for m in found)
+    assert not any("aws_s3_bucket" in m for m in found)          # not a network resource: nothing to say
+
+
+def test_a_reference_to_what_the_plan_does_not_manage_is_a_warning() -> None:
+    loaded = imported(UNSUPPORTED)
+    assert "aws_instance.legacy: subnet subnet-0feedfacecafe0001 is not managed in this plan; what refers to it " \
+           "is left out" in messages(loaded)
+    assert "aws_instance.legacy" not in loaded.topology.vpcs["aws_vpc.main"].instances
+
+
+def test_count_instances_follow_count_index() -> None:
+    # subnet_id = aws_subnet.app[count.index].id: each instance lands in the subnet with its own index.
+    instances = imported(UNSUPPORTED).topology.vpcs["aws_vpc.main"].instances
+    assert {name: i.subnet for name, i in instances.items()} == {
+        "aws_instance.app[0]": "aws_subnet.app[0]", "aws_instance.app[1]": "aws_subnet.app[1]"}
+    assert imported(UNSUPPORTED).topology.region == "eu-west-1"        # from the provider configuration
+
+
+def test_module_outputs_and_for_each_keys_are_followed(tmp_path: Path) -> None:
+    # A root route uses module.net.nat_id (an output of a module instantiated with for_each); names keep the key
+    # without its quotes.
+    plan = {
+        "format_version": "1.2",
+        "planned_values": {"root_module": {"resources": [
+            {"address": "aws_route.out", "mode": "managed", "type": "aws_route", "name": "out",
+             "values": {"destination_cidr_block": "0.0.0.0/0"}}],
+            "child_modules": [{"address": 'module.net["prod"]', "resources": [
+                {"address": 'module.net["prod"].aws_nat_gateway.this', "mode": "managed",
+                 "type": "aws_nat_gateway", "name": "this", "values": {"connectivity_type": "private"}}]}]}},
+        "resource_changes": [{"address": "aws_route.out", "change": {
+            "actions": ["create"], "after": {}, "after_unknown": {"nat_gateway_id": True}}}],
+        "configuration": {"root_module": {
+            "resources": [{"address": "aws_route.out", "mode": "managed", "type": "aws_route", "name": "out",
+                           "expressions": {"nat_gateway_id": {"references": ['module.net["prod"].nat_id',
+                                                                             'module.net["prod"]']}}}],
+            "module_calls": {"net": {"for_each_expression": {"constant_value": {"prod": 1}}, "module": {
+                "resources": [{"address": "aws_nat_gateway.this", "mode": "managed", "type": "aws_nat_gateway",
+                               "name": "this", "expressions": {}}],
+                "outputs": {"nat_id": {"expression": {"references": ["aws_nat_gateway.this.id",
+                                                                     "aws_nat_gateway.this"]}}}}}}}},
+    }
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan))
+    read = read_plan(path)
+    route = next(r for r in read.resources if r.address == "aws_route.out")
+    targets = read.targets(route, route.block.expression("nat_gateway_id"))
+    assert [(t.name, attribute) for t, attribute in targets] == [("module.net[prod].aws_nat_gateway.this", "id")]
+
+
+# --- round trip and the commands -----------------------------------------------------------------------------
+
+
+def _tables(net: CompiledNetwork) -> dict[str, list[tuple[str, str]]]:
+    return {name: sorted((str(r.prefix), str(r.target)) for r in table.routes)
+            for name, table in net.route_tables.items()}
+
+
+@pytest.mark.parametrize("path", [PLAN, STATE, UNSUPPORTED], ids=["plan", "state", "unsupported"])
+def test_round_trip_through_yaml_compiles_the_same_route_tables(path: Path, tmp_path: Path) -> None:
+    loaded = imported(path)
+    output = tmp_path / "network.yaml"
+    write_topology(loaded, output, origin=f"vpcsim import terraform {path.name}")
+    again = load_topology(output)
+    assert again.topology == loaded.topology
+    first = compile_network(loaded.topology, loaded.positions)
+    second = compile_network(again.topology, again.positions)
+    assert _tables(second) == _tables(first)
+    assert sorted((e.name, e.primary_ip) for e in second.enis.values()) == \
+        sorted((e.name, e.primary_ip) for e in first.enis.values())
+
+
+def test_a_terraform_file_is_detected_by_its_content() -> None:
+    assert is_terraform_file(PLAN) and is_terraform_file(STATE)
+    assert not is_terraform_file(FIXTURES)
+    assert not is_terraform_file(Path(__file__).parents[2] / "topologies" / "public-web.yaml")
+    assert load_source(PLAN).topology == imported(PLAN).topology
+    assert vpcsim.load(STATE).trace(APP, EXAMPLE).disposition is Disposition.EXITS_NETWORK
+
+
+def test_import_terraform_writes_yaml_that_traces_the_same(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    output = tmp_path / "plan.yaml"
+    assert main(["import", "terraform", str(PLAN), "-o", str(output)]) == 0
+    captured = capsys.readouterr()
+    assert "aws_instance.web: its public IP is known only after apply" in captured.err
+    assert captured.out == ""
+    assert output.read_text().startswith("# yaml-language-server: $schema=")
+    query = ["--from", APP, "--to", EXAMPLE, "--port", "443", "--format", "json"]
+    assert main(["trace", str(PLAN), *query]) == 0
+    from_plan = json.loads(capsys.readouterr().out)
+    assert main(["trace", str(output), *query]) == 0
+    from_yaml = json.loads(capsys.readouterr().out)
+    assert from_plan["disposition"] == from_yaml["disposition"] == "EXITS_NETWORK"
+    assert from_plan["forward"] == from_yaml["forward"]
+    assert from_plan["return"] == from_yaml["return"]
+
+
+# --- --strict ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("argv", [
+    ["validate", str(PLAN)],
+    ["trace", str(PLAN), "--from", APP, "--to", EXAMPLE],
+    ["import", "terraform", str(PLAN)],
+    ["graph", str(PLAN)],
+], ids=["validate", "trace", "import", "graph"])
+def test_strict_turns_warnings_into_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*argv, "--strict"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "warning: aws_instance.web: its public IP is known only after apply" in captured.err
+    assert captured.err.rstrip().endswith("3 warnings, and --strict makes warnings errors")
+    assert "Traceback" not in captured.err
+    assert main(argv) in (0, 1)                   # without --strict the same command runs
+    capsys.readouterr()
+
+
+def test_strict_accepts_a_topology_without_warnings(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["trace", str(STATE), "--from", APP, "--to", EXAMPLE, "--strict"]) == 0
+    assert capsys.readouterr().out.startswith("EXITS_NETWORK")
+
+
+def test_strict_in_the_python_api() -> None:
+    with pytest.raises(WarningsAsErrors) as raised:
+        vpcsim.load(PLAN, strict=True)
+    assert len(raised.value.diagnostics) == 3
+    assert isinstance(raised.value, TopologyError)
+    assert vpcsim.load(PLAN).warnings                 # not strict by default
+
+
+# --- bad files ------------------------------------------------------------------------------------------------
+
+
+def test_a_truncated_plan_is_file_line_col_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = PLAN.read_text()
+    cut = tmp_path / "plan.json"
+    cut.write_text(text[: len(text) // 2])
+    lines = cut.read_text().splitlines()
+    for argv in (["trace", str(cut), "--from", APP, "--to", EXAMPLE], ["import", "terraform", str(cut)]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert "Traceback" not in err
+        assert err.splitlines()[0] == (f"{cut}:{len(lines)}:{len(lines[-1]) + 1}: error: invalid JSON: the file "
+                                       "ends in the middle of the document (truncated?)")
+
+
+def test_malformed_plan_json_points_at_the_mistake(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "plan.json"
+    bad.write_text('{\n  "format_version": "1.2",\n  "planned_values": {"root_module": {"resources": [,]}}\n}\n')
+    assert main(["validate", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[0] == f"{bad}:3:52: error: invalid JSON: expected a value"   # at the ","
+    assert "Traceback" not in err
+
+
+def test_json_that_is_not_terraform_output_is_refused(tmp_path: Path) -> None:
+    other = tmp_path / "other.json"
+    other.write_text('{"format_version": "2.0", "values": {}}')
+    with pytest.raises(TopologyError) as raised:
+        import_terraform(other)
+    assert raised.value.diagnostics[0].message == "Terraform JSON format_version 2.0 is not supported (vpcsim " \
+                                                  "reads 1.x)"
+
+
+def test_an_empty_state_is_an_empty_topology_with_a_warning(tmp_path: Path) -> None:
+    empty = tmp_path / "state.json"
+    empty.write_text('{"format_version":"1.0"}')
+    loaded = import_terraform(empty)
+    assert loaded.topology.vpcs == {}
+    assert messages(loaded) == ["the state holds no resources: the topology is empty"]
