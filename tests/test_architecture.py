@@ -18,7 +18,9 @@ NEVER = {
     "vpcsim.model": ("vpcsim.load", "vpcsim.compile", "vpcsim.engine", "vpcsim.render", "vpcsim.cli"),
     "vpcsim.load": ("vpcsim.compile", "vpcsim.engine", "vpcsim.render", "vpcsim.cli"),
     "vpcsim.compile": ("vpcsim.engine", "vpcsim.render", "vpcsim.cli"),
-    "vpcsim.engine": ("vpcsim.render", "vpcsim.tui", "vpcsim.cli", "vpcsim.importers", "vpcsim.load"),
+    "vpcsim.engine": ("vpcsim.render", "vpcsim.tui", "vpcsim.cli", "vpcsim.importers", "vpcsim.load",
+                      "vpcsim.analysis"),
+    "vpcsim.analysis": ("vpcsim.render", "vpcsim.tui", "vpcsim.cli", "vpcsim.importers"),
     "vpcsim.render": ("vpcsim.tui", "vpcsim.cli"),
 }
 

@@ -57,11 +57,14 @@ class Network:
 
         return check(self.compiled, load_intents(intents, self.compiled))
 
-    def matrix(self, protocol: str | int | None = None, port: int | None = None, processes: int = 1) -> Matrix:
-        """All-pairs reachability between endpoints (``vpcsim matrix``), by equivalence classes."""
+    def matrix(self, protocol: str | int | None = None, port: int | None = None, processes: int = 1,
+               keep_blocks: bool = True) -> Matrix:
+        """All-pairs reachability between endpoints (``vpcsim matrix``), by equivalence classes; with
+        ``keep_blocks`` False, only the counts by outcome (large networks)."""
         from vpcsim.analysis.matrix import flows_for, matrix
 
-        return matrix(self.compiled, flows_for(self.compiled, protocol, port), processes=processes)
+        return matrix(self.compiled, flows_for(self.compiled, protocol, port), processes=processes,
+                      keep_blocks=keep_blocks)
 
     def __repr__(self) -> str:
         c = self.compiled

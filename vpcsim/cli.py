@@ -97,7 +97,8 @@ def _add_strict(parser: argparse.ArgumentParser, seen: set[int] | None = None) -
                     seen.add(id(sub))
                     _add_strict(sub, seen)
             return
-    if any(not a.option_strings for a in parser._actions):
+    options = {o for a in parser._actions for o in a.option_strings}
+    if any(not a.option_strings for a in parser._actions) and "--strict" not in options:
         parser.add_argument("--strict", action="store_true",
                             help="treat warnings (what the import left out, what is not modelled) as errors: exit 2")
 
@@ -192,7 +193,9 @@ def run_matrix(args: argparse.Namespace) -> int:
     import vpcsim
     from vpcsim.render import matrix as render
 
-    result = vpcsim.load(args.topology).matrix(args.protocol, args.port, processes=args.processes)
+    network = vpcsim.load(args.topology)
+    result = network.matrix(args.protocol, args.port, processes=args.processes,
+                            keep_blocks=render.needs_blocks(args.format, network.compiled))
     renderers = {"text": render.render_text, "csv": render.render_csv, "json": render.render_json}
     print(renderers[args.format](result), end="" if args.format != "json" else "\n")
     return 0

@@ -2,6 +2,8 @@
 
     VpcsimError                 base: the CLI catches this and nothing else (exit status 2)
     ├── TopologyError           the topology could not be loaded or validated; carries every Diagnostic
+    │   ├── WarningsAsErrors    it loaded, with warnings, and --strict refuses warnings
+    │   └── IntentsError        the same for an intents file (``vpcsim check``)
     └── QueryError              a question the network cannot answer as asked (unknown --from/--to …)
 
 Network outcomes (a dropped packet, a loop) are never exceptions: they are results.
@@ -57,6 +59,24 @@ class TopologyError(VpcsimError):
         lines = [str(d) for d in self.diagnostics]
         lines.append(str(self))
         return "\n".join(lines)
+
+
+class IntentsError(TopologyError):
+    """An intents file could not be read, validated or resolved against the network; every problem, positioned."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        super().__init__(diagnostics)
+        count = len(self.diagnostics)
+        self.args = (f"{count} problem{'s' if count != 1 else ''} in the intents file",)
+
+
+class WarningsAsErrors(TopologyError):
+    """``--strict``: the topology loaded, but with warnings, and strictness counts each one as an error."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        super().__init__(diagnostics)
+        count = len(self.diagnostics)
+        self.args = (f"{count} warning{'s' if count != 1 else ''}, and --strict makes warnings errors",)
 
 
 class QueryError(VpcsimError):

@@ -11,12 +11,17 @@ provider's resources:
 - ``public_private_nat.state.json``: the same network after apply (``terraform show -json`` of the state).
 - ``unsupported.plan.json``: resources vpcsim does not model (Network Firewall, a load balancer, RDS), ``count``
   instances that refer to each other by ``count.index``, and a subnet read by a data source.
+- ``every_kind.state.json``: a state with every resource type the importer reads — three VPCs (one with a
+  secondary CIDR and IPv6), the ``aws_default_*`` resources, standalone routes, rules and associations, a
+  peering, a transit gateway with a VPN attachment, prefix list references and a blackhole, a VGW with route
+  propagation and a static VPN, interfaces attached to instances, Elastic IPs and endpoints.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,6 +39,7 @@ FIXTURES = Path(__file__).parent / "terraform"
 PLAN = FIXTURES / "public_private_nat.plan.json"
 STATE = FIXTURES / "public_private_nat.state.json"
 UNSUPPORTED = FIXTURES / "unsupported.plan.json"
+EVERY_KIND = FIXTURES / "every_kind.state.json"
 
 WEB, APP = "aws_instance.web", "module.app.aws_instance.this"
 EXAMPLE = "internet:93.184.216.34"
@@ -157,6 +163,65 @@ def test_aws_ids_of_a_state_work_as_names() -> None:
     assert nat.packet.source == "10.0.1.200"                 # the NAT gateway's address from the state
 
 
+# --- every resource type ---------------------------------------------------------------------------------------
+
+# (source, destination, port, disposition, the component that decided last)
+EVERY_KIND_QUERIES = [
+    # a1's subnet routes 0/0 to the NAT gateway, whose subnet uses the main table (aws_default_route_table)
+    ("aws_instance.a1", EXAMPLE, 443, Disposition.EXITS_NETWORK, "internet"),
+    # same subnet; aws_instance.a2's primary interface is aws_network_interface.a2_primary (device_index 0)
+    ("aws_instance.a1", "aws_instance.a2", 8080, Disposition.ACCEPTED, "aws_network_interface.a2_primary"),
+    ("aws_instance.a1", "aws_instance.spoke1", 22, Disposition.ACCEPTED, "eni-aws_instance.spoke1"),   # peering
+    ("aws_instance.spoke1", "aws_instance.a1", 443, Disposition.ACCEPTED, "eni-aws_instance.a1"),  # SG rule resource
+    # aws_network_acl.a denies 3389 inbound (rule 90, inline)
+    ("aws_instance.spoke1", "aws_instance.a1", 3389, Disposition.DENIED, "aws_network_acl.a"),
+    ("aws_instance.a1", "aws_instance.shared1", 22, Disposition.ACCEPTED, "eni-aws_instance.shared1"),  # TGW
+    # TGW static route to the VPN attachment of aws_vpn_connection.office; the site is its customer gateway
+    ("aws_instance.a1", "192.168.1.10", 443, Disposition.EXITS_NETWORK, "aws_customer_gateway.office"),
+    # aws_vpn_gateway_route_propagation: the branch VPN's static route propagates into spoke's main table
+    ("aws_instance.spoke1", "172.16.1.10", 443, Disposition.EXITS_NETWORK, "aws_customer_gateway.branch"),
+    ("aws_instance.a1", "s3", 443, Disposition.EXITS_NETWORK, "com.amazonaws.us-east-1.s3"),   # gateway endpoint
+    # aws_default_security_group.hub: 22 from the VPC only, and (as Terraform leaves it) no egress at all
+    ("aws_instance.a1", "aws_instance.b1", 22, Disposition.ACCEPTED, "eni-aws_instance.b1"),
+    ("internet", "aws_instance.b1", 22, Disposition.DENIED, "eni-aws_instance.b1"),
+    ("aws_instance.b1", EXAMPLE, 443, Disposition.DENIED, "eni-aws_instance.b1"),
+    ("aws_instance.a1", "10.0.1.50", 443, Disposition.ACCEPTED, "aws_network_interface.a1_data"),  # attached ENI
+]
+
+
+@pytest.mark.parametrize(("src", "dst", "port", "expected", "last"), EVERY_KIND_QUERIES,
+                         ids=[f"{s}->{d}:{p}" for s, d, p, _, _ in EVERY_KIND_QUERIES])
+def test_every_kind_state_traces(src: str, dst: str, port: int, expected: Disposition, last: str) -> None:
+    trace = network(EVERY_KIND).trace(src, dst, port=port)
+    assert trace.disposition is expected
+    assert trace.forward[-1].component == last
+
+
+def test_every_kind_state_imports_without_warnings() -> None:
+    loaded = imported(EVERY_KIND)
+    assert loaded.warnings == ()
+    topology = loaded.topology
+    hub = topology.vpcs["aws_vpc.hub"]
+    assert hub.secondary_cidrs == ("10.100.0.0/16",)
+    assert hub.internet_gateway == "aws_internet_gateway.hub"            # by aws_internet_gateway_attachment
+    assert hub.route_tables["aws_default_route_table.hub"].main
+    assert topology.vpcs["aws_vpc.spoke"].route_tables["aws_route_table.spoke_main"].main   # main association
+    assert hub.endpoints["aws_vpc_endpoint.s3"].route_tables == ("aws_route_table.a", "aws_default_route_table.hub")
+    assert hub.endpoints["aws_vpc_endpoint.s3"].policy is None           # the full-access policy is no policy
+    assert hub.network_interfaces["aws_network_interface.a1_data"].security_groups == (
+        "aws_security_group.app", "aws_default_security_group.hub")     # + aws_network_interface_sg_attachment
+    assert hub.instances["aws_instance.a1"].elastic_ip == "54.0.0.20"
+    assert topology.prefix_lists["aws_ec2_managed_prefix_list.admins"].entries == ("198.51.100.0/24",
+                                                                                    "203.0.113.128/25")
+    core = topology.transit_gateways["aws_ec2_transit_gateway.core"]
+    assert core.attachments["aws_vpn_connection.office-attachment"].vpn == "aws_vpn_connection.office"
+    assert core.attachments["aws_ec2_transit_gateway_vpc_attachment.hub"].propagations == (
+        "aws_ec2_transit_gateway.core-default", "aws_ec2_transit_gateway_route_table.audit")
+    assert [r.blackhole for r in core.route_tables["aws_ec2_transit_gateway.core-default"].routes] == [False, True]
+    assert core.route_tables["aws_ec2_transit_gateway_route_table.audit"].routes[0].destination == \
+        "aws_ec2_managed_prefix_list.admins"
+
+
 # --- what is not modelled ---------------------------------------------------------------------------------------
 
 
@@ -225,7 +290,8 @@ def _tables(net: CompiledNetwork) -> dict[str, list[tuple[str, str]]]:
             for name, table in net.route_tables.items()}
 
 
-@pytest.mark.parametrize("path", [PLAN, STATE, UNSUPPORTED], ids=["plan", "state", "unsupported"])
+@pytest.mark.parametrize("path", [PLAN, STATE, UNSUPPORTED, EVERY_KIND], ids=["plan", "state", "unsupported",
+                                                                          "every-kind"])
 def test_round_trip_through_yaml_compiles_the_same_route_tables(path: Path, tmp_path: Path) -> None:
     loaded = imported(path)
     output = tmp_path / "network.yaml"
@@ -239,8 +305,11 @@ def test_round_trip_through_yaml_compiles_the_same_route_tables(path: Path, tmp_
         sorted((e.name, e.primary_ip) for e in first.enis.values())
 
 
-def test_a_terraform_file_is_detected_by_its_content() -> None:
+def test_a_terraform_file_is_detected_by_its_content(tmp_path: Path) -> None:
     assert is_terraform_file(PLAN) and is_terraform_file(STATE)
+    resorted = tmp_path / "sorted.json"            # jq -S: format_version comes after the configuration
+    resorted.write_text(json.dumps(json.loads(PLAN.read_text()), sort_keys=True))
+    assert resorted.read_text().index('"format_version"') > 4096 and is_terraform_file(resorted)
     assert not is_terraform_file(FIXTURES)
     assert not is_terraform_file(Path(__file__).parents[2] / "topologies" / "public-web.yaml")
     assert load_source(PLAN).topology == imported(PLAN).topology
@@ -337,3 +406,164 @@ def test_an_empty_state_is_an_empty_topology_with_a_warning(tmp_path: Path) -> N
     loaded = import_terraform(empty)
     assert loaded.topology.vpcs == {}
     assert messages(loaded) == ["the state holds no resources: the topology is empty"]
+
+
+# --- small plans written inline: one behaviour each ------------------------------------------------------------
+
+
+def _ref(*addresses: str) -> dict[str, list[str]]:
+    """A configuration expression referring to ``addresses`` (and, as Terraform lists them, their resources)."""
+    references: list[str] = []
+    for address in addresses:
+        references += [address, address.rsplit(".", 1)[0]] if address.count(".") >= 2 else [address]
+    return {"references": references}
+
+
+def _plan(tmp_path: Path, resources: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]]) -> Path:
+    """A root-module plan creating ``resources``: (address, known values, after_unknown, config expressions)."""
+    planned, changes, config = [], [], []
+    for address, values, unknown, expressions in resources:
+        kind, name = address.split(".")
+        planned.append({"address": address, "mode": "managed", "type": kind, "name": name, "values": values})
+        changes.append({"address": address, "mode": "managed", "type": kind, "name": name,
+                        "change": {"actions": ["create"], "before": None, "after": values,
+                                   "after_unknown": unknown}})
+        config.append({"address": address, "mode": "managed", "type": kind, "name": name,
+                       "expressions": expressions})
+    document = {"format_version": "1.2", "planned_values": {"root_module": {"resources": planned}},
+                "resource_changes": changes, "configuration": {"root_module": {"resources": config}}}
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(document, indent=1))
+    return path
+
+
+def _vpc(name: str, cidr: str) -> tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]:
+    return (f"aws_vpc.{name}", {"cidr_block": cidr}, {"id": True, "default_route_table_id": True,
+                                                      "main_route_table_id": True, "default_security_group_id": True,
+                                                      "default_network_acl_id": True}, {})
+
+
+def _subnet(name: str, vpc: str, cidr: str) -> tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]:
+    return (f"aws_subnet.{name}", {"cidr_block": cidr, "availability_zone": "us-east-1a"},
+            {"id": True, "vpc_id": True}, {"vpc_id": _ref(f"aws_vpc.{vpc}.id")})
+
+
+def _instance(name: str, subnet: str, address: str,
+              **config: Any) -> tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]:
+    return (f"aws_instance.{name}", {"private_ip": address}, {"id": True, "subnet_id": True,
+                                                             "vpc_security_group_ids": True},
+            {"subnet_id": _ref(f"aws_subnet.{subnet}.id"), **config})
+
+
+def test_transit_gateway_peering_across_two_gateways(tmp_path: Path) -> None:
+    # east and west each have a TGW; a peering attachment (accepted on west) joins them, with static routes.
+    resources = [_vpc("east", "10.1.0.0/16"), _vpc("west", "10.2.0.0/16"),
+                 _subnet("east", "east", "10.1.1.0/24"), _subnet("west", "west", "10.2.1.0/24"),
+                 _instance("east", "east", "10.1.1.10"),
+                 _instance("west", "west", "10.2.1.10", vpc_security_group_ids=_ref("aws_security_group.west.id")),
+                 ("aws_security_group.west", {"ingress": [{"cidr_blocks": ["10.1.0.0/16"], "protocol": "tcp",
+                                                           "from_port": 443, "to_port": 443}],
+                                              "egress": [{"cidr_blocks": ["0.0.0.0/0"], "protocol": "-1"}]},
+                  {"id": True}, {"vpc_id": _ref("aws_vpc.west.id")})]
+    for side, other in (("east", "10.2.0.0/16"), ("west", "10.1.0.0/16")):
+        resources += [
+            (f"aws_ec2_transit_gateway.{side}", {"default_route_table_association": "enable",
+                                                 "default_route_table_propagation": "enable"},
+             {"id": True, "association_default_route_table_id": True}, {}),
+            (f"aws_ec2_transit_gateway_vpc_attachment.{side}", {}, {"id": True, "subnet_ids": True},
+             {"transit_gateway_id": _ref(f"aws_ec2_transit_gateway.{side}.id"),
+              "vpc_id": _ref(f"aws_vpc.{side}.id"), "subnet_ids": _ref(f"aws_subnet.{side}.id")}),
+            (f"aws_route_table.{side}", {"route": [{"cidr_block": other}]}, {"route": [{"transit_gateway_id": True}]},
+             {"vpc_id": _ref(f"aws_vpc.{side}.id"),
+              "route": [{"cidr_block": {"constant_value": other},
+                         "transit_gateway_id": _ref(f"aws_ec2_transit_gateway.{side}.id")}]}),
+            (f"aws_main_route_table_association.{side}", {}, {"id": True},
+             {"vpc_id": _ref(f"aws_vpc.{side}.id"), "route_table_id": _ref(f"aws_route_table.{side}.id")}),
+            (f"aws_ec2_transit_gateway_route.{side}", {"destination_cidr_block": other}, {"id": True},
+             {"transit_gateway_route_table_id": _ref(
+                 f"aws_ec2_transit_gateway.{side}.association_default_route_table_id"),
+              "transit_gateway_attachment_id": _ref("aws_ec2_transit_gateway_peering_attachment.link.id"
+                                                    if side == "east" else
+                                                    "aws_ec2_transit_gateway_peering_attachment_accepter.link.id")}),
+        ]
+    resources += [
+        ("aws_ec2_transit_gateway_peering_attachment.link", {"peer_region": "us-east-1"}, {"id": True},
+         {"transit_gateway_id": _ref("aws_ec2_transit_gateway.east.id"),
+          "peer_transit_gateway_id": _ref("aws_ec2_transit_gateway.west.id")}),
+        ("aws_ec2_transit_gateway_peering_attachment_accepter.link", {}, {"id": True, "transit_gateway_id": True},
+         {"transit_gateway_attachment_id": _ref("aws_ec2_transit_gateway_peering_attachment.link.id")}),
+    ]
+    for side in ("east", "west"):      # one attachment id, seen from both gateways: each side is its own
+        table = _ref(f"aws_ec2_transit_gateway.{side}.association_default_route_table_id")
+        resources.append((f"aws_ec2_transit_gateway_route_table_association.{side}_peer", {}, {"id": True}, {
+            "transit_gateway_route_table_id": table,
+            "transit_gateway_attachment_id": _ref("aws_ec2_transit_gateway_peering_attachment.link.id")}))
+    loaded = import_terraform(_plan(tmp_path, resources))
+    east = loaded.topology.transit_gateways["aws_ec2_transit_gateway.east"]
+    assert east.attachments["aws_ec2_transit_gateway_peering_attachment.link"].peer == \
+        "aws_ec2_transit_gateway_peering_attachment_accepter.link"
+    assert east.attachments["aws_ec2_transit_gateway_peering_attachment.link"].route_table == \
+        "aws_ec2_transit_gateway.east-default"
+    net = Network(compile_network(loaded.topology, loaded.positions), loaded.topology)
+    trace = net.trace("aws_instance.east", "aws_instance.west", port=443)
+    assert trace.disposition is Disposition.ACCEPTED
+    assert "aws_ec2_transit_gateway.west-default" in components(trace)
+
+
+def test_default_resources_and_accepted_peering_in_a_plan(tmp_path: Path) -> None:
+    # aws_default_route_table / aws_default_security_group name their VPC through references known after apply;
+    # an aws_vpc_peering_connection_accepter with auto_accept makes the peering active; an aws_eip_association
+    # gives the instance a placeholder Elastic IP, and its public subnet's auto-assigned IP is not one more.
+    resources = [_vpc("a", "10.1.0.0/16"), _vpc("b", "10.2.0.0/16"), _subnet("a", "a", "10.1.1.0/24"),
+                 _subnet("b", "b", "10.2.1.0/24"),
+                 ("aws_default_route_table.a", {"route": [{"cidr_block": "10.2.0.0/16"}]},
+                  {"id": True, "vpc_id": True, "route": [{"vpc_peering_connection_id": True}]},
+                  {"default_route_table_id": _ref("aws_vpc.a.default_route_table_id"),
+                   "route": [{"cidr_block": {"constant_value": "10.2.0.0/16"},
+                              "vpc_peering_connection_id": _ref("aws_vpc_peering_connection.ab.id")}]}),
+                 ("aws_route.b_to_a", {"destination_cidr_block": "10.1.0.0/16"}, {"id": True},
+                  {"route_table_id": _ref("aws_vpc.b.main_route_table_id"),
+                   "vpc_peering_connection_id": _ref("aws_vpc_peering_connection.ab.id")}),
+                 ("aws_default_security_group.a", {"ingress": [], "egress": [{
+                     "cidr_blocks": ["0.0.0.0/0"], "protocol": "-1", "from_port": 0, "to_port": 0}]},
+                  {"id": True}, {"vpc_id": _ref("aws_vpc.a.id")}),
+                 ("aws_vpc_peering_connection.ab", {}, {"id": True, "accept_status": True},
+                  {"vpc_id": _ref("aws_vpc.a.id"), "peer_vpc_id": _ref("aws_vpc.b.id")}),
+                 ("aws_vpc_peering_connection_accepter.ab", {"auto_accept": True}, {"id": True},
+                  {"vpc_peering_connection_id": _ref("aws_vpc_peering_connection.ab.id")}),
+                 ("aws_vpc_peering_connection_options.ab", {"accepter": [{"allow_remote_vpc_dns_resolution": True}]},
+                  {"id": True}, {"vpc_peering_connection_id": _ref("aws_vpc_peering_connection.ab.id")}),
+                 ("aws_security_group.b", {"ingress": [{"cidr_blocks": ["10.1.0.0/16"], "protocol": "tcp",
+                                                        "from_port": 22, "to_port": 22}], "egress": []},
+                  {"id": True}, {"vpc_id": _ref("aws_vpc.b.id")}),
+                 _instance("a1", "a", "10.1.1.10", associate_public_ip_address={"constant_value": True}),
+                 _instance("b1", "b", "10.2.1.10", vpc_security_group_ids=_ref("aws_security_group.b.id")),
+                 ("aws_eip.a1", {"domain": "vpc"}, {"id": True, "public_ip": True}, {}),
+                 ("aws_eip_association.a1", {}, {"id": True},
+                  {"allocation_id": _ref("aws_eip.a1.id"), "instance_id": _ref("aws_instance.a1.id")})]
+    loaded = import_terraform(_plan(tmp_path, resources))
+    a, b = loaded.topology.vpcs["aws_vpc.a"], loaded.topology.vpcs["aws_vpc.b"]
+    assert a.route_tables["aws_default_route_table.a"].main
+    assert [r.target for r in b.route_tables["aws_vpc.b-main"].routes] == ["aws_vpc_peering_connection.ab"]
+    assert a.instances["aws_instance.a1"].security_groups == ("aws_default_security_group.a",)
+    assert a.instances["aws_instance.a1"].elastic_ip is not None
+    assert a.instances["aws_instance.a1"].public_ip is None
+    peering = loaded.topology.peering["aws_vpc_peering_connection.ab"]
+    assert (peering.status, peering.allow_dns_resolution) == ("active", True)
+    assert messages(loaded) == [
+        "aws_eip.a1: its public IP is known only after apply; vpcsim uses "
+        f"{a.instances['aws_instance.a1'].elastic_ip} in its place"]
+    net = Network(compile_network(loaded.topology, loaded.positions), loaded.topology)
+    assert net.trace("aws_instance.a1", "aws_instance.b1", port=22).disposition is Disposition.ACCEPTED
+    assert net.trace("aws_instance.b1", "aws_instance.a1", port=22).disposition is Disposition.DENIED  # b: no egress
+
+
+def test_an_unaccepted_peering_carries_no_traffic(tmp_path: Path) -> None:
+    resources = [_vpc("a", "10.1.0.0/16"), _vpc("b", "10.2.0.0/16"),
+                 ("aws_vpc_peering_connection.ab", {"peer_owner_id": "444455556666"},
+                  {"id": True, "accept_status": True},
+                  {"vpc_id": _ref("aws_vpc.a.id"), "peer_vpc_id": _ref("aws_vpc.b.id")})]
+    loaded = import_terraform(_plan(tmp_path, resources))
+    assert loaded.topology.peering["aws_vpc_peering_connection.ab"].status == "pending-acceptance"
+    assert messages(loaded) == ["aws_vpc_peering_connection.ab is not accepted in this plan (no auto_accept, no "
+                                "aws_vpc_peering_connection_accepter): it carries no traffic"]

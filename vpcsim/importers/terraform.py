@@ -24,6 +24,7 @@ from vpcsim.errors import Diagnostic, SourcePos, TopologyError
 from vpcsim.importers.json_file import read_json
 from vpcsim.importers.located import Element, SourceFile
 from vpcsim.load.loader import LoadedTopology
+from vpcsim.load.yaml import MAX_FILE_BYTES
 
 SNIFF_BYTES = 4096
 MAX_REFERENCE_DEPTH = 16
@@ -47,11 +48,16 @@ def is_terraform_file(path: str | FsPath) -> bool:
         return False
     try:
         with target.open("rb") as handle:
-            head = handle.read(SNIFF_BYTES)
+            head = handle.read(SNIFF_BYTES).removeprefix(b"\xef\xbb\xbf")
+            if not head.lstrip().startswith(b"{"):
+                return False
+            if _FORMAT_VERSION.search(head) is not None:
+                return True
+            # Keys sorted (jq -S) put format_version after the configuration: look through the whole file.
+            rest = head + handle.read(MAX_FILE_BYTES)
     except OSError:
         return False
-    head = head.removeprefix(b"\xef\xbb\xbf")
-    return head.lstrip().startswith(b"{") and _FORMAT_VERSION.search(head) is not None
+    return b'"format_version"' in rest and b'"terraform_version"' in rest
 
 
 def import_terraform(path: str | FsPath) -> LoadedTopology:
@@ -220,7 +226,7 @@ class Plan:
         """The resource instances (and the attribute of each) an expression of ``res`` refers to."""
         if not expression:
             return []
-        references = [r for r in expression.get("references") or [] if isinstance(r, str)]
+        references = [r for r in _list(expression.get("references")) if isinstance(r, str)]
         keyed = any(r.startswith(("count.index", "each.")) for r in references)
         found: list[tuple[Resource, str | None]] = []
         for reference in _most_specific(references):
@@ -257,13 +263,13 @@ class Plan:
                           depth: int) -> list[tuple[Resource, str | None]]:
         """``var.x`` inside a module: what the calling module passes as ``x``."""
         parent = self.config_modules.get(path[:-1], {})
-        call = (parent.get("module_calls") or {}).get(path[-1]) or {}
-        expression = (call.get("expressions") or {}).get(variable)
+        call = _dict(_dict(parent.get("module_calls")).get(path[-1]))
+        expression = _dict(call.get("expressions")).get(variable)
         if not isinstance(expression, dict):
             return []
         outer = _parent_module(module)
         found: list[tuple[Resource, str | None]] = []
-        for reference in _most_specific(expression.get("references") or []):
+        for reference in _most_specific(_list(expression.get("references"))):
             for target in self._resolve(outer, path[:-1], reference, None, depth + 1):
                 if target not in found:
                     found.append(target)
@@ -283,8 +289,8 @@ class Plan:
         if not rest or not isinstance(rest[0], _Name):
             return []
         inner_path = (*path, call.text)
-        output = ((self.config_modules.get(inner_path, {}).get("outputs") or {}).get(rest[0].text) or {})
-        expression = output.get("expression") if isinstance(output, dict) else None
+        output = _dict(_dict(self.config_modules.get(inner_path, {}).get("outputs")).get(rest[0].text))
+        expression = output.get("expression")
         if not isinstance(expression, dict):
             return []
         instances = self._module_instances(module, call.text)
@@ -293,7 +299,7 @@ class Plan:
             instances = [m for m in instances if m == wanted]
         found: list[tuple[Resource, str | None]] = []
         for instance in instances:
-            for reference in _most_specific(expression.get("references") or []):
+            for reference in _most_specific(_list(expression.get("references"))):
                 for target in self._resolve(instance, inner_path, reference, None, depth + 1):
                     if target not in found:
                         found.append(target)
@@ -341,6 +347,14 @@ def _tokens(reference: str) -> list[_Token]:
             tokens.append(_Index(int(raw) if raw.isdigit() else raw if raw == "*" else _unquote(raw)))
         at = match.end()
     return tokens
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _unquote(text: str) -> str:
@@ -409,17 +423,16 @@ def read_plan(path: FsPath) -> Plan:
 
 def _read_configuration(plan: Plan, root: Element) -> None:
     config = root.sub("configuration")
-    provider = (config.get("provider_config") or {}).get("aws") if isinstance(config.data, dict) else None
-    if isinstance(provider, dict):
-        region = ((provider.get("expressions") or {}).get("region") or {}).get("constant_value")
-        if isinstance(region, str) and region:
-            plan.region = region
+    provider = _dict(_dict(config.get("provider_config")).get("aws"))
+    region = _dict(_dict(provider.get("expressions")).get("region")).get("constant_value")
+    if isinstance(region, str) and region:
+        plan.region = region
 
     def walk(module: Any, path: tuple[str, ...]) -> None:
         if not isinstance(module, dict) or len(path) > MAX_REFERENCE_DEPTH:
             return
         plan.config_modules[path] = module
-        for name, call in (module.get("module_calls") or {}).items():
+        for name, call in _dict(module.get("module_calls")).items():
             if isinstance(call, dict):
                 walk(call.get("module"), (*path, str(name)))
 
@@ -434,14 +447,14 @@ def _changes(root: Element) -> dict[str, tuple[tuple[str, ...], Any, Element]]:
         change = item.sub("change")
         if not isinstance(address, str) or not isinstance(change.data, dict) or item.get("deposed"):
             continue
-        actions = tuple(str(a) for a in change.get("actions") or [])
+        actions = tuple(str(a) for a in _list(change.get("actions")))
         found[address] = (actions, change.get("after_unknown"), change.sub("after"))
     return found
 
 
 def _walk_module(plan: Plan, module: Element, address: str,
-                 changes: dict[str, tuple[tuple[str, ...], Any, Element]]) -> None:
-    if not isinstance(module.data, dict):
+                 changes: dict[str, tuple[tuple[str, ...], Any, Element]], depth: int = 0) -> None:
+    if not isinstance(module.data, dict) or depth > MAX_REFERENCE_DEPTH:
         return
     for item in module.items("resources") if isinstance(module.get("resources"), list) else []:
         if not isinstance(item.data, dict) or item.get("mode", "managed") != "managed":
@@ -461,7 +474,7 @@ def _walk_module(plan: Plan, module: Element, address: str,
     for child in module.items("child_modules") if isinstance(module.get("child_modules"), list) else []:
         child_address = child.get("address")
         if isinstance(child_address, str):
-            _walk_module(plan, child, child_address, changes)
+            _walk_module(plan, child, child_address, changes, depth + 1)
 
 
 def _resources_from_changes(plan: Plan, changes: dict[str, tuple[tuple[str, ...], Any, Element]]) -> None:
@@ -485,7 +498,7 @@ def _add(plan: Plan, address: str, kind: str, name: str, index: Any, module: str
     key: Key = index if isinstance(index, int | str) and not isinstance(index, bool) else None
     path = _module_path(module)
     config = None
-    for resource in plan.config_modules.get(path, {}).get("resources") or []:
+    for resource in _list(plan.config_modules.get(path, {}).get("resources")):
         if isinstance(resource, dict) and resource.get("address") == f"{kind}.{name}" and \
                 resource.get("mode", "managed") == "managed":
             config = resource.get("expressions")

@@ -363,7 +363,7 @@ class _Builder:
                 ("security_group", res.name), f"{res.name}-default-sg")))
         for res in self.plan.resources:
             named = self.name_of(res, None)
-            if named is not None and isinstance(res.block.get("id"), str) and res.type not in IGNORED_HERE:
+            if named is not None and isinstance(res.block.get("id"), str) and not res.type.endswith("_accepter"):
                 self.ids.setdefault(res.block.get("id"), named)
             for (tf_type, attribute), special in ATTRIBUTE_KINDS.items():
                 value = res.block.get(attribute)

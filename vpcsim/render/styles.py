@@ -21,3 +21,14 @@ DECISION_STYLES: dict[str, str] = {
     "TRANSLATE": "cyan",
     "EXIT": "cyan",
 }
+
+ROW_MARK_STYLES: dict[str, str] = {
+    "path": "bold green",          # used by the trace on screen
+    "drop": "bold red",            # where the trace was dropped (the row also starts with ✗)
+    "win": "bold",                 # a route longest-prefix match picks for some addresses
+    "muted": "dim",                # never used (a shadowed route, a losing VGW route)
+    "ok": "green",                 # a probe that got through
+    "bad": "red",                  # a probe that did not
+    "nat": "bold cyan",            # the packet after a translation
+}
+"""How the explorer marks table rows (``vpcsim.tui``); bold, dim and the ✗ / ★ marks keep them apart under NO_COLOR."""

@@ -32,7 +32,8 @@ def _evaluate(net: CompiledNetwork, arrival: Arrival, direction: str) -> tuple[H
     flow = f"{packet.protocol_name}/{packet.dst_port}" if packet.protocol in (6, 17) else packet.protocol_name
     origin = (rule.path or None) if rule is not None else (acl.path or None)
     return Hop(acl.name, KIND, Decision.NETWORK_ACL_DENY, packet, rule=label, code="SUBNET_ACL_RESTRICTION",
-               direction=direction, interface=interface, origin=origin, message=f"network ACL {acl.name} of subnet {subnet.name} denies {flow} "
+               direction=direction, interface=interface, origin=origin,
+               message=f"network ACL {acl.name} of subnet {subnet.name} denies {flow} "
                f"{side} {peer_text(packet, direction)} ({label})"), False
 
 

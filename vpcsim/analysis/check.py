@@ -1,0 +1,319 @@
+"""``vpcsim check``: every intent against the network, pass or fail, with the trace that decided it.
+
+How an intent is checked (docs/semantics.md, "Intents"):
+
+* Each member of ``from`` is paired with each member of ``to`` (a member is never paired with itself).
+* The flows: a port or range is cut into port atoms (``flows.py``) and each atom is traced once; no port means
+  every atom of the protocol; no protocol means every protocol — all TCP and UDP atoms, ICMP echo plus every
+  ICMP type a rule names plus one it does not, every protocol number a rule names plus one it does not — and,
+  between endpoints that both have IPv6, IPv6 as well.
+* ``expect: unreachable`` passes when no flow of any pair is reachable. ``expect: reachable`` passes when,
+  for every pair, every flow the author pinned (a port or range) is reachable — or, with no port given, some
+  flow is — and the request passes every ``via`` component and neither request nor reply any ``not_via`` one.
+
+The deciding trace of a failure is the first one that broke the intent; of a pass, one that confirmed it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from vpcsim.analysis.flows import ECHO, Flow, any_flows, mentioned_flows, port_atoms
+from vpcsim.analysis.intents import Intent, IntentSet, Via
+from vpcsim.compile.network import CompiledNetwork
+from vpcsim.engine.packet import ICMP, ICMPV6, TCP, UDP
+from vpcsim.engine.results import Decision, Hop, Trace
+from vpcsim.errors import QueryError, SourcePos
+from vpcsim.ip import format_address
+
+# Codes of a failed intent that are about the path, not a drop (the drop codes are Reachability Analyzer's).
+PATH_FOUND = "PATH_FOUND"                       # expected unreachable, a conversation got through
+VIA_NOT_TRAVERSED = "VIA_NOT_TRAVERSED"         # reachable, but not through a `via` component
+NOT_VIA_TRAVERSED = "NOT_VIA_TRAVERSED"         # reachable, but through a `not_via` component
+NOT_APPLICABLE = "NOT_APPLICABLE"               # the pair cannot be asked (e.g. no common address family)
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    """One traced member pair and flow."""
+
+    src: str
+    dst: str
+    flow: Flow
+    trace: Trace | None             # None: the question could not be asked (``error`` says why)
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IntentResult:
+    """An intent's verdict and the conversation that decided it."""
+
+    intent: Intent
+    passed: bool
+    reason: str                              # one line: what was expected and what happened
+    code: str | None = None                  # failures: the explanation code, or a path code above
+    deciding: Conversation | None = None
+    hop: Hop | None = None                   # the hop whose rule decided (drop, admitting rule, route …)
+    rule_pos: SourcePos | None = None        # where that rule is written in the topology
+    pairs: int = 0
+    failed_pairs: int = 0
+    conversations: int = 0
+
+    @property
+    def trace(self) -> Trace | None:
+        return self.deciding.trace if self.deciding is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """The outcome of ``vpcsim check``."""
+
+    topology: str
+    network: str
+    intents_file: str
+    results: tuple[IntentResult, ...] = field(default=())
+
+    @property
+    def passed(self) -> bool:
+        return all(r.passed for r in self.results)
+
+    @property
+    def failures(self) -> tuple[IntentResult, ...]:
+        return tuple(r for r in self.results if not r.passed)
+
+
+def check(net: CompiledNetwork, intents: IntentSet, topology: str = "") -> Review:
+    return Review(topology or net.source, net.name, intents.path,
+                  tuple(check_intent(net, intent) for intent in intents.intents))
+
+
+def check_intent(net: CompiledNetwork, intent: Intent) -> IntentResult:
+    pairs = [(s, d) for s in intent.sources for d in intent.destinations if s != d]
+    flows = flows_of(net, intent)
+    failed: list[IntentResult] = []
+    witness: Conversation | None = None
+    traced = 0
+    for src, dst in pairs:
+        verdict, conversations = _check_pair(net, intent, src, dst, flows)
+        traced += conversations
+        if verdict.passed:
+            witness = witness or verdict.deciding
+        else:
+            failed.append(verdict)
+    if failed:
+        first = failed[0]
+        members = f" ({len(failed)} of {len(pairs)} member pairs fail)" if len(pairs) > 1 else ""
+        return _located(net, IntentResult(intent, False, first.reason + members, first.code, first.deciding,
+                                          first.hop, None, len(pairs), len(failed), traced))
+    if not pairs:
+        return IntentResult(intent, True, "no pair to check (from and to are the same endpoint)")
+    what = "reachable" if intent.expects_reachable else "unreachable"
+    detail = f" ({_describe(witness)})" if witness is not None and witness.trace is not None else ""
+    reason = f"{what} as expected{detail}" if len(pairs) == 1 else \
+        f"all {len(pairs)} member pairs {what} as expected"
+    hop = deciding_hop(witness.trace) if witness is not None and witness.trace is not None else None
+    return _located(net, IntentResult(intent, True, reason, None, witness, hop, None, len(pairs), 0, traced))
+
+
+def _located(net: CompiledNetwork, result: IntentResult) -> IntentResult:
+    if result.hop is None or result.hop.origin is None:
+        return result
+    from dataclasses import replace
+
+    return replace(result, rule_pos=net.positions.of_key(result.hop.origin))
+
+
+def _check_pair(net: CompiledNetwork, intent: Intent, src: str, dst: str, flows: list[Flow]
+                ) -> tuple[IntentResult, int]:
+    count = 0
+    first: Conversation | None = None
+    missed: Conversation | None = None          # reachable, but not along the path the intent asks for
+    for conversation in _conversations(net, intent, src, dst, flows):
+        count += 1
+        first = first or conversation
+        trace = conversation.trace
+        if not intent.expects_reachable:
+            if trace is not None and trace.reachable:
+                return _fail(intent, conversation, PATH_FOUND, f"expected unreachable, but "
+                             f"{_describe(conversation)}", deciding_hop(trace)), count
+            continue
+        if trace is None:
+            if intent.is_pinned:
+                return _fail(intent, conversation, *_failure(intent, conversation, None)), count
+            continue
+        problem = _path_problem(trace, intent)
+        good = trace.reachable and problem is None
+        if intent.is_pinned:
+            if not good:
+                return _fail(intent, conversation, *_failure(intent, conversation, problem)), count
+            continue
+        if good:
+            return IntentResult(intent, True, "", deciding=conversation), count
+        if trace.reachable and missed is None:
+            missed = conversation
+    if intent.expects_reachable and not intent.is_pinned and first is not None:
+        best = missed or first
+        code, reason, hop = _failure(intent, best, _path_problem(best.trace, intent))
+        return _fail(intent, best, code, f"{reason}; no flow of {intent.flow_text} gets through", hop), count
+    return IntentResult(intent, True, "", deciding=first), count
+
+
+def _failure(intent: Intent, conversation: Conversation, problem: tuple[str, Via] | None
+             ) -> tuple[str, str, Hop | None]:
+    trace = conversation.trace
+    if trace is None:
+        return NOT_APPLICABLE, f"{_pair(conversation)} cannot be traced: {conversation.error}", None
+    if not trace.reachable:
+        code = trace.explanations[0].code if trace.explanations else trace.disposition.value
+        return code, f"expected reachable, but {_describe(conversation)}", deciding_hop(trace)
+    assert problem is not None
+    kind, via = problem
+    if kind == VIA_NOT_TRAVERSED:
+        return kind, f"reachable, but not via {via.name} ({_describe(conversation)}: " \
+                     f"{' -> '.join(_path(trace))})", _first(trace, Decision.ROUTE)
+    return kind, f"reachable, but via {via.name}, which it must avoid ({_describe(conversation)})", \
+        _steering_hop(trace, via)
+
+
+def _fail(intent: Intent, conversation: Conversation, code: str, reason: str, hop: Hop | None) -> IntentResult:
+    return IntentResult(intent, False, reason, code, conversation, hop)
+
+
+def _path_problem(trace: Trace | None, intent: Intent) -> tuple[str, Via] | None:
+    if trace is None or not trace.reachable:
+        return None
+    for via in intent.via:
+        if not any(via.matches(hop) for hop in trace.forward):
+            return VIA_NOT_TRAVERSED, via
+    for via in intent.not_via:
+        if any(via.matches(hop) for hop in (*trace.forward, *trace.reply)):
+            return NOT_VIA_TRAVERSED, via
+    return None
+
+
+def _conversations(net: CompiledNetwork, intent: Intent, src: str, dst: str, flows: list[Flow]
+                   ) -> Iterator[Conversation]:
+    from vpcsim.engine.simulate import trace as simulate
+
+    for flow in flows:
+        for s, d in _families(net, intent, src, dst):
+            try:
+                trace = simulate(net, s, d, protocol=flow.protocol, port=flow.port)
+            except QueryError as error:
+                yield Conversation(s, d, flow, None, error.message)
+                continue
+            yield Conversation(s, d, flow, trace)
+
+
+def _families(net: CompiledNetwork, intent: Intent, src: str, dst: str) -> list[tuple[str, str]]:
+    """The pair as written, and — when the intent leaves the port open and both ends have IPv6 — the same pair
+    over IPv6 (the engine picks IPv4 whenever both ends have it)."""
+    pairs = [(src, dst)]
+    if intent.ports is not None:
+        return pairs
+    src_v6 = src == "internet" or _ipv6_of(net, src) is not None
+    dst_v6 = _ipv6_of(net, dst)
+    if src_v6 and dst_v6 is not None and dst_v6 != dst and _ipv4_of(net, src) is not None:
+        pairs.append((src, dst_v6))
+    elif dst == "internet" and _ipv6_of(net, src) is not None and _ipv4_of(net, src) is not None:
+        pairs.append((src, "internet:2001:db8:ffff::10"))
+    return pairs
+
+
+def _eni_of(net: CompiledNetwork, name: str) -> object:
+    from vpcsim.engine.endpoints import resolve
+
+    try:
+        return resolve(net, name, "to").eni
+    except QueryError:
+        return None
+
+
+def _ipv6_of(net: CompiledNetwork, name: str) -> str | None:
+    eni = _eni_of(net, name)
+    addresses = getattr(eni, "ipv6_ips", ())
+    return format_address(6, addresses[0]) if addresses else None
+
+
+def _ipv4_of(net: CompiledNetwork, name: str) -> int | None:
+    if name == "internet":
+        return 1
+    eni = _eni_of(net, name)
+    return getattr(eni, "primary_ip", None)
+
+
+def flows_of(net: CompiledNetwork, intent: Intent) -> list[Flow]:
+    """The flows an intent covers (module docstring); unless the author pinned them, the flows the security
+    groups mention come first, so the conversation shown is a telling one."""
+    nets = [net]
+    if intent.protocol is None:
+        flows = any_flows(nets)
+    elif intent.protocol in (TCP, UDP):
+        low, high = intent.ports if intent.ports is not None else (0, 65535)
+        flows = port_atoms(nets, intent.protocol, low, high)
+    elif intent.protocol in (ICMP, ICMPV6):
+        flows = [f for f in any_flows(nets) if f.protocol == ICMP]
+        if intent.protocol == ICMPV6:
+            flows = [Flow(ICMPV6, f.low, f.high) for f in flows]
+    else:
+        flows = [Flow(intent.protocol)]
+    if not intent.is_pinned:
+        mentioned = [f for f in mentioned_flows(nets) if f in flows]
+        echo = [f for f in flows if f.protocol in (ICMP, ICMPV6) and f.low == ECHO]
+        first = mentioned + [f for f in echo if f not in mentioned]
+        flows = first + [f for f in flows if f not in first]
+    return flows
+
+
+# -- the hop that decided ------------------------------------------------------------------------------------
+
+
+def deciding_hop(trace: Trace) -> Hop | None:
+    """The hop whose rule settled the conversation: the drop when it failed; when it got through, the rule
+    that admitted it at the destination (or, leaving the network, the last route it took)."""
+    if not trace.reachable:
+        return trace.drop or (trace.reply[-1] if trace.reply else trace.forward[-1] if trace.forward else None)
+    admitted = _last(trace, Decision.SECURITY_GROUP_INGRESS_ALLOW)
+    return admitted or _last(trace, Decision.ROUTE) or next((h for h in reversed(trace.forward) if h.origin), None)
+
+
+def _first(trace: Trace, decision: Decision) -> Hop | None:
+    return next((h for h in trace.forward if h.decision is decision), None)
+
+
+def _last(trace: Trace, decision: Decision) -> Hop | None:
+    return next((h for h in reversed(trace.forward) if h.decision is decision), None)
+
+
+def _steering_hop(trace: Trace, via: Via) -> Hop | None:
+    """The route that sent the packet into a component it must avoid (else that component's hop)."""
+    hops = (*trace.forward, *trace.reply)
+    for i, hop in enumerate(hops):
+        if via.matches(hop):
+            before = next((h for h in reversed(hops[:i]) if h.decision is Decision.ROUTE), None)
+            return before or hop
+    return None
+
+
+def _path(trace: Trace) -> list[str]:
+    seen: list[str] = []
+    for hop in trace.forward:
+        if not seen or seen[-1] != hop.component:
+            seen.append(hop.component)
+    return seen
+
+
+def _pair(conversation: Conversation) -> str:
+    return f"{conversation.src} -> {conversation.dst} {conversation.flow.label}"
+
+
+def _describe(conversation: Conversation | None) -> str:
+    if conversation is None or conversation.trace is None:
+        return ""
+    trace = conversation.trace
+    text = f"{_pair(conversation)} is {trace.disposition.value}"
+    if trace.explanations:
+        explanation = trace.explanations[0]
+        text += f" ({explanation.code} at {explanation.component})"
+    return text

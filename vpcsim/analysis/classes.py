@@ -1,0 +1,181 @@
+"""Endpoints, and the classes of endpoints that no route or rule can tell apart.
+
+The endpoints of a network are ``internet``, every external site, every instance (through its primary ENI)
+and every standalone network interface. Two interfaces are *indistinguishable to the network* when they sit
+in the same subnet (same route table, NACL, AZ, VPC), their addresses fall in the same *address atom* (no
+prefix of any route, rule, prefix list, CIDR or endpoint policy separates them), they agree on having a
+public address, and they belong to the same security groups among those that appliances' rules reference.
+That is the *net class* (``net_key``). Adding the security groups themselves gives the *fine class*
+(``fine_key``): members of one fine class get identical answers from every trace, with every peer.
+
+Some interfaces are kept alone (``special``): appliances (source/destination check off — they forward other
+people's packets), targets of a route (packets for their neighbours may be sent to them), interfaces with no
+IPv4 address, and interfaces whose address another VPC also uses (a reply may reach the wrong one, R9.6).
+Pairs that involve them are traced one by one.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Hashable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from vpcsim.compile.components import Eni, EniKind, TargetKind
+from vpcsim.compile.network import CompiledNetwork
+from vpcsim.ip import SERVICE_RANGE_V4, SERVICE_RANGE_V6, Prefix, is_address, is_cidr, parse_prefix
+
+ENDPOINT_ENI_KINDS = (EniKind.INSTANCE, EniKind.INTERFACE)
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """One end of a matrix pair: a name ``Network.trace`` accepts, and its interface when it has one."""
+
+    name: str
+    kind: str                      # internet | site | eni
+    eni: Eni | None = None
+
+
+def endpoints_of(net: CompiledNetwork) -> tuple[Endpoint, ...]:
+    """``internet``, the external sites, the instances, then the standalone interfaces (topology order)."""
+    found: list[Endpoint] = [Endpoint("internet", "internet")]
+    found += [Endpoint(name, "site") for name in net.external]
+    primary: set[str] = set()
+    for name, instance in net.instances.items():
+        if instance.enis and instance.enis[0] in net.enis:
+            primary.add(instance.enis[0])
+            found.append(Endpoint(name, "eni", net.enis[instance.enis[0]]))
+    taken = {e.name for e in found}
+    for name, eni in net.enis.items():
+        if eni.kind in ENDPOINT_ENI_KINDS and name not in primary and name not in taken:
+            found.append(Endpoint(name, "eni", eni))
+    return tuple(found)
+
+
+class AddressAtoms:
+    """Cuts each address family at every prefix boundary the network knows; ``of`` numbers the piece."""
+
+    def __init__(self, net: CompiledNetwork) -> None:
+        cuts: dict[int, set[int]] = {4: set(), 6: set()}
+        for family, start, end in _ranges(net):
+            cuts[family].update((start, end + 1))
+        for address in _shared_addresses(net):     # an address two VPCs use is an atom of its own
+            cuts[address[0]].update((address[1], address[1] + 1))
+        self._cuts = {family: tuple(sorted(values)) for family, values in cuts.items()}
+
+    def of(self, family: int, address: int | None) -> int | None:
+        if address is None:
+            return None
+        return bisect_right(self._cuts[family], address)
+
+
+def _ranges(net: CompiledNetwork) -> Iterator[tuple[int, int, int]]:
+    def of(prefix: Prefix) -> tuple[int, int, int]:
+        return prefix.family, prefix.start, prefix.end
+
+    for vpc in net.vpcs.values():
+        yield from map(of, vpc.cidrs)
+    for subnet in net.subnets.values():
+        yield from (of(p) for p in (subnet.cidr, subnet.ipv6_cidr) if p is not None)
+    for table in net.route_tables.values():
+        yield from (of(r.prefix) for r in table.routes)
+    for tgw_table in net.tgw_route_tables.values():
+        yield from (of(r.prefix) for r in tgw_table.routes)
+    for vgw in net.vpn_gateways.values():
+        yield from (of(r.prefix) for r in vgw.routes)
+    for connection in net.connections.values():
+        yield from map(of, connection.prefixes)
+    for site in net.external.values():
+        yield from map(of, site.cidrs)
+    for prefixes in net.prefix_lists.values():
+        yield from map(of, prefixes)
+    for endpoint in net.endpoints.values():
+        yield from map(of, endpoint.prefixes)
+        if endpoint.policy:
+            yield from (of(p) for p in _policy_prefixes(endpoint.policy))
+    yield of(SERVICE_RANGE_V4)
+    yield of(SERVICE_RANGE_V6)
+    from vpcsim.analysis.flows import rules_of
+
+    for rule in rules_of([net]):
+        yield from rule.peer.ranges
+
+
+_WORD = re.compile(r"[0-9A-Fa-f:.]+(?:/\d+)?")
+
+
+def _policy_prefixes(policy: Any) -> Iterator[Prefix]:
+    """Every address or CIDR written anywhere in an endpoint policy (``aws:VpcSourceIp`` conditions…)."""
+    if isinstance(policy, dict):
+        for value in policy.values():
+            yield from _policy_prefixes(value)
+    elif isinstance(policy, list):
+        for value in policy:
+            yield from _policy_prefixes(value)
+    elif isinstance(policy, str):
+        for word in _WORD.findall(policy):
+            if ("." in word or ":" in word) and (is_cidr(word) or is_address(word)):
+                yield parse_prefix(word if "/" in word else f"{word}/{32 if '.' in word else 128}")
+
+
+def _shared_addresses(net: CompiledNetwork) -> set[tuple[int, int]]:
+    seen: dict[tuple[int, int], str] = {}
+    shared: set[tuple[int, int]] = set()
+    for vpc, family, address in net.private_index:
+        first = seen.setdefault((family, address), vpc)
+        if first != vpc:
+            shared.add((family, address))
+    return shared
+
+
+class EndpointClasses:
+    """Net and fine classes of a network's endpoints (module docstring), computed once per network."""
+
+    def __init__(self, net: CompiledNetwork, endpoints: tuple[Endpoint, ...] | None = None) -> None:
+        self.net = net
+        self.endpoints = endpoints if endpoints is not None else endpoints_of(net)
+        self.by_name = {e.name: e for e in self.endpoints}
+        self.atoms = AddressAtoms(net)
+        self.shared = _shared_addresses(net)
+        self.appliance_groups = _appliance_referenced_groups(net)
+        self.route_targets = frozenset(r.target for table in net.route_tables.values() for r in table.routes
+                                       if r.target_kind is TargetKind.NETWORK_INTERFACE)
+
+    def is_special(self, endpoint: Endpoint) -> bool:
+        eni = endpoint.eni
+        if eni is None:
+            return False
+        return (not eni.source_dest_check or eni.primary_ip is None or eni.name in self.route_targets
+                or any((4, a) in self.shared for a in eni.private_ips)
+                or any((6, a) in self.shared for a in eni.ipv6_ips))
+
+    def net_key(self, endpoint: Endpoint) -> Hashable:
+        eni = endpoint.eni
+        if eni is None:
+            return (endpoint.kind, endpoint.name)
+        if self.is_special(endpoint):
+            return ("special", eni.name)
+        atoms = self.atoms
+        return ("eni", eni.subnet, tuple(atoms.of(4, a) for a in eni.private_ips),
+                tuple(atoms.of(6, a) for a in eni.ipv6_ips), atoms.of(4, eni.public_ip),
+                tuple(g for g in eni.security_groups if g in self.appliance_groups))
+
+    def fine_key(self, endpoint: Endpoint) -> Hashable:
+        eni = endpoint.eni
+        return (self.net_key(endpoint), eni.security_groups if eni is not None else ())
+
+
+def _appliance_referenced_groups(net: CompiledNetwork) -> frozenset[str]:
+    """Security groups that rules of appliances (ENIs that forward, R2.21) reference by name."""
+    groups: set[str] = set()
+    for eni in net.enis.values():
+        if eni.source_dest_check:
+            continue
+        for table in (eni.ingress, eni.egress):
+            if table is None:
+                continue
+            for rules in table.by_protocol.values():
+                groups.update(r.peer.security_group for r in rules if r.peer.security_group)
+    return frozenset(groups)

@@ -1,0 +1,193 @@
+"""``vpcsim diff``: the reachability that changed between two versions of a topology.
+
+Endpoints are matched by name (``internet``, sites, instances, standalone interfaces); the flows are the
+port atoms the security groups of either version mention (``flows.py``), cut by the rules of both, so every
+port of a reported range changed the same way. A change is a different disposition (a different reason for
+the same disposition — another rule denying — is not a change of reachability).
+
+Endpoints are grouped by their fine class in the old version AND in the new one: members of one such group
+are indistinguishable in both, so one conversation per group pair and flow, traced in each version, answers
+for all of them. Each change comes with a representative pair traced in full in both versions and the first
+hop where the two traces part — the rule that changed it.
+
+With ``--intents``, only the intents are compared: those whose verdict or deciding code changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from vpcsim.analysis.check import IntentResult, check
+from vpcsim.analysis.classes import EndpointClasses, endpoints_of
+from vpcsim.analysis.flows import Flow, mentioned_flows
+from vpcsim.analysis.intents import load_intents
+from vpcsim.analysis.matrix import Outcome, trace_outcome
+from vpcsim.compile.network import CompiledNetwork
+from vpcsim.engine.results import Hop, Trace
+from vpcsim.errors import QueryError, SourcePos
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """For every flow of ``flows``, every pair (s, d), s in ``sources``, d in ``destinations``, s != d, went
+    from ``old`` to ``new``. The traces and hops are those of the first flow."""
+
+    flows: tuple[Flow, ...]
+    sources: tuple[str, ...]
+    destinations: tuple[str, ...]
+    old: Outcome
+    new: Outcome
+    pairs: int
+    old_trace: Trace | None = None          # one representative pair, traced in full in each version
+    new_trace: Trace | None = None
+    old_hop: Hop | None = None              # where the two traces part: the rule that made the difference
+    new_hop: Hop | None = None
+    old_pos: SourcePos | None = None        # and where that rule is written
+    new_pos: SourcePos | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IntentChange:
+    name: str
+    old: IntentResult
+    new: IntentResult
+
+
+@dataclass(frozen=True, slots=True)
+class Diff:
+    old: str
+    new: str
+    endpoints: tuple[str, ...]
+    flows: tuple[Flow, ...]
+    changes: tuple[Change, ...] = ()
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    intents: tuple[IntentChange, ...] | None = None     # with --intents: the intents that changed
+
+    @property
+    def changed(self) -> bool:
+        if self.intents is not None:
+            return bool(self.intents)
+        return bool(self.changes or self.added or self.removed)
+
+    @property
+    def changed_pairs(self) -> int:
+        """(pair, flow) combinations that changed."""
+        return sum(c.pairs * len(c.flows) for c in self.changes)
+
+
+def diff(old: CompiledNetwork, new: CompiledNetwork, flows: Sequence[Flow] | None = None,
+         old_name: str = "", new_name: str = "") -> Diff:
+    old_endpoints = {e.name: e for e in endpoints_of(old)}
+    new_endpoints = {e.name: e for e in endpoints_of(new)}
+    common = [name for name in old_endpoints if name in new_endpoints]
+    chosen = tuple(flows) if flows is not None else tuple(mentioned_flows([old, new]))
+    old_classes = EndpointClasses(old, tuple(old_endpoints[n] for n in common))
+    new_classes = EndpointClasses(new, tuple(new_endpoints[n] for n in common))
+    groups: dict[Hashable, list[str]] = {}
+    for name in common:
+        key = (old_classes.fine_key(old_endpoints[name]), new_classes.fine_key(new_endpoints[name]))
+        groups.setdefault(key, []).append(name)
+    members = list(groups.values())
+    found: dict[tuple[tuple[str, ...], tuple[str, ...], Outcome, Outcome], list[Flow]] = {}
+    for flow in chosen:
+        cells: dict[tuple[Outcome, Outcome], dict[int, tuple[list[str], list[list[str]]]]] = {}
+        for a_group in members:
+            for d_group in members:
+                if a_group is d_group and len(a_group) < 2:
+                    continue
+                a, d = (a_group[0], a_group[1]) if a_group is d_group else (a_group[0], d_group[0])
+                before = trace_outcome(old, a, d, flow)
+                after = trace_outcome(new, a, d, flow)
+                if before.disposition != after.disposition:      # a different reason alone is no change
+                    row = cells.setdefault((before, after), {}).setdefault(id(a_group), (a_group, []))
+                    row[1].append(d_group)
+        for (before, after), rows in cells.items():
+            for sources, d_groups in _merge_rows(rows):
+                destinations = tuple(n for g in d_groups for n in g)
+                found.setdefault((sources, destinations, before, after), []).append(flow)
+    order = {name: i for i, name in enumerate(common)}
+    changes = [_explained(old, new, tuple(flows), tuple(sorted(sources, key=order.__getitem__)),
+                          tuple(sorted(destinations, key=order.__getitem__)), before, after)
+               for (sources, destinations, before, after), flows in found.items()]
+    return Diff(old_name or old.source, new_name or new.source, tuple(common), chosen, tuple(changes),
+                tuple(n for n in new_endpoints if n not in old_endpoints),
+                tuple(n for n in old_endpoints if n not in new_endpoints))
+
+
+def _merge_rows(rows: dict[int, tuple[list[str], list[list[str]]]]) -> list[tuple[tuple[str, ...], list[list[str]]]]:
+    """Source groups with the same changed destinations become one change. A group of one is never paired
+    with itself, so its own cell may count either way (a change never includes the pair (s, s)): rows are
+    merged first with it ("each of a, b, c to the others"), then without it ("a and b to x")."""
+    widened: dict[tuple[int, ...], tuple[list[list[str]], list[list[str]]]] = {}
+    for a_group, d_groups in rows.values():
+        alone = len(a_group) == 1 and all(g is not a_group for g in d_groups)
+        groups = [*d_groups, a_group] if alone else d_groups
+        widened.setdefault(tuple(sorted(id(g) for g in groups)), ([], groups))[0].append(a_group)
+    merged: list[tuple[tuple[str, ...], list[list[str]]]] = []
+    narrow: dict[tuple[int, ...], tuple[list[str], list[list[str]]]] = {}
+    for a_groups, groups in widened.values():
+        if len(a_groups) > 1:
+            merged.append((tuple(n for g in a_groups for n in g), groups))
+            continue
+        own = a_groups[0]
+        rest = [g for g in groups if g is not own or len(own) > 1]
+        narrow.setdefault(tuple(sorted(id(g) for g in rest)), ([], rest))[0].extend(own)
+    merged += [(tuple(sources), groups) for sources, groups in narrow.values()]
+    return merged
+
+
+def _explained(old: CompiledNetwork, new: CompiledNetwork, flows: tuple[Flow, ...], sources: tuple[str, ...],
+               destinations: tuple[str, ...], before: Outcome, after: Outcome) -> Change:
+    from vpcsim.engine.simulate import trace
+
+    flow = flows[0]
+    pairs = len(sources) * len(destinations) - len(set(sources) & set(destinations))
+    src = sources[0]
+    dst = next(d for d in destinations if d != src)
+    traces: list[Trace | None] = []
+    for net in (old, new):
+        try:
+            traces.append(trace(net, src, dst, protocol=flow.protocol, port=flow.port))
+        except QueryError:
+            traces.append(None)
+    old_trace, new_trace = traces
+    old_hop, new_hop = parting_hops(old_trace, new_trace)
+    return Change(flows, sources, destinations, before, after, pairs, old_trace, new_trace, old_hop, new_hop,
+                  _where(old, old_hop), _where(new, new_hop))
+
+
+def parting_hops(old: Trace | None, new: Trace | None) -> tuple[Hop | None, Hop | None]:
+    """The first hop where two traces of one question differ (component, decision or rule), request first,
+    then reply; where one trace ends first, its last hop."""
+    if old is None or new is None:
+        return (old.drop if old else None), (new.drop if new else None)
+    for a_hops, b_hops in ((old.forward, new.forward), (old.reply, new.reply)):
+        for a, b in zip(a_hops, b_hops, strict=False):
+            if (a.component, a.decision, a.rule) != (b.component, b.decision, b.rule):
+                return a, b
+        if len(a_hops) != len(b_hops):
+            shorter = min(len(a_hops), len(b_hops))
+            first = a_hops[shorter] if len(a_hops) > shorter else (a_hops[-1] if a_hops else None)
+            second = b_hops[shorter] if len(b_hops) > shorter else (b_hops[-1] if b_hops else None)
+            return first, second
+    return old.drop, new.drop
+
+
+def _where(net: CompiledNetwork, hop: Hop | None) -> SourcePos | None:
+    if hop is None or hop.origin is None:
+        return None
+    return net.positions.of_key(hop.origin)
+
+
+def diff_intents(old: CompiledNetwork, new: CompiledNetwork, intents: str | Path, old_name: str = "",
+                 new_name: str = "") -> Diff:
+    """Only the intents: those whose verdict (pass/fail) or deciding code differs between the versions."""
+    before = check(old, load_intents(intents, old))
+    after = check(new, load_intents(intents, new))
+    changed = tuple(IntentChange(a.intent.name, a, b) for a, b in zip(before.results, after.results, strict=True)
+                    if (a.passed, a.code) != (b.passed, b.code))
+    return Diff(old_name or old.source, new_name or new.source, (), (), intents=changed)
+

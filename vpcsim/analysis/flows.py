@@ -1,0 +1,143 @@
+"""Which flows (protocol, port range) a question has to cover, cut into atoms.
+
+Security groups and network ACLs are the only things that look at ports, so the port space of TCP and UDP
+falls into *atoms*: maximal ranges no rule boundary cuts. Every port of an atom meets the same rules
+everywhere, so one trace per atom answers for all of them (its first port stands for the others). ICMP is
+cut the same way by the ICMP types rules name; every other protocol behaves alike unless a rule names it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from vpcsim.compile.network import CompiledNetwork
+from vpcsim.compile.rules import ALL, ICMP, ICMPV6, TCP, UDP, Rule
+from vpcsim.engine.packet import PROTOCOL_NAMES
+
+PORTED = (TCP, UDP)
+ECHO = 8
+OTHER_CANDIDATES = (47, 50, 51, 132, 137, 253)     # GRE, ESP, AH, SCTP, …: stands for "any other protocol"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Flow:
+    """One protocol and, for TCP/UDP, a port range (one atom); for ICMP, one type; else no port."""
+
+    protocol: int
+    low: int = -1
+    high: int = -1
+
+    @property
+    def port(self) -> int | None:
+        """What to pass as ``port`` to ``Network.trace``: the range's first port, or the ICMP type."""
+        return self.low if self.low >= 0 else None
+
+    @property
+    def protocol_name(self) -> str:
+        return PROTOCOL_NAMES.get(self.protocol, str(self.protocol))
+
+    @property
+    def label(self) -> str:
+        """``tcp/443``, ``tcp/1024-5431``, ``icmp/8`` (type), ``protocol 47``."""
+        if self.protocol in PORTED:
+            ports = str(self.low) if self.low == self.high else f"{self.low}-{self.high}"
+            return f"{self.protocol_name}/{ports}"
+        if self.protocol in (ICMP, ICMPV6):
+            return f"{self.protocol_name}/{self.low}" if self.low >= 0 else self.protocol_name
+        return f"protocol {self.protocol}"
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def rules_of(networks: Iterable[CompiledNetwork], security_groups: bool = True, network_acls: bool = True
+             ) -> Iterator[Rule]:
+    """Every compiled SG rule (each shared table once) and NACL rule of the networks."""
+    for net in networks:
+        if security_groups:
+            seen: set[int] = set()
+            for eni in net.enis.values():
+                for table in (eni.ingress, eni.egress):
+                    if table is None or id(table) in seen:
+                        continue
+                    seen.add(id(table))
+                    for rules in table.by_protocol.values():
+                        yield from rules
+        if network_acls:
+            for acl in net.network_acls.values():
+                for direction in (acl.ingress, acl.egress):
+                    for acl_table in direction.values():
+                        yield from acl_table.rules
+
+
+def port_atoms(networks: Iterable[CompiledNetwork], protocol: int, low: int = 0, high: int = 65535
+               ) -> list[Flow]:
+    """The atoms of ``protocol``'s ports within ``low``-``high``: no SG or NACL rule boundary inside one."""
+    cuts = {low, high + 1}
+    for rule in rules_of(networks):
+        if rule.protocol == protocol:
+            for cut in (rule.port_low, rule.port_high + 1):
+                if low < cut <= high:
+                    cuts.add(cut)
+    edges = sorted(cuts)
+    return [Flow(protocol, a, b - 1) for a, b in itertools.pairwise(edges)]
+
+
+def mentioned_flows(networks: Iterable[CompiledNetwork], protocols: Iterable[int] = (TCP, UDP, ICMP)
+                    ) -> list[Flow]:
+    """The flows the security groups mention: each TCP/UDP atom inside the port range of some SG rule of
+    that protocol, and ICMP echo when an SG rule names ICMP. Falls back to tcp/443 when there is none."""
+    networks = list(networks)
+    wanted = set(protocols)
+    sg_rules = list(rules_of(networks, network_acls=False))
+    flows: list[Flow] = []
+    for protocol in (TCP, UDP):
+        if protocol not in wanted:
+            continue
+        ranges = [(r.port_low, r.port_high) for r in sg_rules if r.protocol == protocol]
+        flows += [atom for atom in port_atoms(networks, protocol)
+                  if any(a <= atom.high and atom.low <= b for a, b in ranges)]
+    if ICMP in wanted and any(r.protocol == ICMP for r in sg_rules):
+        flows.append(Flow(ICMP, ECHO, ECHO))
+    return flows or [Flow(TCP, 443, 443)]
+
+
+def icmp_types(networks: Iterable[CompiledNetwork]) -> list[int]:
+    """Echo, every ICMP type a rule names, and one type no rule names."""
+    named = {r.icmp_type for r in rules_of(networks) if r.protocol in (ICMP, ICMPV6) and r.icmp_type >= 0}
+    unnamed = next(t for t in range(256) if t not in named and t != ECHO)
+    return sorted({ECHO, *named, unnamed})
+
+
+def other_protocols(networks: Iterable[CompiledNetwork]) -> list[int]:
+    """Every protocol number a rule names beyond TCP/UDP/ICMP, and one no rule names."""
+    named = {r.protocol for r in rules_of(networks)} - {ALL, TCP, UDP, ICMP, ICMPV6}
+    unnamed = next(p for p in (*OTHER_CANDIDATES, *range(256)) if p not in named
+                   and p not in (ALL, TCP, UDP, ICMP, ICMPV6))
+    return sorted({*named, unnamed})
+
+
+def any_flows(networks: Iterable[CompiledNetwork]) -> list[Flow]:
+    """Flows that together stand for *every* protocol and port: all TCP and UDP atoms, the ICMP types above,
+    and the other protocols above (docs/semantics.md, "Intents")."""
+    networks = list(networks)
+    flows = port_atoms(networks, TCP) + port_atoms(networks, UDP)
+    flows += [Flow(ICMP, t, t) for t in icmp_types(networks)]
+    flows += [Flow(p) for p in other_protocols(networks)]
+    return flows
+
+
+def protocol_number(text: str | int) -> int | None:
+    """``tcp`` -> 6 …; ``all`` -> None (every protocol). Raises ``ValueError`` for anything else."""
+    from vpcsim.model.common import PROTOCOL_NUMBERS
+
+    value = str(text).strip().lower()
+    if value in ("all", "-1", "any"):
+        return None
+    if value in PROTOCOL_NUMBERS:
+        return PROTOCOL_NUMBERS[value]
+    if value.isdigit() and 0 <= int(value) <= 255:
+        return int(value)
+    raise ValueError(f"{text!r} is not a protocol")

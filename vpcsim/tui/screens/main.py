@@ -1,0 +1,318 @@
+"""The explorer: the topology tree on the left; details, map or trace on the right.
+
+This screen is where things happen: it runs traces through ``Network.trace`` (the same call as
+``vpcsim trace``), runs the "who can reach it" probes and the tree filter in workers, and keeps the tree,
+the details, the map and the trace view looking at the same selection and the same trace.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Tree
+from textual.worker import get_current_worker
+
+from vpcsim.api import Network
+from vpcsim.engine.results import Trace
+from vpcsim.errors import QueryError
+from vpcsim.tui import facts, map_layout, reach
+from vpcsim.tui.catalog import Catalog
+from vpcsim.tui.facts import Section, TraceQuery
+from vpcsim.tui.refs import Ref
+from vpcsim.tui.widgets.details_pane import DetailsPane
+from vpcsim.tui.widgets.diff_panel import DiffPanel
+from vpcsim.tui.widgets.hop_table import HopTable
+from vpcsim.tui.widgets.map_panel import MapPanel
+from vpcsim.tui.widgets.matrix_panel import MatrixPanel
+from vpcsim.tui.widgets.network_map import NetworkMap
+from vpcsim.tui.widgets.recent_traces import RecentTraces
+from vpcsim.tui.widgets.section_table import SectionTable
+from vpcsim.tui.widgets.summary_header import SummaryHeader
+from vpcsim.tui.widgets.topology_tree import TopologyTree
+from vpcsim.tui.widgets.trace_form import TraceForm
+from vpcsim.tui.widgets.trace_panel import TracePanel
+
+VIEWS = ("details", "map", "trace", "matrix", "diff")
+WIDE = 150          # from this width the tree stays beside the map and the trace view
+
+
+class MainScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("d", "show('details')", "Details"),
+        Binding("m", "show('map')", "Map"),
+        Binding("t", "show('trace')", "Trace"),
+        Binding("ctrl+t", "show('trace')", "Trace", show=False, priority=True),
+        Binding("ctrl+g", "show('map')", "Map", show=False, priority=True),
+        Binding("x", "show('matrix')", "Matrix"),
+        Binding("c", "show('diff')", "Changes"),
+        Binding("slash", "filter", "Filter"),
+        Binding("b", "toggle_sidebar", "Tree", show=False),
+        Binding("escape", "leave", "Back", show=False),
+    ]
+
+    def __init__(self, network: Network, catalog: Catalog | None = None, baseline: Network | None = None) -> None:
+        super().__init__()
+        self.network = network
+        self.baseline = baseline          # with --diff: the old version the network is compared with
+        self.catalog = catalog or Catalog(network.compiled, network.topology)
+        self.view = "details"
+        self.trace: Trace | None = None
+        self.sidebar_toggled = False
+        self._shown: Ref | None = None
+        self._matrix_started = False
+
+    def compose(self) -> ComposeResult:
+        yield SummaryHeader(self.catalog)
+        with Horizontal(id="body"):
+            with Vertical(id="sidebar"):
+                yield Input(placeholder="/ filter: name, id, CIDR, address", id="filter")
+                yield TopologyTree(self.catalog, id="tree")
+            with ContentSwitcher(initial="details", id="views"):
+                yield DetailsPane(id="details")
+                yield MapPanel(self.catalog, id="map")
+                yield TracePanel(self.catalog.endpoint_names, id="trace")
+                yield MatrixPanel(id="matrix")
+                yield DiffPanel(id="diff")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        tree = self.query_one(TopologyTree)
+        tree.focus()
+        self._arrange()
+        if self.baseline is not None:
+            self._compare()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``c`` (the changes) only exists when the explorer compares two versions."""
+        return not (action == "show" and parameters == ("diff",) and self.baseline is None)
+
+    def on_resize(self) -> None:
+        self._arrange()
+
+    # -- layout ----------------------------------------------------------------------------------------
+
+    def _arrange(self) -> None:
+        """The tree is shown with the details, and beside the map and the trace view when the terminal is
+        wide; ``b`` flips that."""
+        wide = self.size.width >= WIDE
+        beside = self.view == "details" or (wide and self.view in ("map", "trace"))
+        visible = beside != self.sidebar_toggled
+        self.query_one("#sidebar").display = visible
+
+    def action_show(self, view: str) -> None:
+        self.view = view
+        self.query_one(ContentSwitcher).current = view
+        self._arrange()
+        if view == "details":
+            self._show_details(self.query_one(TopologyTree).selected_ref, force=True)
+            self.query_one(TopologyTree).focus()
+        elif view == "matrix":
+            panel = self.query_one(MatrixPanel)
+            if panel.matrix is None and not self._matrix_started:
+                self._matrix_started = True
+                self._matrix()
+            panel.query_one(DataTable).focus()
+        elif view == "diff":
+            self.query_one(DiffPanel).query_one(DataTable).focus()
+        elif view == "map":
+            network_map = self.query_one(NetworkMap)
+            selected = self.query_one(TopologyTree).selected_ref
+            if self.trace is not None and network_map.trace is self.trace:
+                network_map.reveal_path()
+            elif selected is not None and network_map.selected != selected:
+                network_map.select(selected)
+            network_map.focus()
+        else:
+            form = self.query_one(TraceForm)
+            src = form.query_one("#src", Input)
+            selected = self.query_one(TopologyTree).selected_ref
+            dst = form.query_one("#dst", Input)
+            if not src.value and selected is not None and selected.kind == "eni":
+                eni = self.network.compiled.enis[selected.name]
+                src.value = eni.owner if eni.owner in self.network.compiled.instances else eni.name
+            (dst if src.value and not dst.value else src).focus()
+
+    def action_filter(self) -> None:
+        self.query_one("#sidebar").display = True
+        self.query_one("#filter", Input).focus()
+
+    def action_toggle_sidebar(self) -> None:
+        self.sidebar_toggled = not self.sidebar_toggled
+        self._arrange()
+
+    def action_leave(self) -> None:
+        focused = self.focused
+        filter_input = self.query_one("#filter", Input)
+        if focused is filter_input:
+            if filter_input.value:
+                filter_input.value = ""
+            self.query_one(TopologyTree).focus()
+        elif isinstance(focused, Input):
+            self.query_one(HopTable).focus()
+        elif self.view != "details":
+            self.action_show("details")
+        elif filter_input.value:
+            filter_input.value = ""
+
+    # -- the selection ---------------------------------------------------------------------------------
+
+    @on(Tree.NodeHighlighted, "#tree")
+    def _highlighted(self, event: Tree.NodeHighlighted[Ref]) -> None:
+        ref = event.node.data
+        if ref is None:
+            return
+        if self.view == "details":
+            self._show_details(ref)
+        elif self.view == "map":
+            self.query_one(NetworkMap).select(ref)
+
+    def _show_details(self, ref: Ref | None, force: bool = False) -> None:
+        if ref is None or (ref == self._shown and not force):
+            return
+        self._shown = ref
+        self.query_one(DetailsPane).show(facts.details(self.catalog, ref, self.trace))
+        if ref.kind == "eni":
+            self._reach(ref.name)
+
+    def select(self, ref: Ref) -> None:
+        """Select ``ref`` in the tree (clearing the filter if it hides it)."""
+        tree = self.query_one(TopologyTree)
+        if not tree.select_ref(ref) and tree.filter_text:
+            self.query_one("#filter", Input).value = ""
+            tree.show_matches("", [], 0)
+            tree.select_ref(ref)
+        if self.view == "details":
+            self._show_details(tree.selected_ref)
+
+    @on(SectionTable.Chosen)
+    def _chosen(self, event: SectionTable.Chosen) -> None:
+        target = event.target
+        if isinstance(target, TraceQuery):
+            self.action_show("trace")
+            self.run_trace(target)
+        else:
+            self.select(target)
+            self.query_one(TopologyTree).focus()
+
+    @on(NetworkMap.Selected)
+    def _map_selected(self, event: NetworkMap.Selected) -> None:
+        self.select(event.ref)
+
+    # -- the filter ------------------------------------------------------------------------------------
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._search(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.query_one(TopologyTree).focus()
+
+    @work(thread=True, exclusive=True, group="filter")
+    def _search(self, text: str) -> None:
+        refs, total = self.catalog.search(text)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.query_one(TopologyTree).show_matches, text, refs, total)
+
+    # -- who can reach an interface ---------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="reach")
+    def _reach(self, eni: str) -> None:
+        worker = get_current_worker()
+        probes = reach.probes(self.catalog, eni)
+        pane = self.query_one(DetailsPane)
+        if not probes:
+            why = "no security group applies" if self.network.compiled.enis[eni].ingress is None else \
+                "its security groups open no ports"
+            self.app.call_from_thread(pane.update_section, Section("reach", "", facts.REACH_COLUMNS, (), note=why))
+            return
+        rows = []
+        for i, probe in enumerate(probes):
+            if worker.is_cancelled:
+                return
+            rows.append(reach.row(probe, reach.run(self.network, probe)))
+            if i % 8 == 7:
+                self.app.call_from_thread(pane.update_section, Section(
+                    "reach", "", facts.REACH_COLUMNS, tuple(rows), note=f"computing… {i + 1}/{len(probes)}"))
+        note = f"{sum(r.mark == 'ok' for r in rows)} of {len(rows)} probes get through · enter opens the trace"
+        if not worker.is_cancelled:
+            self.app.call_from_thread(pane.update_section, Section("reach", "", facts.REACH_COLUMNS, tuple(rows),
+                                                                   note=note))
+
+    # -- the matrix and the diff (vpcsim.analysis), computed in workers ---------------------------------
+
+    @work(thread=True, exclusive=True, group="matrix")
+    def _matrix(self) -> None:
+        result = self.network.matrix()
+        self.app.call_from_thread(self.query_one(MatrixPanel).show, result)
+
+    @work(thread=True, exclusive=True, group="diff")
+    def _compare(self) -> None:
+        from vpcsim.analysis.diff import diff
+
+        assert self.baseline is not None
+        old, new = self.baseline.compiled, self.network.compiled
+        result = diff(old, new, old_name=old.source or old.name, new_name=new.source or new.name)
+        self.app.call_from_thread(self.query_one(DiffPanel).show, result)
+
+    @on(MatrixPanel.PairChosen)
+    def _pair(self, event: MatrixPanel.PairChosen) -> None:
+        self.action_show("trace")
+        self.run_trace(event.query)
+
+    @on(DiffPanel.ChangeChosen)
+    def _change(self, event: DiffPanel.ChangeChosen) -> None:
+        change = event.change
+        trace = change.old_trace if event.old else change.new_trace
+        self.action_show("trace")
+        if trace is None:
+            flow = change.flows[0]
+            network = self.baseline if event.old and self.baseline is not None else self.network
+            try:
+                trace = network.trace(change.sources[0], change.destinations[0], protocol=flow.protocol_name,
+                                      port=flow.port)
+            except QueryError as error:
+                self.query_one(TracePanel).show_error(error)
+                return
+        self.show_trace(trace)
+
+    # -- traces ----------------------------------------------------------------------------------------
+
+    @on(TraceForm.Submitted)
+    def _submitted(self, event: TraceForm.Submitted) -> None:
+        self.run_trace(event.query)
+
+    def run_trace(self, query: TraceQuery) -> None:
+        """Trace one conversation through the API and show it everywhere: hop table, tree, map."""
+        try:
+            trace = self.network.trace(query.src, query.dst, protocol=query.protocol, port=query.port)
+        except QueryError as error:
+            self.query_one(TracePanel).show_error(error)
+            return
+        self.show_trace(trace)
+
+    def show_trace(self, trace: Trace) -> None:
+        self.trace = trace
+        q = trace.query
+        self.query_one(TraceForm).fill(TraceQuery(q.src, q.dst, q.protocol, q.port))
+        self.query_one(TracePanel).show(trace)
+        hops = (*trace.forward, *trace.reply)
+        drop = self.catalog.hop_ref(trace.drop) if trace.drop is not None else None
+        self.query_one(TopologyTree).set_path(frozenset(map_layout.path_refs(self.catalog, hops)), drop)
+        self.query_one(NetworkMap).set_trace(trace)
+        self.query_one(HopTable).focus()
+
+    @on(RecentTraces.Reopened)
+    def _reopened(self, event: RecentTraces.Reopened) -> None:
+        self.show_trace(event.trace)
+
+    @on(HopTable.HopHighlighted)
+    def _hop(self, event: HopTable.HopHighlighted) -> None:
+        self.query_one(NetworkMap).step_to(event.index)
+        if isinstance(event, HopTable.HopChosen):
+            self.action_show("map")

@@ -1,0 +1,59 @@
+"""One section of the details pane as a table whose rows can be chosen (a route's target, a member…)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import DataTable
+
+from vpcsim.render.styles import ROW_MARK_STYLES
+from vpcsim.tui.facts import Section, TraceQuery
+from vpcsim.tui.refs import Ref
+
+
+class SectionTable(DataTable[Text]):
+    """Rows marked ``path``/``drop``/``win``/``muted``/``ok``/``bad`` take their look from
+    ``render.styles.ROW_MARK_STYLES``; enter on a row that points somewhere posts ``Chosen``."""
+
+    DEFAULT_CSS = """
+    SectionTable { height: auto; min-height: 1; max-height: 24; margin: 0 0 1 0; }
+    SectionTable.-keyvalue { background: $background; }
+    """
+
+    class Chosen(Message):
+        """A row pointing at a component (``Ref``) or at a conversation to trace (``TraceQuery``) was chosen."""
+
+        def __init__(self, target: Ref | TraceQuery) -> None:
+            super().__init__()
+            self.target = target
+
+    def __init__(self, section: Section, **kwargs: str | None) -> None:
+        super().__init__(cursor_type="row", show_header=section.header, zebra_stripes=False,
+                         show_cursor=True, **kwargs)  # type: ignore[arg-type]
+        self.section = section
+        self.set_class(not section.header, "-keyvalue")
+
+    def on_mount(self) -> None:
+        self.fill(self.section)
+
+    def fill(self, section: Section) -> None:
+        self.section = section
+        self.clear(columns=True)
+        self.add_columns(*section.columns)
+        for i, row in enumerate(section.rows):
+            style = ROW_MARK_STYLES.get(row.mark, "")
+            cells = [Text(cell, style=style) for cell in row.cells]
+            if row.mark == "drop" and cells and not cells[0].plain.startswith("✗"):
+                cells[0] = Text.assemble(("✗ ", style), cells[0])
+            if section.header is False and cells:
+                cells[0].stylize("bold")
+            if row.target is not None and isinstance(row.target, Ref) and cells:
+                cells[-1].append(" ›", "dim")
+            self.add_row(*cells, key=str(i))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        index = int(event.row_key.value or 0)
+        target = self.section.rows[index].target if index < len(self.section.rows) else None
+        if target is not None:
+            self.post_message(self.Chosen(target))
