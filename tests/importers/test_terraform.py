@@ -567,3 +567,31 @@ def test_an_unaccepted_peering_carries_no_traffic(tmp_path: Path) -> None:
     assert loaded.topology.peering["aws_vpc_peering_connection.ab"].status == "pending-acceptance"
     assert messages(loaded) == ["aws_vpc_peering_connection.ab is not accepted in this plan (no auto_accept, no "
                                 "aws_vpc_peering_connection_accepter): it carries no traffic"]
+
+
+def test_rules_known_only_after_apply_are_read_from_the_configuration(tmp_path: Path) -> None:
+    # A set whose items refer to resources created by the same plan can be unknown as a whole: the rules then come
+    # from the configuration blocks, their constants and their references.
+    resources = [_vpc("a", "10.1.0.0/16"),
+                 ("aws_security_group.lb", {"ingress": [], "egress": []}, {"id": True},
+                  {"vpc_id": _ref("aws_vpc.a.id")}),
+                 ("aws_security_group.app", {}, {"id": True, "ingress": True, "egress": True},
+                  {"vpc_id": _ref("aws_vpc.a.id"),
+                   "ingress": [{"from_port": {"constant_value": 8080}, "to_port": {"constant_value": 8080},
+                                "protocol": {"constant_value": "tcp"},
+                                "security_groups": _ref("aws_security_group.lb.id")}],
+                   "egress": [{"from_port": {"constant_value": 0}, "to_port": {"constant_value": 0},
+                               "protocol": {"constant_value": "-1"},
+                               "cidr_blocks": {"constant_value": ["0.0.0.0/0"]}}]})]
+    app = import_terraform(_plan(tmp_path, resources)).topology.vpcs["aws_vpc.a"].security_groups[
+        "aws_security_group.app"]
+    assert [(r.protocol, r.ports, r.source) for r in app.ingress] == [("tcp", "8080", "aws_security_group.lb")]
+    assert [(r.protocol, r.destination) for r in app.egress or ()] == [("all", "0.0.0.0/0")]
+
+
+def test_a_terraform_file_in_a_describe_folder_says_how_to_use_it(tmp_path: Path) -> None:
+    (tmp_path / "plan.json").write_text(PLAN.read_text())
+    (tmp_path / "vpcs.json").write_text('{"Vpcs": [{"VpcId": "vpc-1", "CidrBlock": "10.0.0.0/16"}]}')
+    warning = next(w for w in load_source(tmp_path).warnings if w.pos.file == str(tmp_path / "plan.json"))
+    assert warning.message == "'terraform show -json' output in a describe-* folder; skipped"
+    assert warning.hint == f"give it on its own: vpcsim trace {tmp_path / 'plan.json'} …"

@@ -329,9 +329,6 @@ def _looks_like_dns(text: str) -> bool:
 
 # -- schema errors in our words --------------------------------------------------------------------------
 
-_FIELDS = {"IntentsFile": IntentsFile, "IntentModel": IntentModel}
-
-
 def _allowed(loc: Sequence[Any]) -> list[str]:
     model = IntentModel if any(isinstance(p, int) for p in loc) else IntentsFile
     return sorted(f.alias or name for name, f in model.model_fields.items())

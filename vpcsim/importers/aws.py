@@ -363,6 +363,10 @@ def read_document(snap: Snapshot, doc: Element) -> None:
     if _is_vpc_attribute(data):
         _dispatch_one(snap, "VpcId", READERS["VpcId"], doc)
         return
+    if "format_version" in data and ("planned_values" in data or "values" in data):
+        snap.warn(doc.pos(), "'terraform show -json' output in a describe-* folder; skipped",
+                  hint=f"give it on its own: vpcsim trace {doc.src.display} …")
+        return
     if "VpcId" in data:
         snap.warn(doc.pos(), "a single resource object is not a describe-* output; skipped",
                   hint="save the whole output of the aws command (without --query), so that it keeps its "

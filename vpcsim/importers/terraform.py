@@ -99,10 +99,6 @@ class Block:
     def is_unknown(self, key: str) -> bool:
         return isinstance(self.unknown, dict) and self.unknown.get(key) is True
 
-    def unknown_item(self, key: str, index: int) -> bool:
-        items = self.unknown.get(key) if isinstance(self.unknown, dict) else None
-        return isinstance(items, list) and index < len(items) and items[index] is True
-
     def expression(self, key: str) -> dict[str, Any] | None:
         """The configuration expression of attribute ``key`` (``{"references": […]}`` or ``{"constant_value": …}``);
         inside a list written as one expression (``route = [...]``), that whole expression."""
@@ -119,16 +115,16 @@ class Block:
         if isinstance(written, dict) and _is_expression(written) and written:
             configs = [{_WHOLE: written}]           # one expression for the whole list: each item shares it
         value = self.el.get(key)
-        if isinstance(value, dict):
-            value = [value]
-            items = [Element(value[0], self.el.src, (*self.el.path, key))]
+        if isinstance(value, dict):                 # a single nested block
+            items = [Element(value, self.el.src, (*self.el.path, key))]
         elif isinstance(value, list):
             items = [Element(v, self.el.src, (*self.el.path, key, i)) for i, v in enumerate(value)]
         else:
             items = []
         unknowns = self.unknown.get(key) if isinstance(self.unknown, dict) else None
         if not items and unknowns is True and configs and _WHOLE not in configs[0]:   # known only after apply
-            return [Block(Element(_constants(c), self.el.src, self.el.path), {k: True for k in c}, c)
+            return [Block(Element(_constants(c), self.el.src, self.el.path),
+                          {k: True for k, v in c.items() if isinstance(v, dict) and "references" in v}, c)
                     for c in configs]
         result = []
         for i, item in enumerate(items):
