@@ -16,7 +16,7 @@ from strategies import topologies
 import vpcsim
 from vpcsim.analysis.classes import EndpointClasses, endpoints_of
 from vpcsim.analysis.flows import Flow, any_flows, mentioned_flows
-from vpcsim.analysis.matrix import iter_blocks, matrix, pairwise
+from vpcsim.analysis.matrix import PairOutcomes, iter_blocks, matrix, pairwise
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = reference_topologies()
@@ -100,6 +100,17 @@ def test_classes_group_endpoints_and_still_agree_with_pair_by_pair() -> None:
     for flow_matrix in result.flows:
         assert sum(flow_matrix.summary().values()) == pairs
         assert flow_matrix.outcomes() == pairwise(net, flow_matrix.flow), flow_matrix.flow.label
+
+
+@pytest.mark.parametrize("path", [*REFERENCE, _crowded()], ids=lambda p: p.stem)
+def test_single_pair_outcomes_equal_their_traces(path: Path) -> None:
+    net = vpcsim.load(path).compiled
+    classes = EndpointClasses(net)
+    for flow in mentioned_flows([net])[:3]:
+        outcome_of = PairOutcomes(net, classes, flow)
+        got = {(a.name, d.name): outcome_of(a, d) for a in classes.endpoints for d in classes.endpoints
+               if a.name != d.name}
+        assert got == pairwise(net, flow), flow.label
 
 
 def test_appliances_are_kept_alone() -> None:

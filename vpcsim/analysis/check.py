@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 
 from vpcsim.analysis.flows import ECHO, Flow, any_flows, mentioned_flows, port_atoms
 from vpcsim.analysis.intents import Intent, IntentSet, Via
+from vpcsim.compile.components import Eni
 from vpcsim.compile.network import CompiledNetwork
+from vpcsim.engine.endpoints import INTERNET_V6
 from vpcsim.engine.packet import ICMP, ICMPV6, TCP, UDP
 from vpcsim.engine.results import Decision, Hop, Trace
 from vpcsim.errors import QueryError, SourcePos
@@ -208,39 +210,32 @@ def _conversations(net: CompiledNetwork, intent: Intent, src: str, dst: str, flo
 
 def _families(net: CompiledNetwork, intent: Intent, src: str, dst: str) -> list[tuple[str, str]]:
     """The pair as written, and — when the intent leaves the port open and both ends have IPv6 — the same pair
-    over IPv6 (the engine picks IPv4 whenever both ends have it)."""
+    over IPv6 (the engine picks IPv4 whenever the source has it)."""
     pairs = [(src, dst)]
     if intent.ports is not None:
         return pairs
-    src_v6 = src == "internet" or _ipv6_of(net, src) is not None
-    dst_v6 = _ipv6_of(net, dst)
-    if src_v6 and dst_v6 is not None and dst_v6 != dst and _ipv4_of(net, src) is not None:
-        pairs.append((src, dst_v6))
-    elif dst == "internet" and _ipv6_of(net, src) is not None and _ipv4_of(net, src) is not None:
-        pairs.append((src, "internet:2001:db8:ffff::10"))
+    source = _eni_of(net, src)
+    if src != "internet" and (source is None or source.primary_ip is None):
+        return pairs                               # a site, or an IPv6-only source: already as asked
+    if dst == "internet":
+        if source is not None and source.ipv6_ips:
+            pairs.append((src, f"internet:{format_address(6, INTERNET_V6)}"))
+        return pairs
+    target = _eni_of(net, dst)
+    if target is not None and target.ipv6_ips and (src == "internet" or (source is not None and source.ipv6_ips)):
+        address = format_address(6, target.ipv6_ips[0])
+        if address != dst:
+            pairs.append((src, address))
     return pairs
 
 
-def _eni_of(net: CompiledNetwork, name: str) -> object:
+def _eni_of(net: CompiledNetwork, name: str) -> Eni | None:
     from vpcsim.engine.endpoints import resolve
 
     try:
         return resolve(net, name, "to").eni
     except QueryError:
         return None
-
-
-def _ipv6_of(net: CompiledNetwork, name: str) -> str | None:
-    eni = _eni_of(net, name)
-    addresses = getattr(eni, "ipv6_ips", ())
-    return format_address(6, addresses[0]) if addresses else None
-
-
-def _ipv4_of(net: CompiledNetwork, name: str) -> int | None:
-    if name == "internet":
-        return 1
-    eni = _eni_of(net, name)
-    return getattr(eni, "primary_ip", None)
 
 
 def flows_of(net: CompiledNetwork, intent: Intent) -> list[Flow]:

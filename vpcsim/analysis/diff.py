@@ -6,9 +6,10 @@ port of a reported range changed the same way. A change is a different dispositi
 the same disposition — another rule denying — is not a change of reachability).
 
 Endpoints are grouped by their fine class in the old version AND in the new one: members of one such group
-are indistinguishable in both, so one conversation per group pair and flow, traced in each version, answers
-for all of them. Each change comes with a representative pair traced in full in both versions and the first
-hop where the two traces part — the rule that changed it.
+are indistinguishable in both, so one pair per group pair and flow answers for all of them; its outcome in
+each version comes from the matrix's cached pieces (``matrix.PairOutcomes``). Each change comes with a
+representative pair traced in full in both versions and the first hop where the two traces part — the rule
+that changed it.
 
 With ``--intents``, only the intents are compared: those whose verdict or deciding code changed.
 """
@@ -23,7 +24,7 @@ from vpcsim.analysis.check import IntentResult, check
 from vpcsim.analysis.classes import EndpointClasses, endpoints_of
 from vpcsim.analysis.flows import Flow, mentioned_flows
 from vpcsim.analysis.intents import load_intents
-from vpcsim.analysis.matrix import Outcome, trace_outcome
+from vpcsim.analysis.matrix import Outcome, PairOutcomes
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.engine.results import Hop, Trace
 from vpcsim.errors import QueryError, SourcePos
@@ -93,14 +94,16 @@ def diff(old: CompiledNetwork, new: CompiledNetwork, flows: Sequence[Flow] | Non
     members = list(groups.values())
     found: dict[tuple[tuple[str, ...], tuple[str, ...], Outcome, Outcome], list[Flow]] = {}
     for flow in chosen:
+        before_of = PairOutcomes(old, old_classes, flow)
+        after_of = PairOutcomes(new, new_classes, flow)
         cells: dict[tuple[Outcome, Outcome], dict[int, tuple[list[str], list[list[str]]]]] = {}
         for a_group in members:
             for d_group in members:
                 if a_group is d_group and len(a_group) < 2:
                     continue
                 a, d = (a_group[0], a_group[1]) if a_group is d_group else (a_group[0], d_group[0])
-                before = trace_outcome(old, a, d, flow)
-                after = trace_outcome(new, a, d, flow)
+                before = before_of(old_endpoints[a], old_endpoints[d])
+                after = after_of(new_endpoints[a], new_endpoints[d])
                 if before.disposition != after.disposition:      # a different reason alone is no change
                     row = cells.setdefault((before, after), {}).setdefault(id(a_group), (a_group, []))
                     row[1].append(d_group)

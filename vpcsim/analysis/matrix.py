@@ -256,6 +256,18 @@ def pairwise(net: CompiledNetwork, flow: Flow, endpoints: Sequence[Endpoint] | N
     return {(s, d): trace_outcome(net, s, d, flow) for s in names for d in names if s != d}
 
 
+class PairOutcomes:
+    """The outcome of any single pair, from the same cached pieces the matrix is made of (``diff`` asks for
+    one pair per group of endpoints that no version can tell apart)."""
+
+    def __init__(self, net: CompiledNetwork, classes: EndpointClasses, flow: Flow) -> None:
+        self._grouping = _NetClasses(classes)
+        self._evaluator = _FlowEvaluator(net, classes, flow)
+
+    def __call__(self, a: Endpoint, d: Endpoint) -> Outcome:
+        return self._evaluator.outcome(self._grouping, a, d)
+
+
 # -- classes ------------------------------------------------------------------------------------------
 
 
@@ -287,6 +299,7 @@ class _NetClasses:
             cls.names = tuple(e.name for e in cls.members)
             cls.groups = frozenset(g for e in cls.members if e.eni is not None for g in e.eni.security_groups)
         self.classes = list(by_key.values())
+        self.of = {e.name: cls for cls in self.classes for e in cls.members}
 
 
 def _ipv6_site(net: CompiledNetwork, endpoint: Endpoint) -> bool:
@@ -327,8 +340,26 @@ class _FlowEvaluator:
         self._ingress: dict[Hashable, Outcome | None] = {}
         self._sides: dict[tuple[int, str, tuple[int, int, int, int]], _Side] = {}
         self._denials: dict[Hashable, Outcome] = {}
+        self._middles: dict[tuple[int, int], tuple[_Middle, bool]] = {}
         probe = simulate._packet(flow.protocol, 4, 0, 0, flow.port, None)
         self._fields = (probe.protocol, probe.dst_port, probe.icmp_type, _icmp_code(probe))
+
+    # -- one pair -------------------------------------------------------------------------------------
+
+    def outcome(self, grouping: _NetClasses, a: Endpoint, d: Endpoint) -> Outcome:
+        """The outcome of one pair (a != d), from the same cached pieces the blocks are made of."""
+        source, destination = grouping.of[a.name], grouping.of[d.name]
+        if not source.special and not destination.special:
+            key = (source.index, destination.index)
+            cached = self._middles.get(key)
+            if cached is None:
+                middle = self._middle(source, destination)
+                cached = self._middles[key] = (middle, False if middle.irregular else self._references(middle))
+            middle, references = cached
+            if not middle.irregular:
+                return self._cell(a, d, source, destination, middle, references)
+        self.walks += 1
+        return trace_outcome(self.net, a.name, d.name, self.flow)
 
     # -- blocks ---------------------------------------------------------------------------------------
 

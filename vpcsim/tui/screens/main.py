@@ -37,7 +37,6 @@ from vpcsim.tui.widgets.topology_tree import TopologyTree
 from vpcsim.tui.widgets.trace_form import TraceForm
 from vpcsim.tui.widgets.trace_panel import TracePanel
 
-VIEWS = ("details", "map", "trace", "matrix", "diff")
 WIDE = 150          # from this width the tree stays beside the map and the trace view
 
 
@@ -248,17 +247,27 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="matrix")
     def _matrix(self) -> None:
-        result = self.network.matrix()
-        self.app.call_from_thread(self.query_one(MatrixPanel).show, result)
+        panel = self.query_one(MatrixPanel)
+        try:
+            result = self.network.matrix()
+        except Exception as error:          # the explorer stays up; the panel says what went wrong
+            self.app.call_from_thread(panel.show_error, f"the matrix could not be computed: {error}")
+            return
+        self.app.call_from_thread(panel.show, result)
 
     @work(thread=True, exclusive=True, group="diff")
     def _compare(self) -> None:
         from vpcsim.analysis.diff import diff
 
         assert self.baseline is not None
+        panel = self.query_one(DiffPanel)
         old, new = self.baseline.compiled, self.network.compiled
-        result = diff(old, new, old_name=old.source or old.name, new_name=new.source or new.name)
-        self.app.call_from_thread(self.query_one(DiffPanel).show, result)
+        try:
+            result = diff(old, new, old_name=old.source or old.name, new_name=new.source or new.name)
+        except Exception as error:          # the explorer stays up; the panel says what went wrong
+            self.app.call_from_thread(panel.show_error, f"the two versions could not be compared: {error}")
+            return
+        self.app.call_from_thread(panel.show, result)
 
     @on(MatrixPanel.PairChosen)
     def _pair(self, event: MatrixPanel.PairChosen) -> None:

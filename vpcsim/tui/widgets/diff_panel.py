@@ -44,6 +44,9 @@ class DiffPanel(Vertical):
         yield Static(Text("comparing the two versions…"), classes="diff--note")
         yield DataTable(cursor_type="row", zebra_stripes=False)
 
+    def show_error(self, message: str) -> None:
+        self.query_one(".diff--note", Static).update(Text(message, "bold"))
+
     def show(self, diff: Diff) -> None:
         self.diff = diff
         section = review.diff_rows(diff)

@@ -44,6 +44,9 @@ class MatrixPanel(Vertical):
         yield Static(Text("computing the all-pairs matrix…"), classes="matrix--note")
         yield DataTable(cursor_type="cell", zebra_stripes=False)
 
+    def show_error(self, message: str) -> None:
+        self.query_one(".matrix--note", Static).update(Text(message, "bold"))
+
     def show(self, matrix: Matrix) -> None:
         self.matrix = matrix
         tabs = self.query_one(Tabs)
