@@ -44,10 +44,9 @@ def test_matrix_equals_pair_by_pair_on_random_topologies(topology: dict[str, Any
     assert matrix(net, [flow]).flows[0].outcomes() == pairwise(net, flow)
 
 
-def _crowded() -> Path:
+def _crowded(folder: Path) -> Path:
     """Many instances per subnet sharing security groups (so classes really group), SG references, a NAT
     gateway, a peering and an appliance."""
-    folder = Path(tempfile.mkdtemp())
     instances = {f"a-{i}": {"subnet": "a-app", "private_ip": f"10.0.1.{10 + i}",
                             "security_groups": [["app"], ["app", "ops"], ["ops"]][i % 3]} for i in range(9)}
     instances |= {f"w-{i}": {"subnet": "a-web", "private_ip": f"10.0.0.{10 + i}", "security_groups": ["web"],
@@ -89,8 +88,8 @@ def _crowded() -> Path:
     return path
 
 
-def test_classes_group_endpoints_and_still_agree_with_pair_by_pair() -> None:
-    net = vpcsim.load(_crowded()).compiled
+def test_classes_group_endpoints_and_still_agree_with_pair_by_pair(tmp_path: Path) -> None:
+    net = vpcsim.load(_crowded(tmp_path)).compiled
     endpoints = endpoints_of(net)
     flows = mentioned_flows([net])
     result = matrix(net, flows)
@@ -102,9 +101,9 @@ def test_classes_group_endpoints_and_still_agree_with_pair_by_pair() -> None:
         assert flow_matrix.outcomes() == pairwise(net, flow_matrix.flow), flow_matrix.flow.label
 
 
-@pytest.mark.parametrize("path", [*REFERENCE, _crowded()], ids=lambda p: p.stem)
-def test_single_pair_outcomes_equal_their_traces(path: Path) -> None:
-    net = vpcsim.load(path).compiled
+@pytest.mark.parametrize("path", [*REFERENCE, None], ids=lambda p: p.stem if p else "crowded")
+def test_single_pair_outcomes_equal_their_traces(path: Path | None, tmp_path: Path) -> None:
+    net = vpcsim.load(path or _crowded(tmp_path)).compiled
     classes = EndpointClasses(net)
     for flow in mentioned_flows([net])[:3]:
         outcome_of = PairOutcomes(net, classes, flow)
@@ -113,16 +112,16 @@ def test_single_pair_outcomes_equal_their_traces(path: Path) -> None:
         assert got == pairwise(net, flow), flow.label
 
 
-def test_appliances_are_kept_alone() -> None:
-    net = vpcsim.load(_crowded()).compiled
+def test_appliances_are_kept_alone(tmp_path: Path) -> None:
+    net = vpcsim.load(_crowded(tmp_path)).compiled
     classes = EndpointClasses(net)
     fw = classes.by_name["fw"]
     assert classes.is_special(fw)
     assert not classes.is_special(classes.by_name["w-0"])
 
 
-def test_iter_blocks_streams_the_same_blocks_in_processes() -> None:
-    net = vpcsim.load(_crowded()).compiled
+def test_iter_blocks_streams_the_same_blocks_in_processes(tmp_path: Path) -> None:
+    net = vpcsim.load(_crowded(tmp_path)).compiled
     flow = Flow(6, 443, 443)
     one = sorted((b.sources, b.destinations, b.outcome.sort_key) for b in iter_blocks(net, flow))
     two = sorted((b.sources, b.destinations, b.outcome.sort_key) for b in iter_blocks(net, flow, processes=2))
@@ -139,11 +138,10 @@ def test_network_matrix_api_picks_the_flows() -> None:
 
 
 @pytest.mark.slow
-def test_matrix_equals_pair_by_pair_on_a_generated_topology() -> None:
+def test_matrix_equals_pair_by_pair_on_a_generated_topology(tmp_path: Path) -> None:
     from benchmarks.generate import dump, generate
 
-    folder = Path(tempfile.mkdtemp())
-    dump(generate(2), folder / "g.yaml")
-    net = vpcsim.load(folder / "g.yaml").compiled
+    dump(generate(2), tmp_path / "g.yaml")
+    net = vpcsim.load(tmp_path / "g.yaml").compiled
     flow = Flow(6, 443, 443)
     assert matrix(net, [flow]).flows[0].outcomes() == pairwise(net, flow)
