@@ -165,9 +165,7 @@ class _Compiler:
         gateway_vpc = {g: v.name for v in vpcs.values()
                        for g in (v.internet_gateway, v.egress_only_internet_gateway, v.vpn_gateway) if g}
         external = {name: c.ExternalSite(name, tuple(parse_prefix(p) for p in site.cidrs),
-                                         tuple(self.name_of(Kind.VPN_CONNECTION, v) if self.index.get(Kind.VPN_CONNECTION, v)
-                                               else self.name_of(Kind.DIRECT_CONNECT, v) for v in site.via),
-                                         ("external", name))
+                                         tuple(self._connection_name(v) for v in site.via), ("external", name))
                     for name, site in topo.external.items()}
         zones = {
             name: c.HostedZone(name, zone.domain.rstrip(".").lower(), zone.private,
@@ -187,6 +185,12 @@ class _Compiler:
             instance_of={eni: i.id for i in instances.values() for eni in i.enis},
             service_table=PrefixTable.build(_service_ranges(self.prefix_lists)),
             positions=self.positions, warnings=warnings + tuple(self.route_warnings), source=source)
+
+    def _connection_name(self, ref: str) -> str:
+        """A site's ``via`` entry: a VPN connection or a Direct Connect VIF, by name or id."""
+        if self.index.get(Kind.VPN_CONNECTION, ref) is not None:
+            return self.name_of(Kind.VPN_CONNECTION, ref)
+        return self.name_of(Kind.DIRECT_CONNECT, ref)
 
     def _prefix_lists(self) -> None:
         for name, plist in self.topo.prefix_lists.items():
@@ -497,7 +501,8 @@ class _Compiler:
     def _connections(self) -> None:
         for kind, attr in (("vpn", "vpn_connections"), ("direct_connect", "direct_connect")):
             for name, conn in getattr(self.topo, attr).items():
-                gateway_kind = "transit_gateway" if self.index.get(Kind.TRANSIT_GATEWAY, conn.gateway) else "vpn_gateway"
+                on_tgw = self.index.get(Kind.TRANSIT_GATEWAY, conn.gateway) is not None
+                gateway_kind = "transit_gateway" if on_tgw else "vpn_gateway"
                 gateway = self.name_of(Kind.TRANSIT_GATEWAY if gateway_kind == "transit_gateway" else Kind.VPN_GATEWAY,
                                        conn.gateway)
                 statics = tuple(parse_prefix(p) for p in getattr(conn, "static_routes", ()))
@@ -651,7 +656,8 @@ class _Compiler:
             for tname, table in tgw.route_tables.items():
                 for i, route in enumerate(table.routes):
                     path = ("transit_gateways", tgw_name, "route_tables", tname, "routes", i)
-                    target = self.name_of(Kind.TRANSIT_GATEWAY_ATTACHMENT, route.attachment) if route.attachment else None
+                    target = (self.name_of(Kind.TRANSIT_GATEWAY_ATTACHMENT, route.attachment)
+                              if route.attachment else None)
                     shown = target or "blackhole"
                     if _is_cidr(route.destination):
                         p = parse_prefix(route.destination)

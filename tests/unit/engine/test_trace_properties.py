@@ -25,7 +25,7 @@ def test_random_queries_on_random_topologies_end_in_a_disposition(topology: dict
         path = Path(folder) / "t.yaml"
         path.write_text(yaml.safe_dump(topology))
         net = vpcsim.load(path)
-    names = sorted(net.compiled.instances) + ["internet", "internet:203.0.113.9"]
+    names = [*sorted(net.compiled.instances), "internet", "internet:203.0.113.9"]
     for _ in range(5):
         src = data.draw(st.sampled_from(names))
         dst = data.draw(st.sampled_from(names))
