@@ -46,7 +46,8 @@ BLACKHOLE = "blackhole"
 #: Relations stored in both directions.
 SYMMETRIC = frozenset({"attached", "peers"})
 
-_TARGET_KINDS: dict[TargetKind, str] = {
+TARGET_NODE_KINDS: dict[TargetKind, str] = {
+    # the node kind a route target becomes (shared with the TUI's catalog)
     TargetKind.INTERNET_GATEWAY: "internet_gateway",
     TargetKind.EGRESS_ONLY_INTERNET_GATEWAY: "egress_only_internet_gateway",
     TargetKind.NAT_GATEWAY: "nat_gateway",
@@ -222,7 +223,7 @@ class _Builder:
                 elif route.target_kind is TargetKind.BLACKHOLE:
                     target = self.ensure(BLACKHOLE, BLACKHOLE)
                 else:
-                    target = self.ensure(_TARGET_KINDS[route.target_kind], route.target)
+                    target = self.ensure(TARGET_NODE_KINDS[route.target_kind], route.target)
                 by_target.setdefault(target, []).append(route.label)
             source = node_id("route_table", table.name)
             for target, labels in by_target.items():

@@ -20,6 +20,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
 from vpcsim.compile.components import EniKind, Route, TargetKind
+from vpcsim.compile.graph import TARGET_NODE_KINDS
 from vpcsim.ip import format_address
 from vpcsim.tui.refs import DIAGNOSTICS, HOP_KINDS, INTERNET, Ref
 
@@ -35,18 +36,7 @@ _TOP_GROUPS = (("transit_gateways", "transit gateways"), ("peering", "peering co
 _TGW_GROUPS = (("route_tables", "route tables"), ("attachments", "attachments"))
 
 #: Route target kinds -> the kind of ref a route's target names (``local`` names the VPC).
-TARGET_REF_KINDS: dict[TargetKind, str] = {
-    TargetKind.LOCAL: "vpc",
-    TargetKind.INTERNET_GATEWAY: "internet_gateway",
-    TargetKind.EGRESS_ONLY_INTERNET_GATEWAY: "egress_only_internet_gateway",
-    TargetKind.NAT_GATEWAY: "nat_gateway",
-    TargetKind.VPN_GATEWAY: "vpn_gateway",
-    TargetKind.TRANSIT_GATEWAY: "transit_gateway",
-    TargetKind.PEERING: "peering",
-    TargetKind.GATEWAY_ENDPOINT: "endpoint",
-    TargetKind.GWLB_ENDPOINT: "endpoint",
-    TargetKind.NETWORK_INTERFACE: "eni",
-}
+TARGET_REF_KINDS: dict[TargetKind, str] = {TargetKind.LOCAL: "vpc", **TARGET_NODE_KINDS}
 
 
 class Entry(NamedTuple):
