@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import vpcsim
-from vpcsim import Hop, Network
+from vpcsim import Hop, Network, Trace
 
 TOPOLOGIES = Path(__file__).parent / "topologies"
 
@@ -27,3 +27,14 @@ def components(hops: Iterable[Hop]) -> list[str]:
 def decisions(hops: Iterable[Hop]) -> list[str]:
     """The decision of each hop, as its JSON string."""
     return [hop.decision.value for hop in hops]
+
+
+def hop_at(hops: Iterable[Hop], component: str) -> Hop:
+    """The first hop at ``component``."""
+    return next(h for h in hops if h.component == component)
+
+
+def drop_of(trace: Trace) -> Hop:
+    """The hop that dropped the conversation (the test fails if nothing did)."""
+    assert trace.drop is not None, f"expected a drop, got {trace.disposition}"
+    return trace.drop

@@ -7,21 +7,14 @@ Not simulated here: DNS (R10.2's DNS attributes, R10.13 private DNS) and IPv6 en
 from __future__ import annotations
 
 import pytest
-from conftest import TOPOLOGIES, components, load
+from conftest import TOPOLOGIES, components, drop_of, hop_at, load
 
 import vpcsim
-from vpcsim import Disposition, Hop, TopologyError, Trace
+from vpcsim import Disposition, TopologyError
 
 S3 = "com.amazonaws.us-east-1.s3"
 
 
-def _at(hops: tuple[Hop, ...], component: str) -> Hop:
-    return next(h for h in hops if h.component == component)
-
-
-def _drop(trace: Trace) -> Hop:
-    assert trace.drop is not None, trace.disposition
-    return trace.drop
 
 
 # -- R10.1 / R2.10 gateway endpoint routes ------------------------------------------------------------
@@ -43,7 +36,7 @@ def test_R10_1_subnets_whose_table_is_not_associated_do_not_use_the_endpoint() -
     trace = net.trace("app-2", "s3", protocol="tcp", port=443)
     assert trace.disposition is Disposition.NO_ROUTE
     assert components(trace.forward) == ["eni-app-2", "vpc-default-acl", "plain-rt"]
-    assert _drop(trace).code == "NO_ROUTE_TO_DESTINATION"
+    assert drop_of(trace).code == "NO_ROUTE_TO_DESTINATION"
 
 
 def test_R2_10_more_specific_or_identical_static_routes_beat_the_endpoint_route() -> None:
@@ -72,7 +65,7 @@ def test_R10_2_gateway_endpoint_is_not_reachable_over_a_peering() -> None:
     assert trace.disposition is Disposition.NO_ROUTE
     assert components(trace.forward) == ["eni-peer-1", "peer-default-acl", "peer-rt", "pcx"]
     assert trace.forward[2].rule == f"{S3} (3.5.0.0/19) -> pcx"
-    assert _drop(trace).code == "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"
+    assert drop_of(trace).code == "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"
 
 
 def test_R10_2_gateway_endpoint_is_not_usable_from_a_transit_gateway() -> None:
@@ -81,7 +74,7 @@ def test_R10_2_gateway_endpoint_is_not_usable_from_a_transit_gateway() -> None:
     assert trace.disposition is Disposition.NO_ROUTE
     # The hub's attachment subnet table does route S3 to the endpoint; the endpoint refuses the packet.
     assert components(trace.forward)[-3:] == ["hub-default-acl", "hub-rt", "s3-gw"]
-    assert _drop(trace).code == "NO_POSSIBLE_DESTINATION"
+    assert drop_of(trace).code == "NO_POSSIBLE_DESTINATION"
     # The hub's own instance, through the same table, gets there.
     own = net.trace("app-1", "s3", protocol="tcp", port=443)
     assert own.disposition is Disposition.EXITS_NETWORK
@@ -96,7 +89,7 @@ def test_R10_3_gateway_endpoint_carries_tcp_and_icmp_echo_only() -> None:
     udp = net.trace("app-1", "s3", protocol="udp", port=443)
     assert udp.disposition is Disposition.NO_ROUTE
     assert components(udp.forward) == ["eni-app-1", "vpc-default-acl", "endpoint-rt", "s3-gw"]
-    assert _drop(udp).code == "VPCE_GATEWAY_PROTOCOL_RESTRICTION"
+    assert drop_of(udp).code == "VPCE_GATEWAY_PROTOCOL_RESTRICTION"
 
     ping = net.trace("app-1", "s3", protocol="icmp")
     assert ping.disposition is Disposition.EXITS_NETWORK
@@ -116,7 +109,7 @@ def test_R10_4_security_group_egress_must_allow_the_service() -> None:
     dynamodb = net.trace("app-1", "dynamodb", protocol="tcp", port=443)
     assert dynamodb.disposition is Disposition.DENIED
     assert components(dynamodb.forward) == ["eni-app-1"]
-    drop = _drop(dynamodb)
+    drop = drop_of(dynamodb)
     assert (drop.code, drop.direction) == ("ENI_SG_RULES_MISMATCH", "egress")
 
 
@@ -147,12 +140,12 @@ def test_R10_7_default_policy_allows_and_an_explicit_deny_denies() -> None:
     net = load("R10_7_endpoint_policies")
     default = net.trace("default-1", "s3", protocol="tcp", port=443)
     assert default.disposition is Disposition.EXITS_NETWORK
-    assert _at(default.forward, "s3-default").rule == "default policy: full access"
+    assert hop_at(default.forward, "s3-default").rule == "default policy: full access"
 
     denied = net.trace("denied-1", "s3", protocol="tcp", port=443)
     assert denied.disposition is Disposition.DENIED
     assert components(denied.forward) == ["eni-denied-1", "vpc-default-acl", "denied-rt", "s3-deny-all"]
-    drop = _drop(denied)
+    drop = drop_of(denied)
     assert (drop.decision.value, drop.code, drop.rule) == ("POLICY_DENY", "VPCE_POLICY_DENY",
                                                            "s3-deny-all endpoint policy")
     assert drop.message is not None and "DenyAll" in drop.message
@@ -164,7 +157,7 @@ def test_R10_8_account_principal_means_the_root_user_only() -> None:
     # Principal {"AWS": "111122223333"} is the account's root user, not the instance's role.
     trace = net.trace("root-1", "s3", protocol="tcp", port=443)
     assert trace.disposition is Disposition.DENIED
-    assert _drop(trace).code == "VPCE_POLICY_DENY"
+    assert drop_of(trace).code == "VPCE_POLICY_DENY"
 
 
 @pytest.mark.parametrize(("instance", "endpoint", "expected", "why"), [
@@ -180,7 +173,7 @@ def test_R10_9_endpoint_policy_evaluation(instance: str, endpoint: str, expected
     net = load("R10_7_endpoint_policies")
     trace = net.trace(instance, "s3", protocol="tcp", port=443)
     assert trace.disposition is expected
-    hop = _at(trace.forward, endpoint)
+    hop = hop_at(trace.forward, endpoint)
     said = hop.rule if expected is Disposition.EXITS_NETWORK else hop.message
     assert said is not None and why in said
 
@@ -210,16 +203,16 @@ def test_R10_11_endpoint_security_group_and_subnet_nacl_filter_clients() -> None
     # Another port: the endpoint's security group has no rule.
     port = net.trace("app-1", "sqs-vpce", protocol="tcp", port=8443)
     assert port.disposition is Disposition.DENIED
-    assert (_drop(port).component, _drop(port).code) == ("eni-sqs-vpce-vpce-a", "ENI_SG_RULES_MISMATCH")
+    assert (drop_of(port).component, drop_of(port).code) == ("eni-sqs-vpce-vpce-a", "ENI_SG_RULES_MISMATCH")
     # No security group named: the VPC's default group, which admits only its own members.
     default = net.trace("app-1", "ec2-vpce", protocol="tcp", port=443)
     assert default.disposition is Disposition.DENIED
-    assert (_drop(default).component, _drop(default).code) == ("eni-ec2-vpce", "ENI_SG_RULES_MISMATCH")
+    assert (drop_of(default).component, drop_of(default).code) == ("eni-ec2-vpce", "ENI_SG_RULES_MISMATCH")
     # The endpoint subnet's NACL applies like any other subnet's.
     nacl = net.trace("app-1", "kms-vpce", protocol="tcp", port=443)
     assert nacl.disposition is Disposition.DENIED
     assert components(nacl.forward) == ["eni-app-1", "vpc-default-acl", "app-rt", "deny-all"]
-    assert _drop(nacl).code == "SUBNET_ACL_RESTRICTION"
+    assert drop_of(nacl).code == "SUBNET_ACL_RESTRICTION"
 
 
 def test_R10_12_interface_endpoint_accepts_tcp_only() -> None:
@@ -229,7 +222,7 @@ def test_R10_12_interface_endpoint_accepts_tcp_only() -> None:
     assert trace.disposition is Disposition.NO_ROUTE
     assert components(trace.forward) == ["eni-app-1", "vpc-default-acl", "app-rt", "vpc-default-acl",
                                          "eni-sqs-vpce-vpce-a"]
-    assert _drop(trace).code == "PROTOCOL_RESTRICTION"
+    assert drop_of(trace).code == "PROTOCOL_RESTRICTION"
 
 
 @pytest.mark.parametrize("source", ["sqs-vpce", "10.0.100.10"])
@@ -238,7 +231,7 @@ def test_R10_12_interface_endpoint_does_not_initiate_connections(source: str) ->
     trace = net.trace(source, "app-1", protocol="tcp", port=443)
     assert trace.disposition is Disposition.NO_ROUTE
     assert components(trace.forward) == ["sqs-vpce"]
-    assert _drop(trace).code == "VPCE_INTRA_VPC_TRAFFIC"
+    assert drop_of(trace).code == "VPCE_INTRA_VPC_TRAFFIC"
 
 
 def test_R10_12_interface_endpoint_is_reachable_from_a_peered_vpc() -> None:

@@ -4,21 +4,10 @@ routing through an appliance, appliances between subnets (R2.1-R2.22; traps 1, 2
 from __future__ import annotations
 
 import pytest
-from conftest import TOPOLOGIES, components, decisions, load
+from conftest import TOPOLOGIES, components, decisions, drop_of, hop_at, load
 
 import vpcsim
-from vpcsim import Disposition, Hop, TopologyError, Trace
-
-
-def _at(hops: tuple[Hop, ...], component: str) -> Hop:
-    """The first hop at ``component``."""
-    return next(h for h in hops if h.component == component)
-
-
-def _drop(trace: Trace) -> Hop:
-    hop = trace.drop
-    assert hop is not None, "the trace was expected to end in a drop"
-    return hop
+from vpcsim import Disposition, TopologyError
 
 
 def _diagnostics(name: str) -> list[str]:
@@ -46,7 +35,7 @@ def test_R2_1_explicit_association_replaces_the_main_table(source: str, table: s
     trace = net.trace(source, "internet:192.0.2.1", protocol="tcp", port=443)
     assert trace.disposition is Disposition.NO_ROUTE
     assert components(trace.forward)[-1] == table
-    assert _drop(trace).code == "NO_ROUTE_TO_DESTINATION"
+    assert drop_of(trace).code == "NO_ROUTE_TO_DESTINATION"
 
 
 def test_R2_3_new_main_table_holds_only_the_local_route() -> None:
@@ -56,7 +45,7 @@ def test_R2_3_new_main_table_holds_only_the_local_route() -> None:
     assert components(out.forward) == ["eni-a-1", "vpc-default-acl", "vpc-main"]
     inside = net.trace("a-1", "b-1", protocol="tcp", port=443)
     assert inside.disposition is Disposition.ACCEPTED
-    assert _at(inside.forward, "vpc-main").rule == "10.0.0.0/16 local"
+    assert hop_at(inside.forward, "vpc-main").rule == "10.0.0.0/16 local"
 
 
 # --- 2.2 route selection ----------------------------------------------------------------------------------
@@ -68,7 +57,7 @@ def test_R2_4_blackhole_route_stays_a_candidate_and_wins_lpm() -> None:
     # The /24 to the pending peering is the longest match: dropped there, no fall-back to 0.0.0.0/0.
     assert trace.disposition is Disposition.BLACKHOLE
     assert components(trace.forward) == ["eni-web-1", "vpc-default-acl", "public-rt"]
-    hop = _drop(trace)
+    hop = drop_of(trace)
     assert (hop.decision.value, hop.code, hop.rule) == ("BLACKHOLE", "BAD_STATE_ROUTE",
                                                         "198.51.100.0/24 -> pcx-pending")
     elsewhere = net.trace("web-1", "internet:192.0.2.1", protocol="tcp", port=443)
@@ -197,7 +186,7 @@ def test_R2_11_route_to_an_unavailable_target_is_a_blackhole(destination: str, r
     trace = net.trace("app-1", destination, protocol="tcp", port=443)
     assert trace.disposition is Disposition.BLACKHOLE
     assert components(trace.forward) == ["eni-app-1", "vpc-default-acl", "app-rt"]
-    hop = _drop(trace)
+    hop = drop_of(trace)
     assert (hop.decision.value, hop.code, hop.rule) == ("BLACKHOLE", "BAD_STATE_ROUTE", rule)
     assert why in (hop.message or "")
 
@@ -243,7 +232,7 @@ def test_R2_14_edge_route_can_replace_the_local_target() -> None:
     # Every subnet is now redirected, so one that routes straight to the IGW is cut off (R2.17) ...
     direct = net.trace("direct-1", "internet:192.0.2.1", protocol="tcp", port=443)
     assert direct.disposition is Disposition.NO_ROUTE
-    assert (_drop(direct).component, _drop(direct).code) == ("igw", "INGRESS_RTB_TRAFFIC_REDIRECTION")
+    assert (drop_of(direct).component, drop_of(direct).code) == ("igw", "INGRESS_RTB_TRAFFIC_REDIRECTION")
     # ... except the appliance's own subnet, which shares that table.
     own = net.trace("fw-data", "internet:192.0.2.1", protocol="tcp", port=443)
     assert own.disposition is Disposition.EXITS_NETWORK
@@ -263,7 +252,7 @@ def test_R2_16_edge_target_without_public_ip_drops() -> None:
     net = load("R2_16_edge_target_needs_public_ip")
     trace = net.trace("internet", "web-2", protocol="tcp", port=443)
     assert components(trace.forward) == ["igw", "edge-rt"]
-    hop = _drop(trace)
+    hop = drop_of(trace)
     assert (hop.code, hop.rule) == ("INGRESS_RTB_NO_PUBLIC_IP", "10.0.2.0/24 -> fw-b-data")
     assert trace.explanations[0].code == "INGRESS_RTB_NO_PUBLIC_IP"
     # Negative: the same set-up with an Elastic IP on the appliance interface goes through.
@@ -275,7 +264,7 @@ def test_R2_16_edge_target_on_a_stopped_instance_is_a_blackhole() -> None:
     trace = net.trace("internet", "web-3", protocol="tcp", port=443)
     assert trace.disposition is Disposition.BLACKHOLE
     assert components(trace.forward) == ["igw", "edge-rt"]
-    assert (_drop(trace).code, _drop(trace).rule) == ("BAD_STATE_ROUTE", "10.0.3.0/24 -> fw-c-data")
+    assert (drop_of(trace).code, drop_of(trace).rule) == ("BAD_STATE_ROUTE", "10.0.3.0/24 -> fw-c-data")
 
 
 def test_R2_17_redirected_subnet_routing_straight_to_the_igw_is_dropped() -> None:
@@ -284,7 +273,7 @@ def test_R2_17_redirected_subnet_routing_straight_to_the_igw_is_dropped() -> Non
     out = net.trace("bypass-1", "internet:192.0.2.1", protocol="tcp", port=443)
     assert out.disposition is Disposition.NO_ROUTE
     assert components(out.forward) == ["eni-bypass-1", "vpc-default-acl", "fw-rt", "igw"]
-    assert _drop(out).code == "INGRESS_RTB_TRAFFIC_REDIRECTION"
+    assert drop_of(out).code == "INGRESS_RTB_TRAFFIC_REDIRECTION"
     # Inbound reaches bypass-1 through the appliance, but the reply takes the direct route: cut.
     inbound = net.trace("internet", "bypass-1", protocol="tcp", port=443)
     assert inbound.disposition is Disposition.REPLY_DENIED
@@ -336,7 +325,7 @@ def test_R2_19_same_subnet_traffic_skips_route_table_and_nacl() -> None:
     denied = net.trace("app-1", "app-2", protocol="tcp", port=22)
     assert denied.disposition is Disposition.DENIED
     assert components(denied.forward) == ["eni-app-1", "eni-app-2"]
-    assert _drop(denied).code == "ENI_SG_RULES_MISMATCH"
+    assert drop_of(denied).code == "ENI_SG_RULES_MISMATCH"
 
 
 def test_R2_20_appliance_with_source_dest_check_on_drops() -> None:
@@ -344,7 +333,7 @@ def test_R2_20_appliance_with_source_dest_check_on_drops() -> None:
     trace = net.trace("app-1", "db-1", protocol="tcp", port=443)
     assert components(trace.forward) == ["eni-app-1", "vpc-default-acl", "app-rt", "vpc-default-acl",
                                          "eni-fw-on"]
-    hop = _drop(trace)
+    hop = drop_of(trace)
     assert (hop.component, hop.code, hop.direction) == ("eni-fw-on", "ENI_SOURCE_DEST_CHECK_RESTRICTION",
                                                         "ingress")
     assert hop.packet.destination == "10.0.2.10"
@@ -373,7 +362,7 @@ def test_R2_21_security_group_reference_does_not_match_through_the_middlebox() -
     trace = net.trace("app-1", "db-1", protocol="tcp", port=5432)
     assert trace.disposition is Disposition.DENIED
     assert "eni-fw" in components(trace.forward)
-    hop = _drop(trace)
+    hop = drop_of(trace)
     assert (hop.component, hop.direction) == ("eni-db-1", "ingress")
     assert (hop.decision.value, hop.code) == ("SECURITY_GROUP_DENY", "SG_REFERENCES_NOT_PRESERVED")
 

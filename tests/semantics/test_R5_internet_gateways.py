@@ -6,21 +6,10 @@ R5.10 (VPC Block Public Access) is not in the topology schema and is not simulat
 from __future__ import annotations
 
 import pytest
-from conftest import TOPOLOGIES, components, load
+from conftest import TOPOLOGIES, components, drop_of, hop_at, load
 
 import vpcsim
-from vpcsim import Disposition, Hop, TopologyError, Trace
-
-
-def _at(hops: tuple[Hop, ...], component: str) -> Hop:
-    """The first hop at ``component``."""
-    return next(h for h in hops if h.component == component)
-
-
-def _drop(trace: Trace) -> Hop:
-    assert trace.drop is not None, trace.disposition
-    return trace.drop
-
+from vpcsim import Disposition, TopologyError
 
 # -- R5.1 what internet access needs ------------------------------------------------------------------
 
@@ -36,7 +25,7 @@ def test_R5_1_internet_access_needs_a_route_to_the_igw() -> None:
     stranded = net.trace("stranded-1", "internet:192.0.2.80", protocol="tcp", port=443)
     assert stranded.disposition is Disposition.NO_ROUTE
     assert components(stranded.forward) == ["eni-stranded-1", "vpc-default-acl", "vpc-main"]
-    assert _drop(stranded).code == "NO_ROUTE_TO_DESTINATION"
+    assert drop_of(stranded).code == "NO_ROUTE_TO_DESTINATION"
 
     # Inbound, the IGW still translates its public IP and delivers; the answer has no way back out.
     inbound = net.trace("internet", "stranded-1", protocol="tcp", port=443)
@@ -56,7 +45,7 @@ def test_R5_2_igw_translates_the_source_to_the_public_ip() -> None:
     assert components(trace.forward) == ["eni-web-1", "vpc-default-acl", "public-rt", "igw", "internet"]
     # The instance sends from its private IP; what leaves the IGW carries the public IP mapped to it.
     assert trace.forward[0].packet.source == "10.0.1.10"
-    igw = _at(trace.forward, "igw")
+    igw = hop_at(trace.forward, "igw")
     assert igw.decision.value == "TRANSLATE" and igw.rule == "1:1 NAT 10.0.1.10 -> 203.0.113.10"
     assert (igw.packet.source, igw.packet.destination) == ("203.0.113.10", "192.0.2.80")
     assert trace.forward[-1].packet.source == "203.0.113.10"
@@ -66,7 +55,7 @@ def test_R5_2_igw_translates_the_source_to_the_public_ip() -> None:
 
     # An Elastic IP is mapped the same way.
     elastic = net.trace("web-2", "internet:192.0.2.80", protocol="tcp", port=443)
-    assert _at(elastic.forward, "igw").packet.source == "203.0.113.20"
+    assert hop_at(elastic.forward, "igw").packet.source == "203.0.113.20"
 
 
 def test_R5_4_inbound_to_a_public_ip_is_translated_to_the_private_ip() -> None:
@@ -88,7 +77,7 @@ def test_R5_4_inbound_to_an_address_without_a_public_mapping_is_dropped() -> Non
     trace = net.trace("internet:192.0.2.80", "worker-1", protocol="tcp", port=443)
     assert trace.disposition is Disposition.NO_ROUTE
     assert components(trace.forward) == ["igw"]
-    assert _drop(trace).code == "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS"
+    assert drop_of(trace).code == "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS"
 
 
 # -- R5.3 no public address, no IPv4 internet --------------------------------------------------------
@@ -100,7 +89,7 @@ def test_R5_3_instance_without_public_ip_cannot_reach_the_internet() -> None:
     assert trace.disposition is Disposition.NO_ROUTE
     # Security group, NACL and route all say yes; the IGW has no public IP to map 10.0.1.20 to.
     assert components(trace.forward) == ["eni-worker-1", "vpc-default-acl", "public-rt", "igw"]
-    assert _drop(trace).code == "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"
+    assert drop_of(trace).code == "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"
     assert trace.explanations[0].code == "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"
 
     # Same subnet, same table, with a public IP: out it goes.
@@ -116,7 +105,7 @@ def test_R5_3_igw_drops_sources_that_are_not_interfaces_of_its_vpc() -> None:
     assert trace.disposition is Disposition.NO_ROUTE
     assert components(trace.forward)[-6:] == ["router-eni", "router-eni", "router-eni", "egress-default-acl",
                                               "public-rt", "igw"]
-    drop = _drop(trace)
+    drop = drop_of(trace)
     assert (drop.code, drop.packet.source) == ("IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS", "10.1.0.10")
     assert drop.message is not None and "not a private IP of an interface in this VPC" in drop.message
 
@@ -126,20 +115,20 @@ def test_R1_14_public_ip_maps_only_the_primary_private_ip_of_eth0() -> None:
     # From the primary private IP: translated to the auto-assigned public IP.
     primary = net.trace("10.0.1.10", "internet:192.0.2.80", protocol="tcp", port=443)
     assert primary.disposition is Disposition.EXITS_NETWORK
-    assert _at(primary.forward, "igw").packet.source == "203.0.113.10"
+    assert hop_at(primary.forward, "igw").packet.source == "203.0.113.10"
 
     # From the secondary private IP of the same ENI: nothing is mapped to it.
     secondary = net.trace("10.0.1.11", "internet:192.0.2.80", protocol="tcp", port=443)
     assert secondary.disposition is Disposition.NO_ROUTE
     assert components(secondary.forward) == ["eni-web-1", "vpc-default-acl", "public-rt", "igw"]
-    drop = _drop(secondary)
+    drop = drop_of(secondary)
     assert drop.code == "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"
     assert drop.message is not None and "primary private IP 10.0.1.10" in drop.message
 
     # An Elastic IP can sit on any ENI, here the instance's second interface (device 1).
     second = net.trace("eni-web-1-b", "internet:192.0.2.80", protocol="tcp", port=443)
     assert second.disposition is Disposition.EXITS_NETWORK
-    assert _at(second.forward, "igw").packet.source == "203.0.113.30"
+    assert hop_at(second.forward, "igw").packet.source == "203.0.113.30"
 
 
 # -- R5.5 private and shared address space never crosses an IGW ---------------------------------------
@@ -156,7 +145,7 @@ def test_R5_5_igw_rejects_rfc1918_and_rfc6598_peers(src: str, dst: str, code: st
     trace = net.trace(src, dst, protocol="tcp", port=443)
     assert trace.disposition is Disposition.NO_ROUTE
     assert trace.forward[-1].component == "igw"
-    assert _drop(trace).code == code
+    assert drop_of(trace).code == code
     # Everything before the IGW allowed it: the route 0.0.0.0/0 -> igw covers these addresses.
     if src == "web-1":
         assert components(trace.forward) == ["eni-web-1", "vpc-default-acl", "public-rt", "igw"]
@@ -177,7 +166,7 @@ def test_R5_6_ipv6_crosses_the_igw_untranslated_both_ways() -> None:
     out = net.trace("web-1", "internet:2001:db8::80", protocol="tcp", port=443)
     assert out.disposition is Disposition.EXITS_NETWORK
     assert components(out.forward) == ["eni-web-1", "vpc-default-acl", "public-rt", "igw", "internet"]
-    igw = _at(out.forward, "igw")
+    igw = hop_at(out.forward, "igw")
     assert igw.decision.value == "FORWARD" and igw.rule == "IPv6: no translation (R5.6)"
     assert out.forward[-1].packet.source == "2600:1f18:aaaa:ab01::10"
 
@@ -196,7 +185,7 @@ def test_R5_7_igw_drops_traffic_of_a_private_nat_gateway() -> None:
     trace = net.trace("app-2", "internet:192.0.2.80", protocol="tcp", port=443)
     assert trace.disposition is Disposition.NO_ROUTE
     assert components(trace.forward)[-3:] == ["vpc-default-acl", "to-igw-rt", "igw"]
-    drop = _drop(trace)
+    drop = drop_of(trace)
     assert drop.code == "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"
     assert drop.packet.source == "10.0.2.10"                    # the NAT gateway's private IP
     assert drop.message is not None and "private NAT gateway" in drop.message
@@ -229,7 +218,7 @@ def test_R5_8_hairpin_source_does_not_match_security_group_references() -> None:
     hairpin = net.trace("client-1", "203.0.113.21", protocol="tcp", port=443)
     assert hairpin.disposition is Disposition.DENIED
     assert components(hairpin.forward)[-3:] == ["igw", "vpc-default-acl", "eni-api-1"]
-    assert _drop(hairpin).code == "ENI_SG_RULES_MISMATCH"
+    assert drop_of(hairpin).code == "ENI_SG_RULES_MISMATCH"
     # Addressed by its private IP, the same flow stays inside the VPC and the reference matches.
     direct = net.trace("client-1", "api-1", protocol="tcp", port=443)
     assert direct.disposition is Disposition.ACCEPTED
@@ -256,7 +245,7 @@ def test_R5_9_egress_only_igw_refuses_connections_from_the_internet() -> None:
     trace = net.trace("internet:2001:db8::80", "app-1", protocol="tcp", port=443)
     assert trace.disposition is Disposition.NO_ROUTE
     assert components(trace.forward) == ["eigw"]
-    assert _drop(trace).code == "EIGW_INBOUND_NOT_ALLOWED"
+    assert drop_of(trace).code == "EIGW_INBOUND_NOT_ALLOWED"
 
 
 def test_R5_9_egress_only_igw_is_ipv6_only() -> None:

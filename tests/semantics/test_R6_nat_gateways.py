@@ -7,10 +7,10 @@ NAT gateways (R6.13, R6.15) — the schema has zonal NAT gateways only.
 from __future__ import annotations
 
 import pytest
-from conftest import TOPOLOGIES, components, load
+from conftest import TOPOLOGIES, components, drop_of, hop_at, load
 
 import vpcsim
-from vpcsim import Disposition, Hop, TopologyError, Trace
+from vpcsim import Disposition, TopologyError
 from vpcsim.engine.events import Arrival, At, Context
 from vpcsim.engine.packet import TCP, Packet
 from vpcsim.engine.simulate import walk
@@ -25,13 +25,6 @@ BACK_THROUGH_NAT = ["igw", "vpc-default-acl", "nat-a", "vpc-default-acl", "publi
                     "eni-app-1"]
 
 
-def _at(hops: tuple[Hop, ...], component: str) -> Hop:
-    return next(h for h in hops if h.component == component)
-
-
-def _drop(trace: Trace) -> Hop:
-    assert trace.drop is not None, trace.disposition
-    return trace.drop
 
 
 # -- R6.1-R6.3 connectivity types --------------------------------------------------------------------
@@ -64,7 +57,7 @@ def test_R6_3_private_nat_gateway_routed_to_an_igw_is_dropped() -> None:
     assert trace.disposition is Disposition.NO_ROUTE
     assert components(trace.forward) == ["eni-app-2", "vpc-default-acl", "private-b-rt", "vpc-default-acl",
                                          "nat-igw", "vpc-default-acl", "to-igw-rt", "igw"]
-    assert _drop(trace).code == "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"
+    assert drop_of(trace).code == "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS"
 
 
 # -- R6.4 translation ---------------------------------------------------------------------------------
@@ -76,21 +69,21 @@ def test_R6_4_nat_gateway_rewrites_the_source_to_its_private_ip_and_a_high_port(
     assert trace.disposition is Disposition.EXITS_NETWORK
     # No security group at the NAT gateway (R6.9): its subnet's NACL on the way in and out, nothing else.
     assert components(trace.forward) == THROUGH_NAT
-    nat = _at(trace.forward, "nat-a")
+    nat = hop_at(trace.forward, "nat-a")
     assert nat.decision.value == "TRANSLATE"
     assert nat.packet.source == "10.0.0.10"                       # the NAT's PRIVATE IP, not its EIP
     assert 1024 <= nat.packet.src_port <= 65535
     assert (nat.packet.destination, nat.packet.dst_port) == ("192.0.2.80", 443)   # destination unchanged
     assert nat.rule == f"SNAT 10.0.1.10:49152 -> 10.0.0.10:{nat.packet.src_port}"
     # The IGW then maps the NAT's private IP 1:1 to its Elastic IP (R5.2).
-    igw = _at(trace.forward, "igw")
+    igw = hop_at(trace.forward, "igw")
     assert igw.rule == "1:1 NAT 10.0.0.10 -> 203.0.113.50"
     assert (trace.forward[-1].packet.source, trace.forward[-1].packet.src_port) == ("203.0.113.50",
                                                                                      nat.packet.src_port)
 
     # The answer is translated back to app-1's address and port; app-1's SG has no ingress rule at all.
     assert components(trace.reply) == BACK_THROUGH_NAT
-    back = _at(trace.reply, "nat-a")
+    back = hop_at(trace.reply, "nat-a")
     assert (back.packet.destination, back.packet.dst_port) == ("10.0.1.10", 49152)
     assert back.packet.source == "192.0.2.80"
     assert trace.reply[-1].decision.value == "SECURITY_GROUP_ESTABLISHED"
@@ -103,7 +96,7 @@ def test_R6_4_nat_gateway_translates_udp_and_icmp_echo(protocol: str, port: int 
     assert trace.disposition is Disposition.EXITS_NETWORK
     assert components(trace.forward) == THROUGH_NAT
     assert components(trace.reply) == BACK_THROUGH_NAT
-    nat = _at(trace.forward, "nat-a")
+    nat = hop_at(trace.forward, "nat-a")
     # UDP: source port remapped; ICMP: the echo identifier is remapped in the same range.
     assert nat.packet.source == "10.0.0.10" and 1024 <= nat.packet.src_port <= 65535
     assert trace.reply[-1].packet.destination == "10.0.1.10"
@@ -118,7 +111,7 @@ def test_R6_6_nat_gateway_translates_tcp_udp_and_icmp_only() -> None:
     trace = net.trace("app-1", "internet:192.0.2.80", protocol=47)      # GRE
     assert trace.disposition is Disposition.NO_ROUTE
     assert components(trace.forward) == TO_NAT
-    assert _drop(trace).code == "PROTOCOL_RESTRICTION"
+    assert drop_of(trace).code == "PROTOCOL_RESTRICTION"
 
 
 # -- R6.8 no inbound ----------------------------------------------------------------------------------
@@ -130,12 +123,12 @@ def test_R6_8_nat_gateway_accepts_no_connection_from_outside() -> None:
     inbound = net.trace("internet:192.0.2.80", "nat-a", protocol="tcp", port=443)
     assert inbound.disposition is Disposition.NO_ROUTE
     assert components(inbound.forward) == ["igw", "vpc-default-acl", "nat-a"]
-    assert _drop(inbound).code == "NGW_NO_INBOUND_INITIATION"
+    assert drop_of(inbound).code == "NGW_NO_INBOUND_INITIATION"
     # It does not answer a ping on its private IP either, even from inside the VPC.
     ping = net.trace("app-1", "nat-a", protocol="icmp")
     assert ping.disposition is Disposition.NO_ROUTE
     assert components(ping.forward) == TO_NAT
-    assert _drop(ping).code == "NGW_NO_INBOUND_INITIATION"
+    assert drop_of(ping).code == "NGW_NO_INBOUND_INITIATION"
 
 
 # -- R6.9 the NAT subnet's NACL -----------------------------------------------------------------------
@@ -151,10 +144,10 @@ def test_R6_9_nat_subnet_nacl_applies_to_the_answers_too() -> None:
     assert trace.forward[3].rule == "nat-acl ingress 100 allow"
     # ... but the answer to the NAT's translated port (1024-65535) finds no inbound rule.
     assert components(trace.reply) == ["igw", "nat-acl"]
-    drop = _drop(trace)
+    drop = drop_of(trace)
     assert (drop.code, drop.rule, drop.direction) == ("SUBNET_ACL_RESTRICTION", "nat-acl ingress * deny",
                                                       "ingress")
-    assert drop.packet.dst_port == _at(trace.forward, "nat-a").packet.src_port
+    assert drop.packet.dst_port == hop_at(trace.forward, "nat-a").packet.src_port
 
     # With the ephemeral-port rule the conversation completes.
     fixed = load("R6_9_nat_subnet_nacl_with_ephemeral_ports").trace("app-1", "internet:192.0.2.80",
@@ -174,7 +167,7 @@ def test_R6_10_nat_gateway_serves_traffic_from_a_transit_gateway_attachment() ->
         "eni-spoke-tgw-1", "spoke-tgw-default-acl", "spoke-rt", "spoke-tgw-default-acl",
         "eni-att-spoke-us-east-1a", "tgw-rt", "eni-att-egress-us-east-1a", "egress-default-acl", "attach-rt",
         "egress-default-acl", "nat-a", "egress-default-acl", "public-rt", "igw", "internet"]
-    assert _at(trace.forward, "nat-a").packet.source == "10.0.0.10"
+    assert hop_at(trace.forward, "nat-a").packet.source == "10.0.0.10"
     assert trace.forward[-1].packet.source == "203.0.113.50"
     # The answer goes back through the NAT gateway and the TGW to the spoke.
     assert components(trace.reply)[:4] == ["igw", "egress-default-acl", "nat-a", "egress-default-acl"]
@@ -187,7 +180,7 @@ def test_R6_10_peered_vpc_cannot_use_the_nat_gateway() -> None:
     assert trace.disposition is Disposition.NO_ROUTE
     # The peering refuses a packet not addressed into the egress VPC: it never gets near nat-a.
     assert components(trace.forward) == ["eni-spoke-peer-1", "spoke-peer-default-acl", "peer-rt", "pcx"]
-    assert _drop(trace).code == "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"
+    assert drop_of(trace).code == "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"
 
 
 @pytest.mark.parametrize("entered_via", ["peering", "vgw"])
@@ -211,21 +204,21 @@ def test_R6_11_nat64_translates_ipv6_to_ipv4_and_back() -> None:
     assert trace.disposition is Disposition.EXITS_NETWORK
     assert components(trace.forward) == THROUGH_NAT
     assert trace.forward[2].rule == "64:ff9b::/96 -> nat-a"
-    nat = _at(trace.forward, "nat-a")
+    nat = hop_at(trace.forward, "nat-a")
     # IPv6 in, IPv4 out: source -> the NAT's private IPv4, destination -> the last 32 bits.
     assert (nat.packet.family, nat.packet.source, nat.packet.destination) == (4, "10.0.0.10", "192.0.2.80")
     assert 1024 <= nat.packet.src_port <= 65535
     assert trace.forward[-1].packet.source == "203.0.113.50"
     # The answer becomes IPv6 again, from the 64:ff9b:: address app-1 talked to.
     assert components(trace.reply) == BACK_THROUGH_NAT
-    back = _at(trace.reply, "nat-a")
+    back = hop_at(trace.reply, "nat-a")
     assert (back.packet.family, back.packet.source, back.packet.destination, back.packet.dst_port) == \
         (6, "64:ff9b::c000:250", "2600:1f18:aaaa:ab01::10", 49152)
 
     ping = net.trace("app-1", "internet:64:ff9b::c000:250", protocol="icmp")
     assert ping.disposition is Disposition.EXITS_NETWORK
-    assert _at(ping.forward, "nat-a").packet.protocol_name == "icmp"
-    assert _at(ping.reply, "nat-a").packet.icmp_type == 129      # ICMPv6 echo reply
+    assert hop_at(ping.forward, "nat-a").packet.protocol_name == "icmp"
+    assert hop_at(ping.reply, "nat-a").packet.icmp_type == 129      # ICMPv6 echo reply
 
 
 # -- R6.14 the NAT subnet must not route back to the NAT ---------------------------------------------
@@ -239,5 +232,5 @@ def test_R6_14_nat_subnet_routing_back_to_its_nat_gateway_loops() -> None:
     assert components(trace.forward)[:7] == ["eni-app-1", "vpc-default-acl", "nat-rt", "vpc-default-acl",
                                              "nat-a", "vpc-default-acl", "nat-rt"]
     assert components(trace.forward).count("nat-a") > 2
-    assert _drop(trace).code == "LOOP"
+    assert drop_of(trace).code == "LOOP"
     assert trace.explanations[0].code == "LOOP"

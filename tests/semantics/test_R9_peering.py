@@ -7,15 +7,9 @@ own sections. R9.8's MTU of 1,500 bytes is not simulated (packets carry no size)
 from __future__ import annotations
 
 import pytest
-from conftest import components, decisions, load
+from conftest import components, decisions, drop_of, load
 
-from vpcsim import Disposition, Hop, Trace
-
-
-def _drop(trace: Trace) -> Hop:
-    hop = trace.drop
-    assert hop is not None, "the trace was expected to end in a drop"
-    return hop
+from vpcsim import Disposition
 
 
 def test_R9_1_active_peering_carries_traffic() -> None:
@@ -37,7 +31,7 @@ def test_R9_1_route_to_a_pending_peering_is_a_blackhole() -> None:
     trace = net.trace("a-1", "c-1", protocol="tcp", port=443)
     assert trace.disposition is Disposition.BLACKHOLE
     assert components(trace.forward) == ["eni-a-1", "vpc-a-default-acl", "a-rt"]
-    hop = _drop(trace)
+    hop = drop_of(trace)
     assert (hop.decision.value, hop.code) == ("BLACKHOLE", "BAD_STATE_ROUTE")
     assert hop.rule == "10.2.0.0/16 -> pcx-pending"
     assert "pcx-pending is not active" in (hop.message or "")
@@ -49,7 +43,7 @@ def test_R9_2_peering_is_not_transitive() -> None:
     assert trace.disposition is Disposition.NO_ROUTE
     # b's route sends c's CIDR into pcx-a-b; the peering refuses what is not addressed into vpc-a.
     assert components(trace.forward) == ["eni-b-1", "vpc-b-default-acl", "b-rt", "pcx-a-b"]
-    hop = _drop(trace)
+    hop = drop_of(trace)
     assert (hop.component, hop.code) == ("pcx-a-b", "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR")
     assert trace.explanations[0].code == "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"
     # Negative: vpc-a, which peers with both, reaches c.
@@ -76,7 +70,7 @@ def test_R9_4_both_sides_need_a_route() -> None:
     assert trace.disposition is Disposition.REPLY_DENIED
     assert components(trace.forward)[-1] == "eni-b-1"
     assert components(trace.reply) == ["eni-b-1", "vpc-b-default-acl", "b-rt"]
-    assert (_drop(trace).code, trace.explanations[0].path) == ("NO_ROUTE_TO_DESTINATION", "return")
+    assert (drop_of(trace).code, trace.explanations[0].path) == ("NO_ROUTE_TO_DESTINATION", "return")
 
 
 @pytest.mark.parametrize("destination", ["internet:192.0.2.1", "s3"])
@@ -87,7 +81,7 @@ def test_R9_5_no_edge_to_edge_through_the_peer(destination: str) -> None:
     assert trace.disposition is Disposition.NO_ROUTE
     assert components(trace.forward) == ["eni-b-1", "vpc-b-default-acl", "b-rt", "pcx"]
     assert decisions(trace.forward)[-1] == "DROP"
-    assert _drop(trace).code == "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"
+    assert drop_of(trace).code == "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR"
 
 
 def test_R9_5_interface_endpoint_of_the_peer_is_reachable() -> None:
@@ -122,7 +116,7 @@ def test_R9_6_no_reverse_path_check_reply_goes_to_the_wrong_vpc() -> None:
     assert trace.disposition is Disposition.REPLY_DENIED
     assert components(trace.reply) == ["eni-hub-1", "hub-default-acl", "hub-rt", "pcx-b"]
     assert trace.reply[2].rule == "10.1.0.0/16 -> pcx-b"
-    assert (_drop(trace).code, _drop(trace).packet.destination) == ("NO_POSSIBLE_DESTINATION", "10.1.1.20")
+    assert (drop_of(trace).code, drop_of(trace).packet.destination) == ("NO_POSSIBLE_DESTINATION", "10.1.1.20")
 
 
 def test_R9_6_reply_delivered_to_the_wrong_host_is_not_an_answer() -> None:
@@ -148,7 +142,7 @@ def test_R9_7_sg_references_work_across_a_same_region_peering() -> None:
     # Negative: a member of another group of vpc-b is not matched by the reference.
     other = net.trace("b-other-1", "a-db-1", protocol="tcp", port=5432)
     assert other.disposition is Disposition.DENIED
-    assert (_drop(other).component, _drop(other).code) == ("eni-a-db-1", "ENI_SG_RULES_MISMATCH")
+    assert (drop_of(other).component, drop_of(other).code) == ("eni-a-db-1", "ENI_SG_RULES_MISMATCH")
 
 
 def test_R9_8_sg_references_do_not_cross_an_inter_region_peering() -> None:
@@ -156,13 +150,13 @@ def test_R9_8_sg_references_do_not_cross_an_inter_region_peering() -> None:
     inbound = net.trace("b-analytics-1", "a-db-1", protocol="tcp", port=5432)
     assert inbound.disposition is Disposition.DENIED
     assert "pcx" in components(inbound.forward)
-    hop = _drop(inbound)
+    hop = drop_of(inbound)
     assert (hop.component, hop.direction) == ("eni-a-db-1", "ingress")
     assert hop.decision.value == "SECURITY_GROUP_DENY"
     outbound = net.trace("b-to-db-1", "a-db-3", protocol="tcp", port=5432)
     assert outbound.disposition is Disposition.DENIED
     assert components(outbound.forward) == ["eni-b-to-db-1"]
-    assert (_drop(outbound).direction, _drop(outbound).decision.value) == ("egress", "SECURITY_GROUP_DENY")
+    assert (drop_of(outbound).direction, drop_of(outbound).decision.value) == ("egress", "SECURITY_GROUP_DENY")
     # Negative: a CIDR rule works across Regions.
     cidr = net.trace("b-analytics-1", "a-db-2", protocol="tcp", port=5432)
     assert cidr.disposition is Disposition.ACCEPTED
