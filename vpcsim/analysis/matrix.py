@@ -23,8 +23,6 @@ tests compare against.
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import time
 from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator, Sequence
@@ -41,7 +39,7 @@ from vpcsim.engine.endpoints import resolve
 from vpcsim.engine.events import Arrival, At, Context, End, Step
 from vpcsim.engine.forwarding import leave_eni
 from vpcsim.engine.packet import Packet
-from vpcsim.engine.results import ENDS_IN, ComponentKind, Decision, Disposition, Hop, Trace
+from vpcsim.engine.results import ENDS_IN, Disposition, Hop, Trace
 from vpcsim.engine.state import State
 from vpcsim.errors import QueryError
 
@@ -759,38 +757,18 @@ def _merge(cells: list[tuple[list[Endpoint], list[Endpoint], Outcome]]) -> Itera
 def _walk_until(net: CompiledNetwork, state: State, first: Arrival | Step, stop: tuple[At, str] | None,
                 ends: set[tuple[At, str]], events: int, budget: int = simulate.EVENT_BUDGET
                 ) -> tuple[list[Hop], End | None, Arrival | None]:
-    """``simulate.walk`` that stops when the packet arrives at ``stop`` (returned, not handled), and gives
-    up (``_Irregular``) if it arrives at one of ``ends`` on the way. ``events`` counts steps already taken,
-    so the event budget runs out exactly where the engine's would."""
-    hops: list[Hop] = []
-    if isinstance(first, Step):
-        hops.extend(first.hops)
-        if first.end is not None:
-            return hops, first.end, None
-        if first.next is None:
-            raise AssertionError("a step without an end must name the next arrival")
-        first = first.next
-    order = itertools.count()
-    queue: list[tuple[int, int, Arrival]] = [(0, next(order), first)]
-    while queue:
-        now, _, arrival = heapq.heappop(queue)
-        events += 1
-        if events > budget:
-            hops.append(Hop(arrival.name, ComponentKind.ROUTE_TABLE, Decision.LOOP, arrival.packet, code="LOOP",
-                            message=f"more than {budget} events: the packet is going round in circles"))
-            return hops, End("dropped", arrival.packet), None
+    """``simulate.walk_until`` that stops when the packet arrives at ``stop`` (returned, not handled), and gives
+    up (``_Irregular``) if it arrives at one of ``ends`` on the way."""
+
+    def pause(arrival: Arrival) -> bool:
         where = (arrival.at, arrival.name)
         if where == stop:
-            return hops, None, arrival
+            return True
         if where in ends:
             raise _Irregular
-        step = simulate.HANDLERS[arrival.at](net, state, arrival)
-        hops.extend(step.hops)
-        if step.end is not None:
-            return hops, step.end, None
-        if step.next is not None:
-            heapq.heappush(queue, (now + simulate.HOP_DELAY, next(order), step.next))
-    raise AssertionError("the event queue emptied without an end")
+        return False
+
+    return simulate.walk_until(net, state, first, pause, events, budget)
 
 
 def flows_for(net: CompiledNetwork, protocol: str | int | None = None, port: int | None = None) -> list[Flow]:

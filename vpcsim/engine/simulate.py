@@ -72,28 +72,40 @@ HOP_DELAY = 1
 def walk(net: CompiledNetwork, state: State, first: Arrival | Step, budget: int = EVENT_BUDGET
          ) -> tuple[list[Hop], End]:
     """Carry one packet until it is delivered, leaves the network, or is dropped."""
+    hops, end, _ = walk_until(net, state, first, budget=budget)
+    assert end is not None
+    return hops, end
+
+
+def walk_until(net: CompiledNetwork, state: State, first: Arrival | Step,
+               pause: Callable[[Arrival], bool] | None = None, events: int = 0, budget: int = EVENT_BUDGET
+               ) -> tuple[list[Hop], End | None, Arrival | None]:
+    """``walk``, which also hands back (unhandled) the first arrival ``pause`` says to stop at — so analyses can
+    reuse a path's shared middle. ``events`` counts steps already taken, so the budget runs out exactly where
+    one whole walk's would."""
     hops: list[Hop] = []
     if isinstance(first, Step):
         hops.extend(first.hops)
         if first.end is not None:
-            return hops, first.end
+            return hops, first.end, None
         if first.next is None:
             raise AssertionError("a step without an end must name the next arrival")
         first = first.next
     order = itertools.count()
     queue: list[tuple[int, int, Arrival]] = [(0, next(order), first)]
-    events = 0
     while queue:
         now, _, arrival = heapq.heappop(queue)
         events += 1
         if events > budget:
             hops.append(Hop(arrival.name, ComponentKind.ROUTE_TABLE, Decision.LOOP, arrival.packet, code="LOOP",
                             message=f"more than {budget} events: the packet is going round in circles"))
-            return hops, End("dropped", arrival.packet)
+            return hops, End("dropped", arrival.packet), None
+        if pause is not None and pause(arrival):
+            return hops, None, arrival
         step = HANDLERS[arrival.at](net, state, arrival)
         hops.extend(step.hops)
         if step.end is not None:
-            return hops, step.end
+            return hops, step.end, None
         if step.next is not None:
             heapq.heappush(queue, (now + HOP_DELAY, next(order), step.next))
     raise AssertionError("the event queue emptied without an end")
