@@ -11,9 +11,13 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from vpcsim.errors import QueryError, TopologyError, VpcsimError
 from vpcsim.load.strict import strict
+
+if TYPE_CHECKING:
+    from vpcsim.load import LoadedTopology
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -296,26 +300,24 @@ def run_dns(args: argparse.Namespace) -> int:
 
 def run_import_aws(args: argparse.Namespace) -> int:
     from vpcsim.importers import import_aws
-    from vpcsim.importers.output import write_topology
 
-    loaded = import_aws(args.folder)
-    for warning in loaded.warnings:
-        print(warning, file=sys.stderr)
-    text = write_topology(loaded, args.output, origin=f"vpcsim import aws {args.folder}")
-    if args.output is None:
-        print(text, end="")
-    return 0
+    return _write_import(import_aws(args.folder), args.output, f"vpcsim import aws {args.folder}")
 
 
 def run_import_terraform(args: argparse.Namespace) -> int:
     from vpcsim.importers import import_terraform
+
+    return _write_import(import_terraform(args.plan), args.output, f"vpcsim import terraform {args.plan}")
+
+
+def _write_import(loaded: LoadedTopology, output: str | None, origin: str) -> int:
+    """Warnings on stderr, the YAML topology to ``output`` (or stdout)."""
     from vpcsim.importers.output import write_topology
 
-    loaded = import_terraform(args.plan)
     for warning in loaded.warnings:
         print(warning, file=sys.stderr)
-    text = write_topology(loaded, args.output, origin=f"vpcsim import terraform {args.plan}")
-    if args.output is None:
+    text = write_topology(loaded, output, origin=origin)
+    if output is None:
         print(text, end="")
     return 0
 
