@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import gc
+import time
 from contextlib import nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from vpcsim import cache as caching
 from vpcsim.compile.network import CompiledNetwork, compile_network
 from vpcsim.errors import Diagnostic
 from vpcsim.importers import load_source
@@ -71,21 +73,31 @@ class Network:
         return f"<Network {c.name!r}: {len(c.vpcs)} VPCs, {len(c.subnets)} subnets, {len(c.enis)} ENIs>"
 
 
-def load(path: str | Path, *, strict: bool | None = None) -> Network:
+def load(path: str | Path, *, strict: bool | None = None, cache: bool | None = None) -> Network:
     """Load a topology (a YAML file, a folder of AWS describe-* JSON, or ``terraform show -json`` output) and
     compile it.
 
     Raises ``TopologyError`` listing every problem. With ``strict=True`` a topology that loads with warnings is
-    refused too (``WarningsAsErrors``); left to None, the CLI's ``--strict`` decides."""
+    refused too (``WarningsAsErrors``); left to None, the CLI's ``--strict`` decides. With ``cache=True`` a
+    network that was slow to build is kept on disk and reused while its files are unchanged (``vpcsim.cache``);
+    left to None, the CLI decides (it caches unless given ``--no-cache``)."""
+    use_cache = caching.enabled() if cache is None else cache
     collecting = gc.isenabled()
     gc.disable()          # loading builds millions of long-lived objects: collection passes only cost time
     try:
         with strictness.strict(strict) if strict is not None else nullcontext():
-            loaded = load_source(path)
-            compiled = compile_network(loaded.topology, loaded.positions, loaded.warnings, loaded.source)
+            compiled = caching.fetch(Path(path)) if use_cache else None
+            topology = None
+            if compiled is None:
+                started = time.perf_counter()
+                loaded = load_source(path)
+                compiled = compile_network(loaded.topology, loaded.positions, loaded.warnings, loaded.source)
+                topology = loaded.topology
+                if use_cache:
+                    caching.store(Path(path), compiled, loaded.files, time.perf_counter() - started)
             strictness.check(compiled.warnings)        # compiling can add some (R2.9 ties)
     finally:
         if collecting:
             gc.enable()
     gc.freeze()           # and they live as long as the network: keep them out of later collections
-    return Network(compiled, loaded.topology)
+    return Network(compiled, topology)

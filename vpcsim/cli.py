@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from vpcsim import cache as caching
 from vpcsim.errors import QueryError, TopologyError, VpcsimError
 from vpcsim.load.strict import strict
 
@@ -105,6 +106,9 @@ def _add_strict(parser: argparse.ArgumentParser, seen: set[int] | None = None) -
     if any(not a.option_strings for a in parser._actions) and "--strict" not in options:
         parser.add_argument("--strict", action="store_true",
                             help="treat warnings (what the import left out, what is not modelled) as errors: exit 2")
+        parser.add_argument("--no-cache", action="store_true",
+                            help="build the network from its files even if a cached copy is up to date "
+                            "(also VPCSIM_NO_CACHE=1; see vpcsim.cache)")
 
 
 def _add_review_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -336,7 +340,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        with strict(getattr(args, "strict", False)):
+        with strict(getattr(args, "strict", False)), caching.used(not getattr(args, "no_cache", False)):
             status = int(args.run(args))
         sys.stdout.flush()
         return status

@@ -29,12 +29,13 @@ class LoadedTopology:
     positions: Positions
     warnings: tuple[Diagnostic, ...] = ()
     source: str = ""
+    files: tuple[str, ...] = ()          # every file read (resolved paths): what a cached network depends on
 
 
 def load_topology(path: str | FsPath) -> LoadedTopology:
     """Load, merge includes, validate. Raises ``TopologyError`` with every problem found."""
     root = FsPath(path)
-    data, positions = _read_with_includes(root)
+    data, positions, files = _read_with_includes(root)
     topology = parse_topology(data, positions)
     from vpcsim.load.validate import validate
 
@@ -43,7 +44,7 @@ def load_topology(path: str | FsPath) -> LoadedTopology:
     if errors:
         raise TopologyError(sorted(errors, key=_file_order))
     warnings = tuple(sorted((d for d in problems if d.severity != "error"), key=_file_order))
-    return LoadedTopology(topology, positions, warnings, str(root))
+    return LoadedTopology(topology, positions, warnings, str(root), files)
 
 
 def _file_order(d: Diagnostic) -> tuple[str, int, int]:
@@ -377,15 +378,16 @@ class _DictOf:
         self.model = model
 
 
-def _read_with_includes(root: FsPath) -> tuple[Any, Positions]:
+def _read_with_includes(root: FsPath, deferred: bool = True) -> tuple[Any, Positions, tuple[str, ...]]:
     """Read ``root`` and merge every file it includes (and they include), confined to root's folder.
 
+    With ``deferred`` (the default), positions are read only when one is asked for (``Positions.deferred``).
     An include is relative to the file that names it. Sections (``vpcs``, ``peering``…) merge by name and a
     name defined twice is an error; other top-level keys may be given once, in any of the files.
     """
-    data, positions = read_yaml(root)
+    data, positions = read_yaml(root, deferred=deferred)
     if not isinstance(data, dict) or "include" not in data:
-        return data, positions
+        return data, positions, (str(root.resolve()),)
     folder = root.resolve().parent
     problems: list[Diagnostic] = []
     queue: list[tuple[Any, Positions, FsPath, str]] = [
@@ -398,31 +400,31 @@ def _read_with_includes(root: FsPath) -> tuple[Any, Positions]:
                                        hint="write include: [other.yaml]"))
             continue
         for index, name in enumerate(includes):
-            pos = where.of_value(("include", index))
+            at = ("include", index)      # looked up only for a problem: positions are read lazily
             if not isinstance(name, str) or not name.strip():
-                problems.append(Diagnostic(pos, "an include entry must be a file name",
+                problems.append(Diagnostic(where.of_value(at), "an include entry must be a file name",
                                            hint="write include: [other.yaml]"))
                 continue
             target = (including.parent / name).resolve()
             if not target.is_relative_to(folder):
-                problems.append(Diagnostic(pos, f"include {name!r} leaves the topology's folder",
+                problems.append(Diagnostic(where.of_value(at), f"include {name!r} leaves the topology's folder",
                                            hint="included files must live beside the topology or below it"))
                 continue
             if not target.is_file():
                 what = "is a folder, not a file" if target.is_dir() else "does not exist"
-                problems.append(Diagnostic(pos, f"included file {name!r} {what}",
+                problems.append(Diagnostic(where.of_value(at), f"included file {name!r} {what}",
                                            hint="include paths are relative to the file that names them"))
                 continue
             if target in seen:
                 continue
             if len(seen) > MAX_INCLUDES:
-                problems.append(Diagnostic(pos, "more than 256 included files",
+                problems.append(Diagnostic(where.of_value(at), "more than 256 included files",
                                            hint="merge some of the included files"))
                 break
             seen.add(target)
             display = str(FsPath(shown).parent / name)
             try:
-                extra, extra_positions = read_yaml(target, display=display)
+                extra, extra_positions = read_yaml(target, display=display, deferred=deferred)
             except TopologyError as error:
                 problems.extend(error.diagnostics)
                 continue
@@ -437,7 +439,7 @@ def _read_with_includes(root: FsPath) -> tuple[Any, Positions]:
     if problems:
         raise TopologyError(sorted(problems, key=_file_order))
     data = {k: v for k, v in data.items() if k != "include"}
-    return data, positions
+    return data, positions, tuple(sorted(str(path) for path in seen))
 
 
 _SECTIONS = {"vpcs": "VPC", "transit_gateways": "transit gateway", "peering": "peering connection",
@@ -454,7 +456,7 @@ def _merge_into(data: dict[str, Any], positions: Positions, extra: dict[str, Any
         if key not in _SECTIONS:
             if key not in data:           # given once, in an included file: take it (and its positions)
                 data[key] = value
-                _copy_positions(positions, extra_positions, key)
+                positions.adopt(extra_positions, key)
             elif data[key] != value:
                 problems.append(Diagnostic(extra_positions.of_key((key,)),
                                            f"{key!r} is already set by the including file",
@@ -473,9 +475,7 @@ def _merge_into(data: dict[str, Any], positions: Positions, extra: dict[str, Any
             section = data[key] = {}
         if not isinstance(section, dict):
             continue
-        if (key,) not in positions.values:
-            positions.values[(key,)] = extra_positions.of_value((key,))
-            positions.keys[(key,)] = extra_positions.of_key((key,))
+        positions.adopt(extra_positions, key, exact=True)
         for name, item in value.items():
             if name in section:
                 problems.append(Diagnostic(extra_positions.of_key((key, name)),
@@ -484,15 +484,5 @@ def _merge_into(data: dict[str, Any], positions: Positions, extra: dict[str, Any
                                            "an included file can add resources but not redefine them"))
                 continue
             section[name] = item
-            _copy_positions(positions, extra_positions, key, name)
+            positions.adopt(extra_positions, key, name)
     return problems
-
-
-def _copy_positions(positions: Positions, extra: Positions, *prefix: str) -> None:
-    size = len(prefix)
-    for path, pos in extra.values.items():
-        if path[:size] == prefix:
-            positions.values.setdefault(path, pos)
-    for path, pos in extra.keys.items():
-        if path[:size] == prefix:
-            positions.keys.setdefault(path, pos)
