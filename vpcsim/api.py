@@ -10,14 +10,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vpcsim import cache as caching
-from vpcsim.compile.network import CompiledNetwork, compile_network
 from vpcsim.errors import Diagnostic
-from vpcsim.importers import load_source
 from vpcsim.load import strict as strictness
 
 if TYPE_CHECKING:
     from vpcsim.analysis.check import Review
     from vpcsim.analysis.matrix import Matrix
+    from vpcsim.compile.network import CompiledNetwork
     from vpcsim.engine.results import DnsExchange, Trace
     from vpcsim.model import Topology
 
@@ -89,6 +88,9 @@ def load(path: str | Path, *, strict: bool | None = None, cache: bool | None = N
             compiled = caching.fetch(Path(path)) if use_cache else None
             topology = None
             if compiled is None:
+                from vpcsim.compile.network import compile_network  # not needed for a cached network
+                from vpcsim.importers import load_source
+
                 started = time.perf_counter()
                 loaded = load_source(path)
                 compiled = compile_network(loaded.topology, loaded.positions, loaded.warnings, loaded.source)
