@@ -417,26 +417,24 @@ class _Compiler:
                     members[sg].update(addresses)
         frozen = {k: frozenset(v) for k, v in members.items()}
         sg_rules = self._group_rules(frozen)
-        tables: dict[tuple[tuple[str, ...], str], SecurityGroupTable] = {}
-
-        def table_of(sgs: tuple[str, ...], direction: str) -> SecurityGroupTable:
-            key = (sgs, direction)
-            table = tables.get(key)
-            if table is None:
-                rules = [r for sg in sgs for r in sg_rules.get((sg, direction), ())]
-                table = tables[key] = SecurityGroupTable.of(rules)
-            return table
-
-        filtered = (EniKind.NAT_GATEWAY, EniKind.GWLB_ENDPOINT, EniKind.TGW_ATTACHMENT)
+        tables: dict[tuple[str, ...], tuple[SecurityGroupTable, SecurityGroupTable]] = {}   # groups -> both ways
+        filtered = (EniKind.NAT_GATEWAY, EniKind.GWLB_ENDPOINT, EniKind.TGW_ATTACHMENT)   # no SG applies (R3.14)
         subnets = self.subnets
         enis = self.enis
         for spec in self.eni_specs:
             sgs = spec.security_groups
-            apply = spec.kind not in filtered
+            ingress: SecurityGroupTable | None = None
+            egress: SecurityGroupTable | None = None
+            if spec.kind not in filtered:
+                pair = tables.get(sgs)
+                if pair is None:
+                    pair = tables[sgs] = (
+                        SecurityGroupTable.of([r for sg in sgs for r in sg_rules.get((sg, "ingress"), ())]),
+                        SecurityGroupTable.of([r for sg in sgs for r in sg_rules.get((sg, "egress"), ())]))
+                ingress, egress = pair
             enis[spec.name] = c.Eni(
                 spec.name, spec.id, spec.kind, spec.vpc, spec.subnet, subnets[spec.subnet].az, spec.owner,
-                spec.private_ips, spec.ipv6_ips, spec.public_ip, sgs,
-                table_of(sgs, "ingress") if apply else None, table_of(sgs, "egress") if apply else None,
+                spec.private_ips, spec.ipv6_ips, spec.public_ip, sgs, ingress, egress,
                 spec.source_dest_check, spec.elastic, spec.device_index, spec.path)
 
     def _group_rules(self, members: dict[str, frozenset[tuple[int, int]]]) -> dict[tuple[str, str], list[Rule]]:
