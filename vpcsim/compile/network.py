@@ -297,12 +297,14 @@ class _Compiler:
         self.eni_specs += self.interfaces
         instances: dict[str, c.Instance] = {}
         extra = self.extra_enis
-        for vpc_name, vpc in self.topo.vpcs.items():
-            for name, inst in vpc.instances.items():
-                primary = inst.primary_eni_name(name)
-                enis = (primary, *(n for _, n in sorted(extra[name]))) if name in extra else (primary,)
-                instances[name] = c.Instance(name, inst.id or name, vpc_name, enis, inst.state, dict(inst.tags),
-                                             ("vpcs", vpc_name, "instances", name))
+        vpcs = self.topo.vpcs
+        for spec in self.interfaces:     # an instance's primary ENI shares its name and path strings with it
+            if spec.kind is EniKind.INSTANCE:
+                name = spec.owner
+                inst = vpcs[spec.vpc].instances[name]
+                enis = (spec.name, *(n for _, n in sorted(extra[name]))) if name in extra else (spec.name,)
+                instances[name] = c.Instance(name, inst.id or name, spec.vpc, enis, inst.state, dict(inst.tags),
+                                             spec.path)
         return instances
 
     def _eni_spec(self, vpc: str, name: str, kind: EniKind, owner: str, item: Any, path: tuple[str | int, ...],
