@@ -418,9 +418,10 @@ class _Compiler:
                 for sg in spec.security_groups:
                     members[sg].update(addresses)
         frozen = {k: frozenset(v) for k, v in members.items()}
-        sg_rules = self._group_rules(frozen)
-        tables: dict[tuple[str, ...], tuple[SecurityGroupTable, SecurityGroupTable]] = {}   # groups -> both ways
         filtered = (EniKind.NAT_GATEWAY, EniKind.GWLB_ENDPOINT, EniKind.TGW_ATTACHMENT)   # no SG applies (R3.14)
+        applied = {sg for spec in self.eni_specs if spec.kind not in filtered for sg in spec.security_groups}
+        sg_rules = self._group_rules(frozen, applied)
+        tables: dict[tuple[str, ...], tuple[SecurityGroupTable, SecurityGroupTable]] = {}   # groups -> both ways
         subnets = self.subnets
         enis = self.enis
         for spec in self.eni_specs:
@@ -439,9 +440,11 @@ class _Compiler:
                 spec.private_ips, spec.ipv6_ips, spec.public_ip, sgs, ingress, egress,
                 spec.source_dest_check, spec.elastic, spec.device_index, spec.path)
 
-    def _group_rules(self, members: dict[str, frozenset[tuple[int, int]]]) -> dict[tuple[str, str], list[Rule]]:
-        """(security group key, direction) -> its rules, in console order, each group compiled once. Rules that
-        name the same peer share one ``Peer``; each spelling of protocol and ports is parsed once."""
+    def _group_rules(self, members: dict[str, frozenset[tuple[int, int]]],
+                     applied: set[str]) -> dict[tuple[str, str], list[Rule]]:
+        """(security group key, direction) -> its rules, in console order, each group compiled once, and only
+        if some ENI uses it (imported accounts hold many unused groups). Rules that name the same peer share
+        one ``Peer``; each spelling of protocol and ports is parsed once."""
         sg_rules: dict[tuple[str, str], list[Rule]] = {}
         cidr_peers: dict[str, Peer] = {}
         named_peers: dict[tuple[str, str], Peer] = {}
@@ -470,6 +473,8 @@ class _Compiler:
             default = default_sg_key(vpc_name)
             for name, sg in vpc.security_groups.items():
                 key = self.sg_key(name, vpc_name)
+                if key not in applied:
+                    continue
                 label = "default" if key == default else name
                 base = ("vpcs", vpc_name, "security_groups", name)
                 sg_rules[(key, "ingress")] = compiled(sg.ingress, vpc_name, f"{label} ingress", (*base, "ingress"))
@@ -477,7 +482,7 @@ class _Compiler:
                     sg_rules[(key, "egress")] = self._allow_all(f"{label} egress #1", bool(vpc.ipv6_cidrs), base)
                 else:
                     sg_rules[(key, "egress")] = compiled(sg.egress, vpc_name, f"{label} egress", (*base, "egress"))
-            if (default, "ingress") not in sg_rules:     # R3.3: the default security group
+            if default in applied and (default, "ingress") not in sg_rules:     # R3.3: the default security group
                 self_peer = Peer(members=members.get(default, frozenset()), security_group=default)
                 sg_rules[(default, "ingress")] = [Rule(-1, 0, 65535, -1, -1, self_peer, "default ingress #1")]
                 sg_rules[(default, "egress")] = self._allow_all("default egress #1", bool(vpc.ipv6_cidrs),
