@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import vpcsim
 from vpcsim.compile.components import RouteTable, TargetKind
-from vpcsim.compile.lpm import PrefixTable
+from vpcsim.compile.lpm import PrefixSet, PrefixTable
 from vpcsim.errors import TopologyError
 from vpcsim.ip import Prefix, parse_prefix
 
@@ -75,6 +75,24 @@ def test_nested_prefixes_hand_picked() -> None:
                               ("10.255.255.255", "10.255.0.0/16"), ("11.0.0.0", "0.0.0.0/0")]:
         assert table.lookup(4, parse_prefix(address + "/32").start) == expected, address
     assert table.lookup(6, 1) is None
+
+
+# -- PrefixSet: "does this prefix overlap any added so far?" ---------------------------------------------
+
+
+@FAST
+@given(prefixes=prefix_sets(), data=st.data())
+def test_prefix_set_overlap_matches_a_scan(prefixes: list[Prefix], data: st.DataObject) -> None:
+    """Added in a random order, interleaved with questions, as TGW propagation does (R8.12)."""
+    order = data.draw(st.permutations(prefixes), label="order")
+    questions = data.draw(st.lists(st.sampled_from(prefixes), max_size=20), label="questions") if prefixes else []
+    added: list[Prefix] = []
+    claimed = PrefixSet()
+    for i, prefix in enumerate(order):
+        for q in [prefix, *questions[i % 3::3]]:
+            assert claimed.overlaps(q) == any(q.overlaps(p) for p in added), (q, added)
+        claimed.add(prefix)
+        added.append(prefix)
 
 
 # -- route tables of random valid topologies ------------------------------------------------------------

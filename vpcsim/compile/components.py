@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from vpcsim.compile.compact import Compact
 from vpcsim.compile.lpm import PrefixTable
 from vpcsim.compile.rules import NetworkAclTable, SecurityGroupTable
 from vpcsim.ip import Prefix
@@ -38,7 +39,7 @@ class EniKind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Route:
+class Route(Compact):
     """One route as the table holds it after selection (R2.4–R2.10)."""
 
     prefix: Prefix
@@ -54,7 +55,7 @@ class Route:
 
 
 @dataclass(frozen=True, slots=True)
-class RouteTable:
+class RouteTable(Compact):
     name: str
     id: str
     vpc: str
@@ -68,7 +69,7 @@ class RouteTable:
 
 
 @dataclass(frozen=True, slots=True)
-class NetworkAcl:
+class NetworkAcl(Compact):
     name: str
     id: str
     vpc: str
@@ -78,7 +79,7 @@ class NetworkAcl:
 
 
 @dataclass(frozen=True, slots=True)
-class Subnet:
+class Subnet(Compact):
     name: str
     id: str
     vpc: str
@@ -100,7 +101,7 @@ class Subnet:
 
 
 @dataclass(frozen=True, slots=True)
-class Eni:
+class Eni(Compact):
     name: str
     id: str
     kind: EniKind
@@ -128,7 +129,7 @@ class Eni:
 
 
 @dataclass(frozen=True, slots=True)
-class Vpc:
+class Vpc(Compact):
     name: str
     id: str
     region: str
@@ -155,7 +156,7 @@ class Vpc:
 
 
 @dataclass(frozen=True, slots=True)
-class NatGateway:
+class NatGateway(Compact):
     name: str
     id: str
     vpc: str
@@ -168,7 +169,7 @@ class NatGateway:
 
 
 @dataclass(frozen=True, slots=True)
-class Endpoint:
+class Endpoint(Compact):
     name: str
     id: str
     vpc: str
@@ -182,7 +183,7 @@ class Endpoint:
 
 
 @dataclass(frozen=True, slots=True)
-class Peering:
+class Peering(Compact):
     name: str
     id: str
     requester: str
@@ -197,7 +198,7 @@ class Peering:
 
 
 @dataclass(frozen=True, slots=True)
-class TgwRoute:
+class TgwRoute(Compact):
     prefix: Prefix
     attachment: str | None                  # None: blackhole
     origin: str                             # static | prefix_list | propagated-vpc | propagated-dx | propagated-vpn
@@ -206,7 +207,7 @@ class TgwRoute:
 
 
 @dataclass(frozen=True, slots=True)
-class TgwRouteTable:
+class TgwRouteTable(Compact):
     name: str
     id: str
     tgw: str
@@ -219,7 +220,7 @@ class TgwRouteTable:
 
 
 @dataclass(frozen=True, slots=True)
-class TgwAttachment:
+class TgwAttachment(Compact):
     name: str
     id: str
     tgw: str
@@ -234,7 +235,7 @@ class TgwAttachment:
 
 
 @dataclass(frozen=True, slots=True)
-class TransitGateway:
+class TransitGateway(Compact):
     name: str
     id: str
     asn: int
@@ -246,7 +247,7 @@ class TransitGateway:
 
 
 @dataclass(frozen=True, slots=True)
-class VgwRoute:
+class VgwRoute(Compact):
     prefix: Prefix
     connection: str
     origin: str                             # dx-bgp | vpn-static | vpn-bgp
@@ -254,7 +255,7 @@ class VgwRoute:
 
 
 @dataclass(frozen=True, slots=True)
-class VpnGateway:
+class VpnGateway(Compact):
     name: str
     vpc: str
     asn: int
@@ -265,7 +266,7 @@ class VpnGateway:
 
 
 @dataclass(frozen=True, slots=True)
-class Connection:
+class Connection(Compact):
     """A Site-to-Site VPN or a Direct Connect VIF: where on-premises prefixes come from."""
 
     name: str
@@ -279,7 +280,7 @@ class Connection:
 
 
 @dataclass(frozen=True, slots=True)
-class ExternalSite:
+class ExternalSite(Compact):
     name: str
     cidrs: tuple[Prefix, ...]
     via: tuple[str, ...]
@@ -290,7 +291,7 @@ class ExternalSite:
 
 
 @dataclass(frozen=True, slots=True)
-class HostedZone:
+class HostedZone(Compact):
     name: str
     domain: str
     private: bool
@@ -300,7 +301,7 @@ class HostedZone:
 
 
 @dataclass(frozen=True, slots=True)
-class Instance:
+class Instance(Compact):
     name: str
     id: str
     vpc: str

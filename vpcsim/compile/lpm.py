@@ -6,18 +6,19 @@ so a lookup is one binary search whatever the number of routes (DESIGN §7: 0.47
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from vpcsim.compile.compact import Compact
 from vpcsim.ip import Prefix
 
 T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
-class _Intervals(Generic[T]):
+class _Intervals(Compact, Generic[T]):
     starts: tuple[int, ...]
     ends: tuple[int, ...]
     values: tuple[T, ...]
@@ -63,7 +64,7 @@ def _intervals(items: list[tuple[Prefix, T]]) -> _Intervals[T]:
 
 
 @dataclass(frozen=True, slots=True)
-class PrefixTable(Generic[T]):
+class PrefixTable(Compact, Generic[T]):
     """Maps an address to the value of the most specific prefix containing it, per address family."""
 
     v4: _Intervals[T]
@@ -80,3 +81,33 @@ class PrefixTable(Generic[T]):
 
     def lookup(self, family: int, address: int) -> T | None:
         return (self.v4 if family == 4 else self.v6).lookup(address)
+
+
+class PrefixSet:
+    """A growing set of prefixes that answers "does this prefix overlap any of them?" in one binary search.
+
+    A build-time helper (R8.12: a VPC whose CIDRs overlap one already propagated into a TGW route table is
+    not propagated there), replacing a scan of every prefix added so far. The prefixes are kept as the
+    merged, disjoint address ranges they cover, sorted, per family; overlapping the union is overlapping one
+    of them.
+    """
+
+    __slots__ = ("_ranges",)
+
+    def __init__(self) -> None:
+        self._ranges: dict[int, tuple[list[int], list[int]]] = {4: ([], []), 6: ([], [])}
+
+    def overlaps(self, prefix: Prefix) -> bool:
+        starts, ends = self._ranges[prefix.family]
+        i = bisect_right(starts, prefix.end) - 1     # the last range starting at or before the prefix's end
+        return i >= 0 and ends[i] >= prefix.start
+
+    def add(self, prefix: Prefix) -> None:
+        starts, ends = self._ranges[prefix.family]
+        low, high = prefix.start, prefix.end
+        first = bisect_left(ends, low)               # ranges [first, last) overlap the prefix: merge them
+        last = bisect_right(starts, high)
+        if first < last:
+            low, high = min(low, starts[first]), max(high, ends[last - 1])
+        starts[first:last] = [low]
+        ends[first:last] = [high]

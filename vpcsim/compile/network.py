@@ -7,17 +7,19 @@ and the address indexes are all settled here, so the engine only follows referen
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from vpcsim.compile import components as c
+from vpcsim.compile.cidrs import address_of, cidr_or_none
 from vpcsim.compile.components import EniKind, TargetKind
-from vpcsim.compile.lpm import PrefixTable
+from vpcsim.compile.lpm import PrefixSet, PrefixTable
 from vpcsim.compile.rules import ICMP, ICMPV6, NetworkAclTable, Peer, Rule, SecurityGroupTable
 from vpcsim.errors import Diagnostic
-from vpcsim.ip import Prefix, parse_address, parse_prefix
+from vpcsim.ip import Prefix, parse_prefix
 from vpcsim.load.positions import Positions
 from vpcsim.model import Topology
 from vpcsim.model import Vpc as VpcModel
@@ -77,7 +79,16 @@ class CompiledNetwork:
 
 def compile_network(topo: Topology, positions: Positions | None = None, warnings: Iterable[Any] = (),
                     source: str = "") -> CompiledNetwork:
-    return _Compiler(topo, positions or Positions()).build(tuple(warnings), source)
+    """Build the network. The cyclic garbage collector is paused meanwhile, as ``vpcsim.load`` pauses it for
+    the whole load: compiling makes ~10 objects per ENI that all live on and no cycles, so each collection pass
+    (over the topology already in memory, too) only costs time — about a third more at M."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _Compiler(topo, positions or Positions()).build(tuple(warnings), source)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def default_sg_key(vpc: str) -> str:
@@ -92,11 +103,16 @@ class _Compiler:
         self.subnets: dict[str, c.Subnet] = {}
         self.enis: dict[str, c.Eni] = {}
         self.used: dict[str, set[int]] = defaultdict(set)        # subnet -> used IPv4 addresses
-        self.eni_specs: list[dict[str, Any]] = []
+        self.eni_specs: list[_EniSpec] = []
+        self.interfaces: list[_EniSpec] = []                        # instances' and standalone ENIs
+        self.extra_enis: dict[str, list[tuple[int, str]]] = defaultdict(list)   # instance -> (device, ENI)
+        self.sg_sets: dict[tuple[str, tuple[str, ...] | None], tuple[str, ...]] = {}   # (VPC, listed) -> keys
+        self.sg_set_of: dict[tuple[str, ...], tuple[str, ...]] = {}     # one shared tuple per distinct key set
         self.prefix_lists: dict[str, tuple[Prefix, ...]] = {}
         self.route_tables: dict[str, c.RouteTable] = {}
         self.vpn_gateways: dict[str, c.VpnGateway] = {}
         self.connections: dict[str, c.Connection] = {}
+        self.acl_peers: dict[Prefix, Peer] = {}                  # one Peer per CIDR across every NACL
         self.route_warnings: list[Diagnostic] = []              # R2.9 [E]: prefix-list ties settled here
 
     # -- helpers -----------------------------------------------------------------------------------
@@ -131,6 +147,7 @@ class _Compiler:
         topo = self.topo
         self._prefix_lists()
         self._subnets()
+        self._interface_specs()
         self._reserve_explicit_addresses()
         self._connections()
         vpcs = {name: self._vpc(name, vpc) for name, vpc in topo.vpcs.items()}
@@ -199,7 +216,7 @@ class _Compiler:
             if plist.id:
                 self.prefix_lists.setdefault(plist.id, prefixes)
         regions = {self.topo.region} | {v.region for v in self.topo.vpcs.values() if v.region}
-        for region in regions:
+        for region in sorted(regions):      # a stable order, whatever the string hash seed
             for service in ("s3", "dynamodb"):
                 full = service_name(service, region)
                 managed = managed_prefix_list(service, region)
@@ -227,17 +244,16 @@ class _Compiler:
                     table, acl, ("vpcs", vpc_name, "subnets", name), subnet.az_id or "")
 
     def _reserve_explicit_addresses(self) -> None:
-        """Addresses given in the file are taken first, so automatic ones (NAT, endpoints, TGW) never collide."""
+        """Addresses given in the file are taken first, so automatic ones (NAT, endpoints, TGW) never collide.
+        (Instances' and ENIs' own addresses were reserved by ``_interface_specs``.)"""
         for vpc in self.topo.vpcs.values():
             items: list[tuple[str, tuple[str | None, ...]]] = []
-            items += [(i.subnet, (i.private_ip, *i.secondary_private_ips)) for i in vpc.instances.values()]
-            items += [(e.subnet, (e.private_ip, *e.secondary_private_ips)) for e in vpc.network_interfaces.values()]
             items += [(n.subnet, (n.private_ip,)) for n in vpc.nat_gateways.values()]
             items += [(s, (a,)) for ep in vpc.endpoints.values() for s, a in ep.addresses.items()]
             for subnet, addresses in items:
                 for address in addresses:
                     if address:
-                        self.used[self.name_of(Kind.SUBNET, subnet)].add(parse_address(address)[1])
+                        self.used[self.name_of(Kind.SUBNET, subnet)].add(address_of(address)[1])
 
     def _vpc(self, name: str, vpc: VpcModel) -> c.Vpc:
         cidrs = tuple(parse_prefix(p) for p in (vpc.cidr, *vpc.secondary_cidrs, *vpc.ipv6_cidrs))
@@ -258,55 +274,71 @@ class _Compiler:
 
     # -- ENIs and security groups --------------------------------------------------------------------
 
-    def _add_eni(self, **spec: Any) -> None:
-        for address in spec["private_ips"]:
-            self.used[spec["subnet"]].add(address)
+    def _add_eni(self, spec: _EniSpec) -> None:
+        for address in spec.private_ips:
+            self.used[spec.subnet].add(address)
         self.eni_specs.append(spec)
 
-    def _instances(self) -> dict[str, c.Instance]:
-        instances: dict[str, c.Instance] = {}
-        extra: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        pending: list[dict[str, Any]] = []
+    def _interface_specs(self) -> None:
+        """Instances' primary ENIs and standalone ENIs, with the addresses the file gives them, reserved at once."""
+        pending = self.interfaces
+        extra = self.extra_enis
         for vpc_name, vpc in self.topo.vpcs.items():
             for name, inst in vpc.instances.items():
-                spec = self._eni_spec(vpc_name, inst.primary_eni_name(name), EniKind.INSTANCE, name, inst,
-                                      ("vpcs", vpc_name, "instances", name), device_index=0)
-                pending.append(spec)
+                pending.append(self._eni_spec(vpc_name, inst.primary_eni_name(name), EniKind.INSTANCE, name, inst,
+                                              ("vpcs", vpc_name, "instances", name), 0))
             for name, eni in vpc.network_interfaces.items():
                 owner = self.name_of(Kind.INSTANCE, eni.instance) if eni.instance else ""
-                spec = self._eni_spec(vpc_name, name, EniKind.INTERFACE, owner, eni,
-                                      ("vpcs", vpc_name, "network_interfaces", name), device_index=eni.device_index)
-                pending.append(spec)
+                pending.append(self._eni_spec(vpc_name, name, EniKind.INTERFACE, owner, eni,
+                                              ("vpcs", vpc_name, "network_interfaces", name), eni.device_index))
                 if owner:
                     extra[owner].append((eni.device_index, name))
-        for spec in pending:            # explicit addresses first, so automatic ones never collide
-            for address in spec["private_ips"]:
-                self.used[spec["subnet"]].add(address)
+        used = self.used
         for spec in pending:
-            if not spec["private_ips"] and self.subnets[spec["subnet"]].cidr is not None:
-                spec["private_ips"] = (self.allocate(spec["subnet"]),)
-            self.eni_specs.append(spec)
-        for vpc_name, vpc in self.topo.vpcs.items():
-            for name, inst in vpc.instances.items():
-                enis = (inst.primary_eni_name(name), *(n for _, n in sorted(extra[name])))
-                instances[name] = c.Instance(name, inst.id or name, vpc_name, enis, inst.state, dict(inst.tags),
-                                             ("vpcs", vpc_name, "instances", name))
+            if spec.private_ips:
+                used[spec.subnet].update(spec.private_ips)
+
+    def _instances(self) -> dict[str, c.Instance]:
+        """Addresses for the ENIs the file gives none (after NAT gateways, endpoints and TGW attachments took
+        theirs), then the instances with their ENIs by device index."""
+        for spec in self.interfaces:
+            if not spec.private_ips and self.subnets[spec.subnet].cidr is not None:
+                spec.private_ips = (self.allocate(spec.subnet),)
+        self.eni_specs += self.interfaces
+        instances: dict[str, c.Instance] = {}
+        extra = self.extra_enis
+        vpcs = self.topo.vpcs
+        for spec in self.interfaces:     # an instance's primary ENI shares its name and path strings with it
+            if spec.kind is EniKind.INSTANCE:
+                name = spec.owner
+                inst = vpcs[spec.vpc].instances[name]
+                enis = (spec.name, *(n for _, n in sorted(extra[name]))) if name in extra else (spec.name,)
+                instances[name] = c.Instance(name, inst.id or name, spec.vpc, enis, inst.state, dict(inst.tags),
+                                             spec.path)
         return instances
 
     def _eni_spec(self, vpc: str, name: str, kind: EniKind, owner: str, item: Any, path: tuple[str | int, ...],
-                  device_index: int) -> dict[str, Any]:
+                  device_index: int) -> _EniSpec:
         subnet = self.name_of(Kind.SUBNET, item.subnet)
-        private = tuple(parse_address(a)[1] for a in ((item.private_ip,) if item.private_ip else ())
-                        + tuple(item.secondary_private_ips))
+        private: tuple[int, ...] = (address_of(item.private_ip)[1],) if item.private_ip else ()
+        if item.secondary_private_ips:
+            private += tuple(address_of(a)[1] for a in item.secondary_private_ips)
         public = item.elastic_ip or item.public_ip
-        sgs = tuple(self.sg_key(s, vpc) for s in item.security_groups) if item.security_groups is not None \
-            else (default_sg_key(vpc),)
-        return dict(name=name, id=item.id if kind is EniKind.INTERFACE and item.id else name, kind=kind, vpc=vpc,
-                    subnet=subnet, owner=owner, private_ips=private,
-                    ipv6_ips=tuple(parse_address(a)[1] for a in item.ipv6_addresses),
-                    public_ip=parse_address(public)[1] if public else None, security_groups=sgs,
-                    source_dest_check=item.source_dest_check, elastic=item.elastic_ip is not None,
-                    device_index=device_index, path=path)
+        sgs = self._sg_set(item.security_groups, vpc)
+        return _EniSpec(name, item.id if kind is EniKind.INTERFACE and item.id else name, kind, vpc, subnet, owner,
+                        private, tuple(address_of(a)[1] for a in item.ipv6_addresses) if item.ipv6_addresses
+                        else (), address_of(public)[1] if public else None, sgs, item.source_dest_check,
+                        item.elastic_ip is not None, device_index, path)
+
+    def _sg_set(self, names: tuple[str, ...] | None, vpc: str) -> tuple[str, ...]:
+        """An ENI's security-group keys (none listed: the VPC's default group), one shared tuple per distinct
+        list, so ENIs with the same groups share their tables and pickle them once."""
+        key = (vpc, names)
+        found = self.sg_sets.get(key)
+        if found is None:
+            keys = tuple(self.sg_key(s, vpc) for s in names) if names is not None else (default_sg_key(vpc),)
+            found = self.sg_sets[key] = self.sg_set_of.setdefault(keys, keys)
+        return found
 
     def _nat_gateways(self) -> dict[str, c.NatGateway]:
         nats: dict[str, c.NatGateway] = {}
@@ -315,16 +347,15 @@ class _Compiler:
             for name, nat in vpc.nat_gateways.items():
                 subnet = self.name_of(Kind.SUBNET, nat.subnet)
                 if nat.private_ip:
-                    self.used[subnet].add(parse_address(nat.private_ip)[1])
+                    self.used[subnet].add(address_of(nat.private_ip)[1])
                 specs.append((vpc_name, name, nat, subnet))
         for vpc_name, name, nat, subnet in specs:
-            address = parse_address(nat.private_ip)[1] if nat.private_ip else self.allocate(subnet)
-            eip = parse_address(nat.elastic_ip)[1] if nat.elastic_ip else None
+            address = address_of(nat.private_ip)[1] if nat.private_ip else self.allocate(subnet)
+            eip = address_of(nat.elastic_ip)[1] if nat.elastic_ip else None
             eni = nat.eni_name(name)
             path = ("vpcs", vpc_name, "nat_gateways", name)
-            self._add_eni(name=eni, id=eni, kind=EniKind.NAT_GATEWAY, vpc=vpc_name, subnet=subnet, owner=name,
-                          private_ips=(address,), ipv6_ips=(), public_ip=eip, security_groups=(),
-                          source_dest_check=False, elastic=True, device_index=0, path=path)
+            self._add_eni(_EniSpec(eni, eni, EniKind.NAT_GATEWAY, vpc_name, subnet, name, (address,), (), eip, (),
+                                   source_dest_check=False, elastic=True, path=path))
             nats[name] = c.NatGateway(name, nat.id or name, vpc_name, subnet, eni, address, eip, nat.connectivity, path)
         return nats
 
@@ -340,16 +371,15 @@ class _Compiler:
                     subnet = self.name_of(Kind.SUBNET, sname)
                     given = ep.addresses.get(sname)
                     if given:
-                        self.used[subnet].add(parse_address(given)[1])
-                    address = parse_address(given)[1] if given else self.allocate(subnet)
+                        self.used[subnet].add(address_of(given)[1])
+                    address = address_of(given)[1] if given else self.allocate(subnet)
                     eni = f"eni-{name}-{subnet}" if len(ep.subnets) > 1 else f"eni-{name}"
                     interface = ep.type == "interface"
-                    sgs = tuple(self.sg_key(s, vpc_name) for s in ep.security_groups) if ep.security_groups else \
-                        ((default_sg_key(vpc_name),) if interface else ())
-                    self._add_eni(name=eni, id=eni, kind=EniKind.INTERFACE_ENDPOINT if interface else
-                                  EniKind.GWLB_ENDPOINT, vpc=vpc_name, subnet=subnet, owner=name,
-                                  private_ips=(address,), ipv6_ips=(), public_ip=None, security_groups=sgs,
-                                  source_dest_check=interface, elastic=False, device_index=0, path=path)
+                    sgs = self._sg_set(ep.security_groups, vpc_name) if ep.security_groups else \
+                        (self._sg_set(None, vpc_name) if interface else ())
+                    self._add_eni(_EniSpec(eni, eni, EniKind.INTERFACE_ENDPOINT if interface else EniKind.GWLB_ENDPOINT,
+                                           vpc_name, subnet, name, (address,), (), None, sgs,
+                                           source_dest_check=interface, path=path))
                     enis.append(eni)
                 prefixes = self.prefix_lists.get(full, ()) if ep.type == "gateway" else ()
                 endpoints[name] = c.Endpoint(name, ep.id or name, vpc_name, ep.type, full, prefixes, tuple(enis),
@@ -371,9 +401,9 @@ class _Compiler:
                     subnets[subnet.az] = subnet.name
                     eni = f"eni-{name}-{subnet.az}"
                     enis[subnet.az] = eni
-                    self._add_eni(name=eni, id=eni, kind=EniKind.TGW_ATTACHMENT, vpc=vpc, subnet=subnet.name,
-                                  owner=name, private_ips=(self.allocate(subnet.name),), ipv6_ips=(), public_ip=None,
-                                  security_groups=(), source_dest_check=False, elastic=False, device_index=0, path=path)
+                    self._add_eni(_EniSpec(eni, eni, EniKind.TGW_ATTACHMENT, vpc, subnet.name, name,
+                                           (self.allocate(subnet.name),), (), None, (), source_dest_check=False,
+                                           path=path))
                 resource = vpc or (self.name_of(Kind.VPN_CONNECTION, att.vpn) if att.vpn else "") or (
                     self.name_of(Kind.DIRECT_CONNECT, att.direct_connect) if att.direct_connect else "") or (
                     self.name_of(Kind.TRANSIT_GATEWAY_ATTACHMENT, att.peer) if att.peer else "")
@@ -387,51 +417,87 @@ class _Compiler:
         return result
 
     def _enis(self) -> None:
+        """Every ENI with its security-group tables: each group's rules are compiled once (``_group_rules``),
+        and ENIs with the same groups in the same order share one table per direction."""
         members: dict[str, set[tuple[int, int]]] = defaultdict(set)
         for spec in self.eni_specs:
-            for sg in spec["security_groups"]:
-                members[sg].update((4, a) for a in spec["private_ips"])
-                members[sg].update((6, a) for a in spec["ipv6_ips"])
+            if spec.security_groups:
+                addresses = [(4, a) for a in spec.private_ips]       # one tuple per address, shared by its groups
+                if spec.ipv6_ips:
+                    addresses += [(6, a) for a in spec.ipv6_ips]
+                for sg in spec.security_groups:
+                    members[sg].update(addresses)
         frozen = {k: frozenset(v) for k, v in members.items()}
+        filtered = (EniKind.NAT_GATEWAY, EniKind.GWLB_ENDPOINT, EniKind.TGW_ATTACHMENT)   # no SG applies (R3.14)
+        applied = {sg for spec in self.eni_specs if spec.kind not in filtered for sg in spec.security_groups}
+        sg_rules = self._group_rules(frozen, applied)
+        tables: dict[tuple[str, ...], tuple[SecurityGroupTable, SecurityGroupTable]] = {}   # groups -> both ways
+        subnets = self.subnets
+        enis = self.enis
+        for spec in self.eni_specs:
+            sgs = spec.security_groups
+            ingress: SecurityGroupTable | None = None
+            egress: SecurityGroupTable | None = None
+            if spec.kind not in filtered:
+                pair = tables.get(sgs)
+                if pair is None:
+                    pair = tables[sgs] = (
+                        SecurityGroupTable.of([r for sg in sgs for r in sg_rules.get((sg, "ingress"), ())]),
+                        SecurityGroupTable.of([r for sg in sgs for r in sg_rules.get((sg, "egress"), ())]))
+                ingress, egress = pair
+            enis[spec.name] = c.Eni(
+                spec.name, spec.id, spec.kind, spec.vpc, spec.subnet, subnets[spec.subnet].az, spec.owner,
+                spec.private_ips, spec.ipv6_ips, spec.public_ip, sgs, ingress, egress,
+                spec.source_dest_check, spec.elastic, spec.device_index, spec.path)
+
+    def _group_rules(self, members: dict[str, frozenset[tuple[int, int]]],
+                     applied: set[str]) -> dict[tuple[str, str], list[Rule]]:
+        """(security group key, direction) -> its rules, in console order, each group compiled once, and only
+        if some ENI uses it (imported accounts hold many unused groups). Rules that name the same peer share
+        one ``Peer``; each spelling of protocol and ports is parsed once."""
         sg_rules: dict[tuple[str, str], list[Rule]] = {}
+        cidr_peers: dict[str, Peer] = {}
+        named_peers: dict[tuple[str, str], Peer] = {}
+        matches: dict[tuple[str, str | None, int | None, int | None], tuple[int, int, int, int, int]] = {}
+
+        def compiled(rules: tuple[SecurityGroupRule, ...], vpc: str, label: str,
+                     base: tuple[str | int, ...]) -> list[Rule]:
+            result = []
+            for i, rule in enumerate(rules):
+                key = (rule.protocol, rule.ports, rule.icmp_type, rule.icmp_code)
+                match = matches.get(key)
+                if match is None:
+                    protocol = protocol_number(rule.protocol)
+                    match = matches[key] = (protocol, *port_range(rule.ports),
+                                            *_icmp(rule.icmp_type, rule.icmp_code, rule.ports, protocol))
+                text = rule.peer
+                peer = cidr_peers.get(text)
+                if peer is None:
+                    peer = named_peers.get((text, vpc))
+                    if peer is None:
+                        peer = self._peer(text, vpc, members, cidr_peers, named_peers)
+                result.append(Rule(*match, peer, f"{label} #{i + 1}", path=(*base, i)))
+            return result
+
         for vpc_name, vpc in self.topo.vpcs.items():
-            groups = dict(vpc.security_groups)
-            for name, sg in groups.items():
+            default = default_sg_key(vpc_name)
+            for name, sg in vpc.security_groups.items():
                 key = self.sg_key(name, vpc_name)
-                label = "default" if key == default_sg_key(vpc_name) else name
+                if key not in applied:
+                    continue
+                label = "default" if key == default else name
                 base = ("vpcs", vpc_name, "security_groups", name)
-                sg_rules[(key, "ingress")] = [self._sg_rule(r, f"{label} ingress #{i + 1}", vpc_name, frozen,
-                                                            (*base, "ingress", i)) for i, r in enumerate(sg.ingress)]
-                egress = sg.egress
-                if egress is None:    # R3.2: a new SG allows all outbound IPv4 (and ::/0 with IPv6, [E])
+                sg_rules[(key, "ingress")] = compiled(sg.ingress, vpc_name, f"{label} ingress", (*base, "ingress"))
+                if sg.egress is None:    # R3.2: a new SG allows all outbound IPv4 (and ::/0 with IPv6, [E])
                     sg_rules[(key, "egress")] = self._allow_all(f"{label} egress #1", bool(vpc.ipv6_cidrs), base)
                 else:
-                    sg_rules[(key, "egress")] = [self._sg_rule(r, f"{label} egress #{i + 1}", vpc_name, frozen,
-                                                               (*base, "egress", i)) for i, r in enumerate(egress)]
-            default = default_sg_key(vpc_name)
-            if (default, "ingress") not in sg_rules:     # R3.3: the default security group
-                self_peer = Peer(members=frozen.get(default, frozenset()), security_group=default)
+                    sg_rules[(key, "egress")] = compiled(sg.egress, vpc_name, f"{label} egress", (*base, "egress"))
+            if default in applied and (default, "ingress") not in sg_rules:     # R3.3: the default security group
+                self_peer = Peer(members=members.get(default, frozenset()), security_group=default)
                 sg_rules[(default, "ingress")] = [Rule(-1, 0, 65535, -1, -1, self_peer, "default ingress #1")]
                 sg_rules[(default, "egress")] = self._allow_all("default egress #1", bool(vpc.ipv6_cidrs),
                                                                 ("vpcs", vpc_name))
-        tables: dict[tuple[tuple[str, ...], str], SecurityGroupTable] = {}
-
-        def table_of(sgs: tuple[str, ...], direction: str) -> SecurityGroupTable:
-            key = (sgs, direction)
-            if key not in tables:
-                rules = [r for sg in sgs for r in sg_rules.get((sg, direction), [])]
-                tables[key] = SecurityGroupTable.of(rules)
-            return tables[key]
-
-        for spec in self.eni_specs:
-            sgs = spec["security_groups"]
-            filtered = spec["kind"] in (EniKind.NAT_GATEWAY, EniKind.GWLB_ENDPOINT, EniKind.TGW_ATTACHMENT)
-            subnet = self.subnets[spec["subnet"]]
-            self.enis[spec["name"]] = c.Eni(
-                spec["name"], spec["id"], spec["kind"], spec["vpc"], spec["subnet"], subnet.az, spec["owner"],
-                spec["private_ips"], spec["ipv6_ips"], spec["public_ip"], sgs,
-                None if filtered else table_of(sgs, "ingress"), None if filtered else table_of(sgs, "egress"),
-                spec["source_dest_check"], spec["elastic"], spec["device_index"], spec["path"])
+        return sg_rules
 
     def _allow_all(self, label: str, ipv6: bool, path: tuple[str | int, ...]) -> list[Rule]:
         ranges: tuple[tuple[int, int, int], ...] = ((4, EVERYWHERE[0].start, EVERYWHERE[0].end),)
@@ -439,23 +505,24 @@ class _Compiler:
             ranges += ((6, EVERYWHERE[1].start, EVERYWHERE[1].end),)
         return [Rule(-1, 0, 65535, -1, -1, Peer(ranges=ranges, cidr_everywhere=True), label, path=path)]
 
-    def _peer(self, text: str, vpc: str, members: dict[str, frozenset[tuple[int, int]]]) -> Peer:
-        if "/" in text and text.replace("/", "").replace(".", "").replace(":", "").isalnum() and _is_cidr(text):
-            prefix = parse_prefix(text)
-            return Peer(ranges=((prefix.family, prefix.start, prefix.end),), cidr_everywhere=prefix.length == 0)
+    def _peer(self, text: str, vpc: str, members: dict[str, frozenset[tuple[int, int]]],
+              cidr_peers: dict[str, Peer], named_peers: dict[tuple[str, str], Peer]) -> Peer:
+        """A rule's peer (R3.4), remembered: a CIDR by its text alone, a group or prefix list with the VPC."""
+        if "/" in text and text.replace("/", "").replace(".", "").replace(":", "").isalnum():
+            prefix = cidr_or_none(text)
+            if prefix is not None:
+                peer = cidr_peers[text] = Peer(ranges=((prefix.family, prefix.start, prefix.end),),
+                                               cidr_everywhere=prefix.length == 0)
+                return peer
         sg_entry = self.index.get(Kind.SECURITY_GROUP, text.split("/")[-1])
         if sg_entry is not None or text == "default":
             key = self.sg_key(text.split("/")[-1], vpc if sg_entry is None else (sg_entry.owner or vpc))
-            return Peer(members=members.get(key, frozenset()), security_group=key)
-        plist = self.prefix_lists.get(self.name_of(Kind.PREFIX_LIST, text), ())
-        return Peer(ranges=tuple((p.family, p.start, p.end) for p in plist))
-
-    def _sg_rule(self, rule: SecurityGroupRule, label: str, vpc: str, members: dict[str, frozenset[tuple[int, int]]],
-                 path: tuple[str | int, ...]) -> Rule:
-        protocol = protocol_number(rule.protocol)
-        low, high = port_range(rule.ports)
-        icmp_type, icmp_code = _icmp(rule.icmp_type, rule.icmp_code, rule.ports, protocol)
-        return Rule(protocol, low, high, icmp_type, icmp_code, self._peer(rule.peer, vpc, members), label, path=path)
+            peer = Peer(members=members.get(key, frozenset()), security_group=key)
+        else:
+            plist = self.prefix_lists.get(self.name_of(Kind.PREFIX_LIST, text), ())
+            peer = Peer(ranges=tuple((p.family, p.start, p.end) for p in plist))
+        named_peers[(text, vpc)] = peer
+        return peer
 
     # -- NACLs -------------------------------------------------------------------------------------
 
@@ -482,6 +549,7 @@ class _Compiler:
     def _acl_direction(self, name: str, direction: str, rules: tuple[NetworkAclRule, ...],
                        path: tuple[str | int, ...]) -> dict[int, NetworkAclTable]:
         by_family: dict[int, list[Rule]] = {4: [], 6: []}
+        peers = self.acl_peers
         for i, rule in sorted(enumerate(rules), key=lambda item: item[1].rule):
             prefix = parse_prefix(rule.cidr)
             protocol = protocol_number(rule.protocol)
@@ -489,8 +557,11 @@ class _Compiler:
             icmp_type, icmp_code = _icmp(rule.icmp_type, rule.icmp_code, rule.ports, protocol)
             if protocol == ICMPV6 and prefix.family == 4:      # R4.7
                 icmp_type, icmp_code = -1, -1
+            peer = peers.get(prefix)
+            if peer is None:
+                peer = peers[prefix] = Peer(ranges=((prefix.family, prefix.start, prefix.end),))
             by_family[prefix.family].append(Rule(
-                protocol, low, high, icmp_type, icmp_code, Peer(ranges=((prefix.family, prefix.start, prefix.end),)),
+                protocol, low, high, icmp_type, icmp_code, peer,
                 f"{name} {direction} {rule.rule} {rule.action}", allow=rule.action == "allow", number=rule.rule,
                 path=(*path, direction, i)))
         return {family: NetworkAclTable(tuple(items), f"{name} {direction} * deny")
@@ -563,10 +634,10 @@ class _Compiler:
             for i, route in enumerate(table.routes if table else ()):
                 rpath = (*path, "routes", i)
                 kind, target = self._target(route.target)
-                if _is_cidr(route.destination):
-                    prefix = parse_prefix(route.destination)
-                    candidates.append((0, "", c.Route(prefix, kind, target, "static",
-                                                      f"{prefix} -> {target}", rpath)))
+                static = cidr_or_none(route.destination)
+                if static is not None:
+                    candidates.append((0, "", c.Route(static, kind, target, "static",
+                                                      f"{static} -> {target}", rpath)))
                 else:
                     plist = self.name_of(Kind.PREFIX_LIST, route.destination)
                     plist_model = self.topo.prefix_lists.get(plist)
@@ -659,15 +730,16 @@ class _Compiler:
                     target = (self.name_of(Kind.TRANSIT_GATEWAY_ATTACHMENT, route.attachment)
                               if route.attachment else None)
                     shown = target or "blackhole"
-                    if _is_cidr(route.destination):
-                        p = parse_prefix(route.destination)
-                        candidates[tname].append((0, c.TgwRoute(p, target, "static", f"{p} -> {shown} (static)", path)))
+                    static = cidr_or_none(route.destination)
+                    if static is not None:
+                        candidates[tname].append((0, c.TgwRoute(static, target, "static",
+                                                                f"{static} -> {shown} (static)", path)))
                     else:
                         plist = self.name_of(Kind.PREFIX_LIST, route.destination)
                         for p in self.prefix_lists.get(plist, ()):
                             candidates[tname].append((1, c.TgwRoute(p, target, "prefix_list",
                                                                     f"{plist} ({p}) -> {shown}", path)))
-            seen_vpc_prefixes: dict[str, list[Prefix]] = defaultdict(list)     # table -> VPC CIDRs propagated
+            seen_vpc_prefixes: dict[str, PrefixSet] = defaultdict(PrefixSet)     # table -> VPC CIDRs propagated
             for name, att in self.topo.transit_gateways[tgw_name].attachments.items():
                 compiled = attachments[name]
                 targets = att.propagations if att.propagations is not None else (
@@ -690,9 +762,10 @@ class _Compiler:
                     tname = self.name_of(Kind.TRANSIT_GATEWAY_ROUTE_TABLE, tname)
                     if compiled.kind == "vpc":
                         seen = seen_vpc_prefixes[tname]
-                        if any(p.overlaps(q) for p, _, _ in prefixes for q in seen):
+                        if any(seen.overlaps(p) for p, _, _ in prefixes):
                             continue      # R8.12: an overlapping VPC attached later is not propagated here
-                        seen.extend(p for p, _, _ in prefixes)
+                        for p, _, _ in prefixes:
+                            seen.add(p)
                     for p, rank, origin in prefixes:
                         candidates.setdefault(tname, []).append(
                             (rank, c.TgwRoute(p, name, origin, f"{p} -> {name} ({origin.replace('-', ' ')})",
@@ -712,6 +785,26 @@ class _Compiler:
                                               tgw.dns_support, tuple(table_names), tuple(tgw.attachments),
                                               ("transit_gateways", tgw_name))
         return tables, tgws
+
+
+@dataclass(slots=True)
+class _EniSpec:
+    """An ENI before its security-group tables exist: they need every ENI's addresses (SG references, R3.4)."""
+
+    name: str
+    id: str
+    kind: EniKind
+    vpc: str
+    subnet: str
+    owner: str
+    private_ips: tuple[int, ...]
+    ipv6_ips: tuple[int, ...]
+    public_ip: int | None
+    security_groups: tuple[str, ...]
+    source_dest_check: bool
+    elastic: bool = False
+    device_index: int = 0
+    path: tuple[str | int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -753,12 +846,6 @@ def _service_ranges(prefix_lists: dict[str, tuple[Prefix, ...]]) -> list[tuple[P
             for prefix in prefixes:
                 ranges.setdefault(prefix, name.rsplit(".", 1)[-1].upper())
     return list(ranges.items())
-
-
-def _is_cidr(text: str) -> bool:
-    from vpcsim.ip import is_cidr
-
-    return is_cidr(text)
 
 
 def _icmp(icmp_type: int | None, icmp_code: int | None, ports: str | None, protocol: int) -> tuple[int, int]:
