@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import socket
 
 from vpcsim.ip import Prefix
 
@@ -41,9 +42,8 @@ def address_text(text: str) -> tuple[int, str] | None:
 
 def read_address(text: str) -> tuple[int, int] | None:
     """``(family, value)`` of ``ipaddress.ip_address(text.strip())``; None when it is no address."""
-    match = _V4.fullmatch(text)
-    if match is not None:
-        return 4, _v4_value(*match.groups())
+    if _V4.fullmatch(text) is not None:
+        return 4, int.from_bytes(socket.inet_aton(text), "big")      # exact for a canonical dotted quad
     try:
         address = ipaddress.ip_address(text.strip())
     except ValueError:
