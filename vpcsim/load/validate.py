@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from vpcsim.errors import Diagnostic
 from vpcsim.ip import (
@@ -546,7 +547,7 @@ def check_security_groups(ctx: Context) -> Iterator[Diagnostic]:
                             yield from problems
                         else:
                             fine.add(peer)
-                    all_types = rule.protocol in ("icmp", "icmpv6") and rule.icmp_type == -1
+                    all_types = rule.icmp_type == -1 and rule.protocol in ("icmp", "icmpv6")
                     if all_types and rule.icmp_code not in (None, -1):
                         yield ctx.error((*base, direction, i, "icmp_code"), "'all ICMP types' requires 'all "
                                         "codes' (R3.5)",
@@ -772,8 +773,15 @@ def _usable_in(address: str, subnet: Named) -> bool:
     cidr = subnet.obj.cidr if family == 4 else subnet.obj.ipv6_cidr
     if cidr is None:
         return False
+    cidr_family, first, last = _usable_range(cidr)
+    return cidr_family == family and first <= value <= last
+
+
+@lru_cache(maxsize=1 << 14)
+def _usable_range(cidr: str) -> tuple[int, int, int]:
+    """A subnet CIDR's family and the addresses an interface may take in it: not the first four, not the last."""
     prefix = parse_prefix(cidr)
-    return prefix.family == family and prefix.start + 3 < value < prefix.end
+    return prefix.family, prefix.start + 4, prefix.end - 1
 
 
 # --- connections between VPCs -------------------------------------------------------------------------
