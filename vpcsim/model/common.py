@@ -17,8 +17,8 @@ class Model(BaseModel):
 
 def no_entries(description: str | None = None) -> Any:
     """The default of a mapping field: empty. Pydantic deep-copies an unhashable default (``= {}``) for every
-    model that omits the key (9,500 instances at M); a factory is ten times cheaper. The JSON schema still
-    shows ``"default": {}``."""
+    model that omits the key (9,500 instances at M, ~1 µs each); calling ``dict`` is thirty times cheaper.
+    The JSON schema still shows ``"default": {}``."""
     return Field(default_factory=dict, description=description, json_schema_extra={"default": {}})
 
 
@@ -48,14 +48,14 @@ def _address(version: int | None) -> Any:
     return check
 
 
-# Numbers are read as text where a name, protocol or port is expected (``name: 42``, ``ports: 443``): pydantic
-# does it natively (``coerce_numbers_to_str``; booleans stay errors), so the hot fields call no Python.
 Cidr = Annotated[str, AfterValidator(_cidr(None)), Field(json_schema_extra={"format": "cidr"})]
 Cidr4 = Annotated[str, AfterValidator(_cidr(4)), Field(json_schema_extra={"format": "ipv4-cidr"})]
 Cidr6 = Annotated[str, AfterValidator(_cidr(6)), Field(json_schema_extra={"format": "ipv6-cidr"})]
 Address = Annotated[str, AfterValidator(_address(None))]
 Address4 = Annotated[str, AfterValidator(_address(4))]
 Address6 = Annotated[str, AfterValidator(_address(6))]
+# Numbers are read as text where a name, protocol or port is expected (``name: 42``, ``ports: 443``): pydantic
+# does it natively (``coerce_numbers_to_str``; booleans stay errors), so a name calls no Python at all.
 Name = Annotated[str, Field(min_length=1, max_length=255, coerce_numbers_to_str=True),
                  WithJsonSchema({"anyOf": [{"type": "string", "minLength": 1}, {"type": "integer"}]})]
 
