@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from vpcsim.errors import Diagnostic
@@ -46,6 +46,9 @@ class Context:
     pos: Positions
     index: TopologyIndex
     _tgw_vpcs: dict[str, set[str]] | None = None
+    # The hint for a name that does not exist, per (what, name, kinds, owner): picking the closest of thousands
+    # of names takes milliseconds, and a typo tends to be repeated in every rule that copies it.
+    _hints: dict[tuple[str, str, tuple[Kind, ...], str | None], str] = field(default_factory=dict)
 
     def tgw_vpcs(self) -> dict[str, set[str]]:
         """Per transit gateway (by name), the names of the VPCs attached to it. Computed once: SG peers and
@@ -71,11 +74,16 @@ class Context:
     def warning(self, path: Path, message: str, hint: str | None = None) -> Diagnostic:
         return Diagnostic(self.pos.of_value(path), message, hint, severity="warning")
 
-    def unknown(self, path: Path, what: str, name: str, *kinds: Kind,
-                among: list[str] | None = None) -> Diagnostic:
-        names = among if among is not None else self.index.names(*kinds)
-        hint = did_you_mean(name, names) or (f"no {what} is defined here to refer to" if not names
-                                             else "check the spelling: names are case-sensitive")
+    def unknown(self, path: Path, what: str, name: str, *kinds: Kind, owner: str | None = None) -> Diagnostic:
+        """``name`` names no resource of ``kinds`` (of ``owner``'s, when given): say so, with the closest name."""
+        key = (what, name, kinds, owner)
+        hint = self._hints.get(key)
+        if hint is None:
+            names = [n for kind in kinds for n, e in self.index.by_kind.get(kind, {}).items()
+                     if owner is None or e.owner == owner]
+            hint = self._hints[key] = did_you_mean(name, names) or (
+                f"no {what} is defined here to refer to" if not names else "check the spelling: names are "
+                "case-sensitive")
         return self.error(path, f"{what} {name!r} does not exist", hint)
 
     def resolve(self, path: Path, what: str, name: str, kind: Kind,
@@ -83,9 +91,7 @@ class Context:
         """Find ``name`` of ``kind``; when ``owner`` is given it must belong to that VPC/TGW."""
         found = self.index.get(kind, name)
         if found is None:
-            entries = self.index.by_kind.get(kind, {}).items()
-            among = [n for n, e in entries if owner is None or e.owner == owner]
-            return None, self.unknown(path, what, name, kind, among=among)
+            return None, self.unknown(path, what, name, kind, owner=owner)
         if owner is not None and found.owner != owner:
             return None, self.error(path, f"{what} {name!r} belongs to {found.owner!r}, not to {owner!r}",
                                     hint=f"reference a {_kind_name(kind)} of {owner!r}")
