@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import typing
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -86,7 +87,7 @@ def _diagnostics_of(error: ValidationError, data: Any, positions: Positions) -> 
             pos = positions.of_key((*path[:-1], key)) if at_key else positions.of_value(path)
             allowed = _allowed_keys(loc[:-1])
             message = f"unknown key {key!r}"
-            hint = did_you_mean(key, allowed) or (f"allowed keys: {', '.join(allowed)}" if allowed else None)
+            hint = _suggest(key, tuple(allowed)) or (f"allowed keys: {', '.join(allowed)}" if allowed else None)
             close = _closest(key, allowed)
             if close is not None and _is_required(loc[:-1], close) and (*loc[:-1], close) in suggested:
                 hint = f"did you mean {close!r}? ({close!r} is required here)"
@@ -126,8 +127,15 @@ _ABSENT = object()
 
 def _closest(name: str, names: list[str]) -> str | None:
     """The name ``did_you_mean`` would suggest, or None (it stays the one place that picks names)."""
-    match = re.fullmatch(r"did you mean (['\"])(.*)\1\?", did_you_mean(name, names) or "")
+    match = re.fullmatch(r"did you mean (['\"])(.*)\1\?", _suggest(name, tuple(names)) or "")
     return match[2] if match else None
+
+
+@lru_cache(maxsize=4096)
+def _suggest(name: str, names: tuple[str, ...]) -> str | None:
+    """``did_you_mean``, once per name and choice: a typo repeated in 20,000 rules is looked up once (difflib
+    took 8 s for them at M)."""
+    return did_you_mean(name, list(names))
 
 
 def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
@@ -356,9 +364,15 @@ def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
             state = state.model
             continue
         if isinstance(state, type) and issubclass(state, BaseModel):
-            field = state.model_fields.get(str(part))
-            state = _inner_model(field.annotation) if field is not None else state
+            state = _step(state, str(part))
     return state if isinstance(state, type) and issubclass(state, BaseModel) else None
+
+
+@lru_cache(maxsize=1024)
+def _step(model: type[BaseModel], key: str) -> Any:
+    """Where ``key`` of ``model`` leads in the schema (``_model_at``'s step, worked out once per model and key)."""
+    field = model.model_fields.get(key)
+    return _inner_model(field.annotation) if field is not None else model
 
 
 def _inner_model(annotation: Any) -> Any:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from vpcsim.errors import Diagnostic
 from vpcsim.ip import (
@@ -18,14 +19,14 @@ from vpcsim.ip import (
     Prefix,
     format_address,
     is_address,
-    is_cidr,
     is_private_v4,
     parse_address,
     parse_prefix,
 )
 from vpcsim.load.hints import cidr_hint
 from vpcsim.load.positions import Path, Positions
-from vpcsim.model import NetworkInterface, Topology, Vpc
+from vpcsim.model import Instance, NetworkInterface, Topology, Vpc
+from vpcsim.model.addresses import read_address, read_cidr
 from vpcsim.model.index import ROUTE_TARGET_KINDS, Kind, Named, TopologyIndex, index_topology
 from vpcsim.model.services import GATEWAY_SERVICES, managed_prefix_list, service_name, short_service
 from vpcsim.suggestions import did_you_mean
@@ -44,14 +45,24 @@ class Context:
     topo: Topology
     pos: Positions
     index: TopologyIndex
-    _tgw_members: list[set[str]] | None = None
+    _tgw_vpcs: dict[str, set[str]] | None = None
+    # The hint for a name that does not exist, per (what, name, kinds, owner): picking the closest of thousands
+    # of names takes milliseconds, and a typo tends to be repeated in every rule that copies it.
+    _hints: dict[tuple[str, str, tuple[Kind, ...], str | None], str] = field(default_factory=dict)
 
-    def tgw_members(self) -> list[set[str]]:
-        """Per transit gateway, the names of the VPCs attached to it (computed once: SG checks ask a lot)."""
-        if self._tgw_members is None:
-            self._tgw_members = [{_vpc_name(self, x.vpc) for x in tgw.attachments.values() if x.vpc is not None}
-                                 for tgw in self.topo.transit_gateways.values()]
-        return self._tgw_members
+    def tgw_vpcs(self) -> dict[str, set[str]]:
+        """Per transit gateway (by name), the names of the VPCs attached to it. Computed once: SG peers and
+        every route to a TGW ask (scanning the attachments per route made check_routes quadratic)."""
+        if self._tgw_vpcs is None:
+            self._tgw_vpcs = {name: {_vpc_name(self, x.vpc) for x in tgw.attachments.values() if x.vpc is not None}
+                              for name, tgw in self.topo.transit_gateways.items()}
+        return self._tgw_vpcs
+
+    def owned(self, kind: Kind, name: str, owner: str | None = None) -> Named | None:
+        """``name`` of ``kind`` when it exists (and belongs to ``owner``): ``resolve`` without building the
+        diagnostic's path on the way. None exactly when ``resolve`` would report a problem."""
+        found = self.index.get(kind, name)
+        return found if found is not None and (owner is None or found.owner == owner) else None
 
     def error(self, path: Path, message: str, hint: str | None = None) -> Diagnostic:
         return Diagnostic(self.pos.of_value(path), message, hint)
@@ -63,11 +74,16 @@ class Context:
     def warning(self, path: Path, message: str, hint: str | None = None) -> Diagnostic:
         return Diagnostic(self.pos.of_value(path), message, hint, severity="warning")
 
-    def unknown(self, path: Path, what: str, name: str, *kinds: Kind,
-                among: list[str] | None = None) -> Diagnostic:
-        names = among if among is not None else self.index.names(*kinds)
-        hint = did_you_mean(name, names) or (f"no {what} is defined here to refer to" if not names
-                                             else "check the spelling: names are case-sensitive")
+    def unknown(self, path: Path, what: str, name: str, *kinds: Kind, owner: str | None = None) -> Diagnostic:
+        """``name`` names no resource of ``kinds`` (of ``owner``'s, when given): say so, with the closest name."""
+        key = (what, name, kinds, owner)
+        hint = self._hints.get(key)
+        if hint is None:
+            names = [n for kind in kinds for n, e in self.index.by_kind.get(kind, {}).items()
+                     if owner is None or e.owner == owner]
+            hint = self._hints[key] = did_you_mean(name, names) or (
+                f"no {what} is defined here to refer to" if not names else "check the spelling: names are "
+                "case-sensitive")
         return self.error(path, f"{what} {name!r} does not exist", hint)
 
     def resolve(self, path: Path, what: str, name: str, kind: Kind,
@@ -75,9 +91,7 @@ class Context:
         """Find ``name`` of ``kind``; when ``owner`` is given it must belong to that VPC/TGW."""
         found = self.index.get(kind, name)
         if found is None:
-            entries = self.index.by_kind.get(kind, {}).items()
-            among = [n for n, e in entries if owner is None or e.owner == owner]
-            return None, self.unknown(path, what, name, kind, among=among)
+            return None, self.unknown(path, what, name, kind, owner=owner)
         if owner is not None and found.owner != owner:
             return None, self.error(path, f"{what} {name!r} belongs to {found.owner!r}, not to {owner!r}",
                                     hint=f"reference a {_kind_name(kind)} of {owner!r}")
@@ -98,6 +112,11 @@ def _whole_cidrs(vpc: Vpc) -> set[Prefix]:
 
 def _prefixes(cidrs: tuple[str, ...] | list[str]) -> list[Prefix]:
     return [parse_prefix(c) for c in cidrs]
+
+
+def _is_cidr(text: str) -> bool:
+    """``vpcsim.ip.is_cidr``, answered from the schema's memo of CIDR texts (peers and routes repeat a lot)."""
+    return "/" in text and read_cidr(text) is not None
 
 
 def _vpc_path(name: str) -> Path:
@@ -306,7 +325,7 @@ def _check_gateway_table(ctx: Context, vpc_name: str, vpc: Vpc, table_name: str,
                 yield ctx.error((*rpath, "target"), f"a gateway route table (associated with {gateway!r}) "
                                 f"cannot target {_kind_name(kinds[0].kind)} {route.target!r} (R2.13)",
                                 hint="target local, a network interface or a Gateway Load Balancer endpoint")
-        if not is_cidr(route.destination) or parse_prefix(route.destination) not in whole:
+        if not _is_cidr(route.destination) or parse_prefix(route.destination) not in whole:
             yield ctx.error((*rpath, "destination"), f"gateway route table destination {route.destination} "
                             "is neither a CIDR of the VPC nor the whole CIDR of one of its subnets (R2.14)",
                             hint="use the VPC CIDR or a subnet CIDR exactly")
@@ -367,8 +386,9 @@ def check_routes(ctx: Context) -> Iterator[Diagnostic]:
 
 
 def _destination(ctx: Context, path: Path, text: str) -> Prefix | Diagnostic | None:
-    if is_cidr(text):
-        return parse_prefix(text)
+    cidr = read_cidr(text) if "/" in text else None
+    if cidr is not None:
+        return cidr[0]
     if "/" in text or text.replace(".", "").isdigit():
         return ctx.error(path, f"{text!r} is not a valid CIDR block", hint=cidr_hint(text))
     if _prefix_list(ctx, text):
@@ -402,9 +422,7 @@ def _route_target(ctx: Context, vpc: str, path: Path,
                             f"(it joins {entry.obj.requester!r} and {entry.obj.accepter!r})",
                             hint="use a peering connection of this VPC")
     elif entry.kind is Kind.TRANSIT_GATEWAY:
-        attached = any(a.vpc is not None and _vpc_name(ctx, a.vpc) == vpc
-                       for a in entry.obj.attachments.values())
-        if not attached:
+        if vpc not in ctx.tgw_vpcs()[entry.name]:
             yield ctx.error(path, f"VPC {vpc!r} has no attachment to transit gateway {target!r} (R8.6)",
                             hint=f"add an attachment with 'vpc: {vpc}' under "
                             f"transit_gateways.{target}.attachments")
@@ -517,22 +535,28 @@ def check_security_groups(ctx: Context) -> Iterator[Diagnostic]:
     """R3.4 peers: CIDR, SG (own VPC or an active same-Region peer, R3.7) or prefix list; R3.5 ICMP shape."""
     peers_of = _peered_vpcs(ctx)
     for name, vpc in ctx.topo.vpcs.items():
+        fine: set[str] = set()      # peers already found usable from this VPC: the verdict depends on nothing else
         for sg_name, sg in vpc.security_groups.items():
             base = (*_vpc_path(name), "security_groups", sg_name)
-            for direction in ("ingress", "egress"):
+            for direction, wrong in (("ingress", "destination"), ("egress", "source")):
                 for i, rule in enumerate(getattr(sg, direction) or ()):
-                    path = (*base, direction, i)
-                    wrong = "destination" if direction == "ingress" else "source"
                     if getattr(rule, wrong) is not None:
                         right = "source" if direction == "ingress" else "destination"
-                        yield ctx.error((*path, wrong), f"{direction} rules name a {right!r}, "
+                        yield ctx.error((*base, direction, i, wrong), f"{direction} rules name a {right!r}, "
                                         f"not a {wrong!r}",
                                         hint=f"rename the key to '{right}'")
-                    yield from _check_sg_peer(ctx, name, (*path, "source" if rule.source else "destination"),
-                                              rule.peer, peers_of)
-                    all_types = rule.protocol in ("icmp", "icmpv6") and rule.icmp_type == -1
+                    peer = rule.source if rule.source is not None else rule.destination
+                    if peer is not None and peer not in fine:
+                        problems = list(_check_sg_peer(ctx, name, (*base, direction, i, "source" if rule.source
+                                                                    else "destination"), peer, peers_of))
+                        if problems:
+                            yield from problems
+                        else:
+                            fine.add(peer)
+                    all_types = rule.icmp_type == -1 and rule.protocol in ("icmp", "icmpv6")
                     if all_types and rule.icmp_code not in (None, -1):
-                        yield ctx.error((*path, "icmp_code"), "'all ICMP types' requires 'all codes' (R3.5)",
+                        yield ctx.error((*base, direction, i, "icmp_code"), "'all ICMP types' requires 'all "
+                                        "codes' (R3.5)",
                                         hint="set icmp_code: -1 or remove it")
 
 
@@ -554,7 +578,7 @@ def _peered_vpcs(ctx: Context) -> dict[str, set[str]]:
 
 def _check_sg_peer(ctx: Context, vpc: str, path: Path, peer: str,
                    peers_of: dict[str, set[str]]) -> Iterator[Diagnostic]:
-    if is_cidr(peer):
+    if _is_cidr(peer):
         return
     if "/" in peer or peer.replace(".", "").replace(":", "").isdigit():
         yield ctx.error(path, f"{peer!r} is not a valid CIDR block", hint=cidr_hint(peer))
@@ -573,7 +597,7 @@ def _check_sg_peer(ctx: Context, vpc: str, path: Path, peer: str,
 
 
 def _share_tgw(ctx: Context, a: str, b: str | None) -> bool:
-    return any({a, b} <= members for members in ctx.tgw_members())
+    return any({a, b} <= members for members in ctx.tgw_vpcs().values())
 
 
 @check
@@ -654,7 +678,6 @@ def _fmt(family: int, value: int) -> str:
     return format_address(family, value)
 
 
-_PUBLIC_WORDS = {"public_ip": "public IP", "elastic_ip": "Elastic IP"}
 _WHAT = {"instances": "instance", "network_interfaces": "network interface", "nat_gateways": "NAT gateway",
          "endpoints": "endpoint"}
 
@@ -686,39 +709,54 @@ def _claim_private(ctx: Context, private: dict[str, Path], path: Path, address: 
 
 @check
 def check_interfaces(ctx: Context) -> Iterator[Diagnostic]:
-    """Addresses in their subnet and not reserved (R1.8), unique; SGs of the same VPC; public IPs unique."""
+    """Addresses in their subnet and not reserved (R1.8), unique; SGs of the same VPC; public IPs unique.
+
+    Every item of a large topology passes through here, so each check asks the cheap question first and
+    builds a diagnostic's path only when there is a problem to report."""
     public: dict[str, Path] = {}
     for name, vpc in ctx.topo.vpcs.items():
         private: dict[str, Path] = {}
-        items = [("instances", n, i) for n, i in vpc.instances.items()] + \
-                [("network_interfaces", n, e) for n, e in vpc.network_interfaces.items()]
-        for attr, item_name, item in items:
-            path = (*_vpc_path(name), attr, item_name)
-            subnet, problem = ctx.resolve((*path, "subnet"), "subnet", item.subnet, Kind.SUBNET, owner=name)
-            if problem:
-                yield problem
-            addresses: list[tuple[Path, str]] = [(("private_ip",), item.private_ip)] if item.private_ip \
-                else []
-            addresses += [(("secondary_private_ips", i), a) for i, a in enumerate(item.secondary_private_ips)]
-            addresses += [(("ipv6_addresses", i), a) for i, a in enumerate(item.ipv6_addresses)]
-            for key, address in addresses:
-                apath = (*path, *key)
-                if subnet is not None:
-                    yield from _check_address_in_subnet(ctx, apath, address, subnet)
-                yield from _claim_private(ctx, private, apath, address)
-            for public_key in ("public_ip", "elastic_ip"):
-                address = getattr(item, public_key)
-                if address is not None:
-                    yield from _claim_public(ctx, public, (*path, public_key), address, _PUBLIC_WORDS[public_key])
-            for i, sg in enumerate(item.security_groups or ()):
-                _, problem = ctx.resolve((*path, "security_groups", i), "security group", sg,
-                                         Kind.SECURITY_GROUP, name)
-                if problem:
-                    yield problem
-            if isinstance(item, NetworkInterface) and item.instance is not None:
-                _, problem = ctx.resolve((*path, "instance"), "instance", item.instance, Kind.INSTANCE, name)
-                if problem:
-                    yield problem
+        subnets: dict[str, Named | None] = {}      # subnet reference -> the subnet, when it is one of this VPC's
+        fine_groups: set[str] = set()               # security group references found to be this VPC's
+        for attr, members in (("instances", vpc.instances), ("network_interfaces", vpc.network_interfaces)):
+            item: Instance | NetworkInterface
+            for item_name, item in members.items():
+                path: Path = ("vpcs", name, attr, item_name)
+                if item.subnet in subnets:
+                    subnet = subnets[item.subnet]
+                else:
+                    subnet = subnets[item.subnet] = ctx.owned(Kind.SUBNET, item.subnet, name)
+                if subnet is None:
+                    yield from _resolve_only(ctx, (*path, "subnet"), "subnet", item.subnet, Kind.SUBNET, name)
+                addresses: list[tuple[Path, str]] = [(("private_ip",), item.private_ip)] if item.private_ip \
+                    else []
+                if item.secondary_private_ips:
+                    addresses += [(("secondary_private_ips", i), a) for i, a in enumerate(item.secondary_private_ips)]
+                if item.ipv6_addresses:
+                    addresses += [(("ipv6_addresses", i), a) for i, a in enumerate(item.ipv6_addresses)]
+                for key, address in addresses:
+                    apath = (*path, *key)
+                    if subnet is not None and not _usable_in(address, subnet):
+                        yield from _check_address_in_subnet(ctx, apath, address, subnet)
+                    if address in private:
+                        yield from _claim_private(ctx, private, apath, address)
+                    else:
+                        private[address] = apath
+                if item.public_ip is not None:
+                    yield from _claim_public(ctx, public, (*path, "public_ip"), item.public_ip, "public IP")
+                if item.elastic_ip is not None:
+                    yield from _claim_public(ctx, public, (*path, "elastic_ip"), item.elastic_ip, "Elastic IP")
+                for i, sg in enumerate(item.security_groups or ()):
+                    if sg in fine_groups:
+                        continue
+                    if ctx.owned(Kind.SECURITY_GROUP, sg, name) is not None:
+                        fine_groups.add(sg)
+                    else:
+                        yield from _resolve_only(ctx, (*path, "security_groups", i), "security group", sg,
+                                                 Kind.SECURITY_GROUP, name)
+                if isinstance(item, NetworkInterface) and item.instance is not None:
+                    yield from _resolve_only(ctx, (*path, "instance"), "instance", item.instance, Kind.INSTANCE,
+                                             name)
         for nat_name, nat in vpc.nat_gateways.items():
             path = (*_vpc_path(name), "nat_gateways", nat_name)
             if nat.elastic_ip is not None:
@@ -729,6 +767,27 @@ def check_interfaces(ctx: Context) -> Iterator[Diagnostic]:
             for subnet_name, address in ep.addresses.items():
                 path = (*_vpc_path(name), "endpoints", ep_name, "addresses", subnet_name)
                 yield from _claim_private(ctx, private, path, address)
+
+
+def _usable_in(address: str, subnet: Named) -> bool:
+    """True when ``_check_address_in_subnet`` has nothing to say: the address is of a family the subnet has,
+    inside its CIDR, and none of the first four addresses or the last (R1.8, R1.9)."""
+    found = read_address(address)
+    if found is None:
+        return False
+    family, value = found
+    cidr = subnet.obj.cidr if family == 4 else subnet.obj.ipv6_cidr
+    if cidr is None:
+        return False
+    cidr_family, first, last = _usable_range(cidr)
+    return cidr_family == family and first <= value <= last
+
+
+@lru_cache(maxsize=1 << 14)
+def _usable_range(cidr: str) -> tuple[int, int, int]:
+    """A subnet CIDR's family and the addresses an interface may take in it: not the first four, not the last."""
+    prefix = parse_prefix(cidr)
+    return prefix.family, prefix.start + 4, prefix.end - 1
 
 
 # --- connections between VPCs -------------------------------------------------------------------------

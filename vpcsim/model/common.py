@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
+
+from vpcsim.model.addresses import address_text, read_cidr
 
 
 class Model(BaseModel):
@@ -14,34 +15,37 @@ class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
+def no_entries(description: str | None = None) -> Any:
+    """The default of a mapping field: empty. Pydantic deep-copies an unhashable default (``= {}``) for every
+    model that omits the key (9,500 instances at M, ~1 µs each); calling ``dict`` is thirty times cheaper.
+    The JSON schema still shows ``"default": {}``."""
+    return Field(default_factory=dict, description=description, json_schema_extra={"default": {}})
+
+
 def _cidr(version: int | None) -> Any:
     def check(value: str) -> str:
-        try:
-            net = ipaddress.ip_network(str(value).strip(), strict=False)
-        except ValueError:
-            raise ValueError(f"{value!r} is not a valid CIDR block (expected e.g. 10.0.0.0/16)") from None
-        if version is not None and net.version != version:
-            raise ValueError(f"{value!r} is an IPv{net.version} CIDR; IPv{version} is expected here")
-        return str(net)  # R1.2: host bits cleared
+        found = read_cidr(value)
+        if found is None:
+            raise ValueError(f"{value!r} is not a valid CIDR block (expected e.g. 10.0.0.0/16)")
+        prefix, text = found
+        if version is not None and prefix.family != version:
+            raise ValueError(f"{value!r} is an IPv{prefix.family} CIDR; IPv{version} is expected here")
+        return text  # R1.2: host bits cleared
 
     return check
 
 
 def _address(version: int | None) -> Any:
     def check(value: str) -> str:
-        try:
-            addr = ipaddress.ip_address(str(value).strip())
-        except ValueError:
-            raise ValueError(f"{value!r} is not a valid IP address") from None
-        if version is not None and addr.version != version:
-            raise ValueError(f"{value!r} is an IPv{addr.version} address; IPv{version} is expected here")
-        return str(addr)
+        found = address_text(value)
+        if found is None:
+            raise ValueError(f"{value!r} is not a valid IP address")
+        family, text = found
+        if version is not None and family != version:
+            raise ValueError(f"{value!r} is an IPv{family} address; IPv{version} is expected here")
+        return text
 
     return check
-
-
-def _as_text(value: Any) -> Any:
-    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
 
 
 Cidr = Annotated[str, AfterValidator(_cidr(None)), Field(json_schema_extra={"format": "cidr"})]
@@ -50,15 +54,37 @@ Cidr6 = Annotated[str, AfterValidator(_cidr(6)), Field(json_schema_extra={"forma
 Address = Annotated[str, AfterValidator(_address(None))]
 Address4 = Annotated[str, AfterValidator(_address(4))]
 Address6 = Annotated[str, AfterValidator(_address(6))]
-Name = Annotated[str, BeforeValidator(_as_text), Field(min_length=1, max_length=255),
+# Numbers are read as text where a name, protocol or port is expected (``name: 42``, ``ports: 443``): pydantic
+# does it natively (``coerce_numbers_to_str``; booleans stay errors), so a name calls no Python at all.
+Name = Annotated[str, Field(min_length=1, max_length=255, coerce_numbers_to_str=True),
                  WithJsonSchema({"anyOf": [{"type": "string", "minLength": 1}, {"type": "integer"}]})]
+
+_MEMO_LIMIT = 4096
+_PROTOCOLS_READ: dict[str, str] = {}
+_PORTS_READ: dict[str, str] = {}
+
+
+def _remember(memo: dict[str, str], text: str, canonical: str) -> str:
+    if len(memo) >= _MEMO_LIMIT:
+        memo.clear()
+    memo[text] = canonical
+    return canonical
+
 
 PROTOCOL_NUMBERS = {"all": -1, "-1": -1, "icmp": 1, "tcp": 6, "udp": 17, "icmpv6": 58, "icmp6": 58}
 PROTOCOL_NAMES = {-1: "all", 1: "icmp", 6: "tcp", 17: "udp", 58: "icmpv6"}
 
 
-def _protocol(value: Any) -> str:
-    text = str(value).strip().lower()
+def _protocol(value: str) -> str:
+    """The protocol's canonical word; few distinct values are ever written, so each is read once."""
+    found = _PROTOCOLS_READ.get(value)
+    if found is None:
+        found = _remember(_PROTOCOLS_READ, value, _read_protocol(value))
+    return found
+
+
+def _read_protocol(value: str) -> str:
+    text = value.strip().lower()
     if text in PROTOCOL_NUMBERS:
         return PROTOCOL_NAMES[PROTOCOL_NUMBERS[text]]
     if text.isdigit() and 0 <= int(text) <= 255:
@@ -66,7 +92,7 @@ def _protocol(value: Any) -> str:
     raise ValueError(f"{value!r} is not a protocol: use tcp, udp, icmp, icmpv6, all (-1) or a number 0-255")
 
 
-Protocol = Annotated[str, BeforeValidator(_as_text), AfterValidator(_protocol),
+Protocol = Annotated[str, Field(coerce_numbers_to_str=True), AfterValidator(_protocol),
                      WithJsonSchema({"anyOf": [{"enum": ["tcp", "udp", "icmp", "icmpv6", "all", "-1"]},
                                                {"type": "integer", "minimum": -1, "maximum": 255},
                                                {"type": "string", "pattern": "^[0-9]{1,3}$"}]})]
@@ -76,8 +102,16 @@ def protocol_number(protocol: str) -> int:
     return PROTOCOL_NUMBERS.get(protocol, -2) if protocol in PROTOCOL_NUMBERS else int(protocol)
 
 
-def _ports(value: Any) -> str:
-    text = str(value).strip().lower()
+def _ports(value: str) -> str:
+    """A port or range as ``443`` / ``1024-65535`` / ``all``; read once per distinct text, like protocols."""
+    found = _PORTS_READ.get(value)
+    if found is None:
+        found = _remember(_PORTS_READ, value, _read_ports(value))
+    return found
+
+
+def _read_ports(value: str) -> str:
+    text = value.strip().lower()
     if text in ("all", "-1", "*"):
         return "all"
     low, sep, high = text.partition("-")
@@ -90,7 +124,7 @@ def _ports(value: Any) -> str:
     return str(first) if first == last else f"{first}-{last}"
 
 
-Ports = Annotated[str, BeforeValidator(_as_text), AfterValidator(_ports),
+Ports = Annotated[str, Field(coerce_numbers_to_str=True), AfterValidator(_ports),
                   WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 0, "maximum": 65535},
                                             {"type": "string", "pattern": "^(all|-1|\\*|[0-9]+(-[0-9]+)?)$"}]})]
 

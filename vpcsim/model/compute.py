@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import model_validator
 
-from vpcsim.model.common import Address4, Address6, Model, Name
+from vpcsim.model.common import Address4, Address6, Model, Name, no_entries
 
 
 class NetworkInterface(Model):
@@ -44,7 +44,7 @@ class Instance(Model):
     security_groups: tuple[Name, ...] | None = None
     source_dest_check: bool = True
     state: str = "running"
-    tags: dict[str, str] = {}
+    tags: dict[str, str] = no_entries()
 
     @model_validator(mode="after")
     def _one_public_address(self) -> Instance:

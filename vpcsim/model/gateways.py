@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from vpcsim.model.common import Address4, Cidr, Model, Name
+from vpcsim.model.common import Address4, Cidr, Model, Name, no_entries
 
 
 class NatGateway(Model):
@@ -41,7 +41,7 @@ class Endpoint(Model):
     subnets: tuple[Name, ...] = ()
     security_groups: tuple[Name, ...] | None = None
     private_dns: bool = True
-    addresses: dict[Name, Address4] = Field(default={}, description="interface ENI address per subnet")
+    addresses: dict[Name, Address4] = no_entries("interface ENI address per subnet")
     policy: dict[str, Any] | None = None
 
     @model_validator(mode="after")
@@ -118,8 +118,8 @@ class TransitGateway(Model):
     default_route_table: Name | None = None
     sg_referencing: bool = False
     dns_support: bool = True
-    route_tables: dict[Name, TransitGatewayRouteTable] = {}
-    attachments: dict[Name, TransitGatewayAttachment] = {}
+    route_tables: dict[Name, TransitGatewayRouteTable] = no_entries()
+    attachments: dict[Name, TransitGatewayAttachment] = no_entries()
 
 
 class Peering(Model):

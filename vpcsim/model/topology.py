@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from vpcsim.model.common import Cidr, Model, Name
+from vpcsim.model.common import Cidr, Model, Name, no_entries
 from vpcsim.model.dns import HostedZone
 from vpcsim.model.gateways import DirectConnect, Peering, TransitGateway, VpnConnection
 from vpcsim.model.vpc import Vpc
@@ -33,11 +33,11 @@ class Topology(Model):
     region: str = "us-east-1"
     account: str = "111122223333"
     include: tuple[str, ...] = Field(default=(), description="further topology files, relative to this one")
-    vpcs: dict[Name, Vpc] = {}
-    transit_gateways: dict[Name, TransitGateway] = {}
-    peering: dict[Name, Peering] = {}
-    vpn_connections: dict[Name, VpnConnection] = {}
-    direct_connect: dict[Name, DirectConnect] = {}
-    prefix_lists: dict[Name, PrefixList] = {}
-    hosted_zones: dict[Name, HostedZone] = {}
-    external: dict[Name, ExternalSite] = {}
+    vpcs: dict[Name, Vpc] = no_entries()
+    transit_gateways: dict[Name, TransitGateway] = no_entries()
+    peering: dict[Name, Peering] = no_entries()
+    vpn_connections: dict[Name, VpnConnection] = no_entries()
+    direct_connect: dict[Name, DirectConnect] = no_entries()
+    prefix_lists: dict[Name, PrefixList] = no_entries()
+    hosted_zones: dict[Name, HostedZone] = no_entries()
+    external: dict[Name, ExternalSite] = no_entries()

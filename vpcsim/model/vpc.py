@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from vpcsim.model.common import Address4, Cidr, Cidr4, Cidr6, Model, Name
+from vpcsim.model.common import Address4, Cidr, Cidr4, Cidr6, Model, Name, no_entries
 from vpcsim.model.compute import Instance, NetworkInterface
 from vpcsim.model.gateways import Endpoint, NatGateway
 from vpcsim.model.security import NetworkAcl, SecurityGroup
@@ -40,7 +40,7 @@ class Subnet(Model):
     route_table: Name | None = None
     network_acl: Name | None = None
     map_public_ip: bool = False
-    tags: dict[str, str] = {}
+    tags: dict[str, str] = no_entries()
 
 
 class DnsSettings(Model):
@@ -58,20 +58,20 @@ class Vpc(Model):
     region: str | None = None
     account: str | None = None
     dns: DnsSettings = DnsSettings()
-    subnets: dict[Name, Subnet] = {}
-    route_tables: dict[Name, RouteTable] = {}
+    subnets: dict[Name, Subnet] = no_entries()
+    route_tables: dict[Name, RouteTable] = no_entries()
     internet_gateway: Name | None = None
     egress_only_internet_gateway: Name | None = None
     vpn_gateway: Name | None = None
     vpn_gateway_asn: int = 64512
-    nat_gateways: dict[Name, NatGateway] = {}
-    endpoints: dict[Name, Endpoint] = {}
-    security_groups: dict[Name, SecurityGroup] = {}
-    network_acls: dict[Name, NetworkAcl] = {}
-    instances: dict[Name, Instance] = {}
-    network_interfaces: dict[Name, NetworkInterface] = {}
+    nat_gateways: dict[Name, NatGateway] = no_entries()
+    endpoints: dict[Name, Endpoint] = no_entries()
+    security_groups: dict[Name, SecurityGroup] = no_entries()
+    network_acls: dict[Name, NetworkAcl] = no_entries()
+    instances: dict[Name, Instance] = no_entries()
+    network_interfaces: dict[Name, NetworkInterface] = no_entries()
     flow_logs: Literal["all", "accept", "reject", "off"] = "all"
-    tags: dict[str, str] = {}
+    tags: dict[str, str] = no_entries()
 
     def all_cidrs(self) -> tuple[str, ...]:
         return (self.cidr, *self.secondary_cidrs, *self.ipv6_cidrs)
