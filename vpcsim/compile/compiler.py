@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from vpcsim.compile import components as c
-from vpcsim.compile.cidrs import address_of, cidr_or_none
 from vpcsim.compile.components import EniKind, TargetKind
 from vpcsim.compile.lpm import PrefixSet, PrefixTable
 from vpcsim.compile.network import CompiledNetwork, default_sg_key
 from vpcsim.compile.rules import ICMP, ICMPV6, NetworkAclTable, Peer, Rule, SecurityGroupTable
 from vpcsim.errors import Diagnostic
-from vpcsim.ip import Prefix, parse_prefix
+from vpcsim.ip import Prefix, cidr_or_none, parse_address, parse_prefix
 from vpcsim.load.positions import Positions
 from vpcsim.model import Topology
 from vpcsim.model import Vpc as VpcModel
@@ -188,7 +187,7 @@ class Compiler:
             for subnet, addresses in items:
                 for address in addresses:
                     if address:
-                        self.used[self.name_of(Kind.SUBNET, subnet)].add(address_of(address)[1])
+                        self.used[self.name_of(Kind.SUBNET, subnet)].add(parse_address(address)[1])
 
     def _vpc(self, name: str, vpc: VpcModel) -> c.Vpc:
         cidrs = tuple(parse_prefix(p) for p in (vpc.cidr, *vpc.secondary_cidrs, *vpc.ipv6_cidrs))
@@ -255,14 +254,14 @@ class Compiler:
     def _eni_spec(self, vpc: str, name: str, kind: EniKind, owner: str, item: Any, path: tuple[str | int, ...],
                   device_index: int) -> _EniSpec:
         subnet = self.name_of(Kind.SUBNET, item.subnet)
-        private: tuple[int, ...] = (address_of(item.private_ip)[1],) if item.private_ip else ()
+        private: tuple[int, ...] = (parse_address(item.private_ip)[1],) if item.private_ip else ()
         if item.secondary_private_ips:
-            private += tuple(address_of(a)[1] for a in item.secondary_private_ips)
+            private += tuple(parse_address(a)[1] for a in item.secondary_private_ips)
         public = item.elastic_ip or item.public_ip
         sgs = self._sg_set(item.security_groups, vpc)
         return _EniSpec(name, item.id if kind is EniKind.INTERFACE and item.id else name, kind, vpc, subnet, owner,
-                        private, tuple(address_of(a)[1] for a in item.ipv6_addresses) if item.ipv6_addresses
-                        else (), address_of(public)[1] if public else None, sgs, item.source_dest_check,
+                        private, tuple(parse_address(a)[1] for a in item.ipv6_addresses) if item.ipv6_addresses
+                        else (), parse_address(public)[1] if public else None, sgs, item.source_dest_check,
                         item.elastic_ip is not None, device_index, path)
 
     def _sg_set(self, names: tuple[str, ...] | None, vpc: str) -> tuple[str, ...]:
@@ -282,11 +281,11 @@ class Compiler:
             for name, nat in vpc.nat_gateways.items():
                 subnet = self.name_of(Kind.SUBNET, nat.subnet)
                 if nat.private_ip:
-                    self.used[subnet].add(address_of(nat.private_ip)[1])
+                    self.used[subnet].add(parse_address(nat.private_ip)[1])
                 specs.append((vpc_name, name, nat, subnet))
         for vpc_name, name, nat, subnet in specs:
-            address = address_of(nat.private_ip)[1] if nat.private_ip else self.allocate(subnet)
-            eip = address_of(nat.elastic_ip)[1] if nat.elastic_ip else None
+            address = parse_address(nat.private_ip)[1] if nat.private_ip else self.allocate(subnet)
+            eip = parse_address(nat.elastic_ip)[1] if nat.elastic_ip else None
             eni = nat.eni_name(name)
             path = ("vpcs", vpc_name, "nat_gateways", name)
             self._add_eni(_EniSpec(eni, eni, EniKind.NAT_GATEWAY, vpc_name, subnet, name, (address,), (), eip, (),
@@ -306,8 +305,8 @@ class Compiler:
                     subnet = self.name_of(Kind.SUBNET, sname)
                     given = ep.addresses.get(sname)
                     if given:
-                        self.used[subnet].add(address_of(given)[1])
-                    address = address_of(given)[1] if given else self.allocate(subnet)
+                        self.used[subnet].add(parse_address(given)[1])
+                    address = parse_address(given)[1] if given else self.allocate(subnet)
                     eni = f"eni-{name}-{subnet}" if len(ep.subnets) > 1 else f"eni-{name}"
                     interface = ep.type == "interface"
                     sgs = self._sg_set(ep.security_groups, vpc_name) if ep.security_groups else \

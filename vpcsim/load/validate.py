@@ -22,11 +22,12 @@ from vpcsim.ip import (
     is_private_v4,
     parse_address,
     parse_prefix,
+    read_address,
+    read_cidr,
 )
 from vpcsim.load.hints import cidr_hint
 from vpcsim.load.positions import Path, Positions
 from vpcsim.model import Instance, NetworkInterface, Topology, Vpc
-from vpcsim.model.addresses import read_address, read_cidr
 from vpcsim.model.index import ROUTE_TARGET_KINDS, Kind, Named, TopologyIndex, index_topology
 from vpcsim.model.services import GATEWAY_SERVICES, managed_prefix_list, service_name, short_service
 from vpcsim.suggestions import did_you_mean

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
-from vpcsim.model.addresses import address_text, read_cidr
+from vpcsim.ip import address_text, read_cidr
 
 
 class Model(BaseModel):
