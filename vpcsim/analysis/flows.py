@@ -131,7 +131,7 @@ def any_flows(networks: Iterable[CompiledNetwork]) -> list[Flow]:
 
 def protocol_number(text: str | int) -> int | None:
     """``tcp`` -> 6 …; ``all`` -> None (every protocol). Raises ``ValueError`` for anything else."""
-    from vpcsim.model.common import PROTOCOL_NUMBERS
+    from vpcsim.protocols import PROTOCOL_NUMBERS
 
     value = str(text).strip().lower()
     if value in ("all", "-1", "any"):

@@ -42,7 +42,7 @@ from vpcsim.engine.results import (
 )
 from vpcsim.engine.state import State
 from vpcsim.errors import QueryError
-from vpcsim.model.common import PROTOCOL_NUMBERS
+from vpcsim.protocols import PROTOCOL_NUMBERS
 
 Handler = Callable[[CompiledNetwork, State, Arrival], Step]
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
 from vpcsim.ip import address_text, read_cidr
+from vpcsim.protocols import PROTOCOL_NAMES, PROTOCOL_NUMBERS
 
 
 class Model(BaseModel):
@@ -71,8 +72,6 @@ def _remember(memo: dict[str, str], text: str, canonical: str) -> str:
     return canonical
 
 
-PROTOCOL_NUMBERS = {"all": -1, "-1": -1, "icmp": 1, "tcp": 6, "udp": 17, "icmpv6": 58, "icmp6": 58}
-PROTOCOL_NAMES = {-1: "all", 1: "icmp", 6: "tcp", 17: "udp", 58: "icmpv6"}
 
 
 def _protocol(value: str) -> str:
