@@ -21,14 +21,16 @@ def leave_eni(net: CompiledNetwork, eni: Eni, packet: Packet, context: Context) 
     """R2.19/R4.4: a destination in the ENI's own subnet is reached at layer 2 — no route table, no NACL.
     Anything else goes out through the subnet's NACL to its route table."""
     subnet = net.subnets[eni.subnet]
-    context = context.but(vpc=eni.vpc, subnet=subnet.name, az=context.az or subnet.az, sender=eni.name)
+    az = context.az or subnet.az
     if subnet.contains(packet.family, packet.dst):
         target = net.eni_at(eni.vpc, packet.family, packet.dst)
         if target is None:
             return drop(eni.name, ComponentKind.ENI, Decision.DROP, packet, "NO_POSSIBLE_DESTINATION",
                         f"no network interface in subnet {subnet.name} has the address {packet.destination}")
-        return Arrival(At.ENI_IN, target.name, packet, context.but(target_eni=target.name))
-    return Arrival(At.NACL_OUT, subnet.name, packet, context.but(table=subnet.route_table))
+        return Arrival(At.ENI_IN, target.name, packet, context.but(vpc=eni.vpc, subnet=subnet.name, az=az,
+                                                                   sender=eni.name, target_eni=target.name))
+    return Arrival(At.NACL_OUT, subnet.name, packet, context.but(vpc=eni.vpc, subnet=subnet.name, az=az,
+                                                                 sender=eni.name, table=subnet.route_table))
 
 
 def deliver_in_vpc(net: CompiledNetwork, vpc: str, packet: Packet, context: Context, component: str,

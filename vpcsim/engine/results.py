@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from vpcsim.engine.frozen import quick_init
 from vpcsim.engine.packet import Packet
 from vpcsim.flowlogs.formats import DEFAULT_FORMAT, FlowLogRecord, render
 
@@ -85,6 +86,7 @@ DENIED_CODES = frozenset({"ENI_SG_RULES_MISMATCH", "SG_HAS_NO_RULES", "SUBNET_AC
                           "VPCE_POLICY_DENY", "FIREWALL_RULES_RESTRICTION"})
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Hop:
     """One decision at one component, with the packet as it is there (after any translation)."""
@@ -119,6 +121,7 @@ class Hop:
         return data
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Explanation:
     """Why a packet was dropped, in Reachability Analyzer's words, and what to change."""
@@ -138,6 +141,7 @@ class Explanation:
         return data
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Query:
     src: str
@@ -155,6 +159,7 @@ class Query:
         return data
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class DnsRecord:
     name: str
@@ -166,6 +171,7 @@ class DnsRecord:
         return {"name": self.name, "type": self.type, "value": self.value, "source": self.source}
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class DnsExchange:
     """The lookup that preceded the data packets when the destination was a DNS name (R11.1, R11.8)."""
@@ -193,6 +199,7 @@ class DnsExchange:
         return data
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Trace:
     """A conversation: the request's hops, the reply's hops, how it ended and why."""
@@ -211,7 +218,7 @@ class Trace:
     def __post_init__(self) -> None:
         for hops in (self.forward, self.reply):
             for hop in hops[:-1]:
-                if hop.is_drop:
+                if hop.decision in ENDS_IN:          # hop.is_drop, without a property call per hop
                     raise ValueError(f"a dropping hop ({hop.component}) must be the last of its path")
 
     @property

@@ -113,12 +113,19 @@ def handle_out(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
         hop = Hop(eni.name, KIND, Decision.SECURITY_GROUP_ESTABLISHED, packet, rule="connection tracking",
                   message="reply to a tracked inbound flow (R3.9)", direction="egress")
     else:
-        references = egress_references_ok(net, eni, packet)
-        rule = _match(eni.egress, packet, packet.dst, references)
+        # R3.7: an SG-id rule matches outbound only within reach (egress_references_ok). The reach is worked
+        # out only when the first rule that matches does so through a group's members, not its CIDRs.
+        matched = _match(eni.egress, packet, packet.dst, True)
+        rule = matched
+        references = True
+        if matched is not None and not matched.peer.matches(packet.family, packet.dst, False):
+            references = egress_references_ok(net, eni, packet)
+            if not references:
+                rule = _match(eni.egress, packet, packet.dst, False)
         if rule is None:
             code = "SG_HAS_NO_RULES" if eni.egress.count == 0 else "ENI_SG_RULES_MISMATCH"
             why = ""
-            if not references and _match(eni.egress, packet, packet.dst, True) is not None:
+            if not references and matched is not None:
                 code = "SG_REFERENCES_NOT_PRESERVED"
                 why = " (an outbound rule naming a security group matches only inside the VPC or across a " \
                       "same-Region peering, R3.7)"

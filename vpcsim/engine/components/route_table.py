@@ -7,11 +7,19 @@ from vpcsim.compile.components import EniKind, Route, RouteTable, TargetKind
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.engine.events import Arrival, At, Step
 from vpcsim.engine.forwarding import deliver_in_vpc, drop, enter_eni
+from vpcsim.engine.packet import Packet
 from vpcsim.engine.results import ComponentKind, Decision, Hop
 from vpcsim.engine.state import State
 from vpcsim.ip import SERVICE_RANGE_V4, SERVICE_RANGE_V6
 
 KIND = ComponentKind.ROUTE_TABLE
+_SERVICE_RANGES = {4: (SERVICE_RANGE_V4.start, SERVICE_RANGE_V4.end), 6: (SERVICE_RANGE_V6.start, SERVICE_RANGE_V6.end)}
+
+
+def _in_service_range(family: int, address: int) -> bool:
+    """R1.12: AWS's reserved link-local range (IMDS, DNS, Time Sync …), as integers worked out once."""
+    bounds = _SERVICE_RANGES.get(family)
+    return bounds is not None and bounds[0] <= address <= bounds[1]
 
 
 def handle(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
@@ -20,8 +28,7 @@ def handle(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
     if packet.ttl <= 0:
         return drop(table.name, KIND, Decision.LOOP, packet, "LOOP",
                     "the packet's TTL ran out: the routes form a cycle")
-    if SERVICE_RANGE_V4.contains(packet.family, packet.dst) or \
-            SERVICE_RANGE_V6.contains(packet.family, packet.dst):
+    if _in_service_range(packet.family, packet.dst):
         return drop(table.name, KIND, Decision.NO_ROUTE, packet, "NO_ROUTE_TO_DESTINATION",
                     f"{packet.destination} is in AWS's reserved link-local range and is never forwarded "
                     "(R1.12)")
@@ -43,7 +50,7 @@ def handle(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
                     f"{route.target} has no public IP: a network interface that an internet gateway's route "
                     "table sends traffic to must have one (R2.16)", route.label, origin=route.path or None)
     hop = Hop(table.name, KIND, Decision.ROUTE, packet, rule=route.label, origin=route.path or None)
-    following = _to_target(net, arrival, route.target_kind, route.target, packet)
+    following = _to_target(net, arrival, table, route.target_kind, route.target, packet)
     if isinstance(following, Step):
         return Step((hop, *following.hops), following.next, following.end)
     return Step((hop,), next=following)
@@ -78,15 +85,11 @@ def _needs_public_ip(net: CompiledNetwork, table: RouteTable, route: Route) -> b
     return net.enis[route.target].public_ip is None
 
 
-def _to_target(net: CompiledNetwork, arrival: Arrival, kind: TargetKind, target: str, packet: object
-               ) -> Arrival | Step:
-    from vpcsim.engine.packet import Packet
-
-    assert isinstance(packet, Packet)
-    table = net.route_tables[arrival.name]
+def _to_target(net: CompiledNetwork, arrival: Arrival, table: RouteTable, kind: TargetKind, target: str,
+               packet: Packet) -> Arrival | Step:
     context = arrival.context
-    vpc = net.vpcs[table.vpc]
     if kind is TargetKind.LOCAL:
+        vpc = net.vpcs[table.vpc]
         if not vpc.contains(packet.family, packet.dst):
             return drop(table.name, KIND, Decision.DROP, packet, "VPC_LOCAL_ROUTE_CIDR_RESTRICTION",
                         f"{packet.destination} is outside the CIDRs of VPC {vpc.name}")
@@ -109,17 +112,14 @@ def _to_target(net: CompiledNetwork, arrival: Arrival, kind: TargetKind, target:
         endpoint = net.endpoints[target]
         return enter_eni(net, net.enis[endpoint.enis[0]], packet, context)
     if kind is TargetKind.TRANSIT_GATEWAY:
-        return _to_transit_gateway(net, arrival, target, packet)
+        return _to_transit_gateway(net, arrival, table, target, packet)
     return drop(table.name, KIND, Decision.BLACKHOLE, packet, "BAD_STATE_ROUTE",
                 f"target {target} is unavailable")
 
 
-def _to_transit_gateway(net: CompiledNetwork, arrival: Arrival, tgw: str, packet: object) -> Arrival | Step:
+def _to_transit_gateway(net: CompiledNetwork, arrival: Arrival, table: RouteTable, tgw: str, packet: Packet
+                        ) -> Arrival | Step:
     """R8.7: a subnet reaches the TGW only through the attachment's subnet in its own AZ."""
-    from vpcsim.engine.packet import Packet
-
-    assert isinstance(packet, Packet)
-    table = net.route_tables[arrival.name]
     context = arrival.context
     name = net.vpc_attachments.get((tgw, table.vpc))
     attachment = net.tgw_attachments[name] if name is not None else None
