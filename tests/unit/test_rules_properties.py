@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vpcsim.compile.rules import ALL, ICMP, ICMPV6, PORTED, NetworkAclTable, Peer, Rule, SecurityGroupTable
+from vpcsim.compile.rules import _SCANS, ALL, ICMP, ICMPV6, PORTED, NetworkAclTable, Peer, Rule, SecurityGroupTable
 
 FAST = settings(max_examples=150, deadline=None)
 BITS = {4: 32, 6: 128}
@@ -132,7 +132,7 @@ def test_security_group_table_agrees_with_a_scan(data: st.DataObject) -> None:
         fields = (probe.protocol, probe.family, probe.port, probe.icmp_type, probe.icmp_code, probe.address)
         ordered = sg_order(rules, probe.protocol)
         expected = next((r for r in ordered if rule_matches(r, *fields, probe.sg_references)), None)
-        for _ in range(3):       # the first look-up of a protocol scans, the second compiles, later ones reuse
+        for _ in range(_SCANS + 2):      # a protocol's first look-ups scan, the next compiles, later ones reuse
             assert table.first_match(*fields, probe.sg_references) is expected
         assert table.opens_everything(probe.protocol, probe.family) == any(
             everywhere(r.peer, probe.family)
@@ -152,7 +152,7 @@ def test_network_acl_table_agrees_with_a_scan(data: st.DataObject) -> None:
     for probe in data.draw(probes(rules, seeds), label="packets"):
         fields = (probe.protocol, probe.family, probe.port, probe.icmp_type, probe.icmp_code, probe.address)
         expected = next((r for r in rules if rule_matches(r, *fields, True)), None)
-        for _ in range(3):
+        for _ in range(_SCANS + 2):
             assert table.first_match(*fields) is expected
 
 
@@ -163,7 +163,7 @@ def test_tables_pickle_without_their_lookups_and_still_agree(data: st.DataObject
     table = SecurityGroupTable.of(rules)
     checks = data.draw(probes(rules, seeds), label="packets")
     for probe in checks:
-        for _ in range(2):
+        for _ in range(_SCANS + 1):
             table.first_match(probe.protocol, probe.family, probe.port, probe.icmp_type, probe.icmp_code,
                               probe.address, probe.sg_references)
     copy = pickle.loads(pickle.dumps(table))

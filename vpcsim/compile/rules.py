@@ -4,14 +4,18 @@ Rules are grouped by protocol number (``-1`` holds the all-protocol rules), so a
 rules that can match it. Peers are integer ranges or frozen address sets; labels are built here once,
 in console words ("web ingress #1", "private ingress 100").
 
-A lookup does not scan the rules (DESIGN §8: "SG/NACL rule tables keyed by protocol and port atoms"). Per
-table and protocol, the port-range boundaries of the rules cut the ports into atoms — runs of ports no rule
-tells apart — and each atom holds the rules that can match it, in precedence order, with an address map: the
-position of the first of them whose CIDRs cover each address. A lookup is a bisect for the atom and a bisect
-for the address (plus a set look-up per security-group-reference rule ahead of that). ICMP atoms are keyed by
-(type, code) instead of ports. Both levels are built on first use and kept: a topology has thousands of
-tables and a batch of traces touches only some protocols and ports of each, so the table costs nothing at
-compile time and each atom is built once.
+A table that is used does not scan its rules (DESIGN §8: "SG/NACL rule tables keyed by protocol and port
+atoms"). Per table and protocol, the port-range boundaries of the rules cut the ports into atoms — runs of
+ports no rule tells apart — and each atom holds the rules that can match it, in precedence order, with the
+position of the first of them whose CIDRs hold each address: a few spans scanned, or past ``_SCAN`` spans
+(prefix lists) an interval map. A look-up is a bisect for the atom, then the spans or a bisect for the address
+(plus a set look-up per security-group-reference rule ahead of that). ICMP atoms are keyed by (type, code).
+
+Nothing is built at compile time: a topology has thousands of tables and a batch of traces touches only some
+protocols and ports of each. A protocol's first ``_SCANS`` look-ups scan its rules (``_scan``, which is
+``Rule.matches`` in one loop); the next builds its atom index, and each atom is built when first asked for.
+Building costs two or three scans, so a table never pays much more than the better choice in hindsight would
+have (the ski-rental rule), and a table used once costs what a scan costs.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ PORTED = (TCP, UDP)
 
 _BELOW = -(1 << 200)          # below every port and address: the first atom / interval starts here
 _SCAN = 8                     # spans an atom scans; more (prefix lists) get an interval map
+_SCANS = 2                    # look-ups of a protocol answered by a scan before its rules are compiled
 _ICMP_KEYS = 4096             # (type, code) atoms kept per table and protocol; beyond, built and not kept
 
 
@@ -123,33 +128,17 @@ def _address_map(spans: list[tuple[int, int, int]], missing: int) -> tuple[tuple
     return tuple(starts), tuple(firsts)
 
 
-@dataclass(frozen=True, slots=True)
-class _Addresses:
-    """One family's CIDRs of an atom's candidates: ``(start, end, position)`` spans in rule order, scanned
-    while they are few; past ``_SCAN`` spans (prefix lists), an interval map searched by bisect."""
-
-    spans: tuple[tuple[int, int, int], ...]
-    starts: tuple[int, ...] = ()
-    firsts: tuple[int, ...] = ()
-
-    @classmethod
-    def of(cls, spans: list[tuple[int, int, int]], missing: int) -> _Addresses:
-        if len(spans) <= _SCAN:
-            return cls(tuple(spans))
-        starts, firsts = _address_map(spans, missing)
-        return cls((), starts, firsts)
-
-    def first(self, address: int, missing: int) -> int:
-        """The least position whose CIDR holds ``address``, else ``missing``."""
-        if self.starts:
-            return self.firsts[bisect_right(self.starts, address) - 1]
-        for start, end, position in self.spans:
-            if start <= address <= end:
-                return position
-        return missing
+Spans = tuple[tuple[int, int, int], ...]
 
 
-_NOWHERE = _Addresses(())
+def _addresses(spans: list[tuple[int, int, int]], missing: int) -> tuple[Spans, tuple[int, ...], tuple[int, ...]]:
+    """One family's CIDRs of an atom's candidates as ``(spans, starts, firsts)``: the ``(start, end, position)``
+    spans in rule order, scanned while they are few; past ``_SCAN`` spans (prefix lists), an interval map
+    searched by bisect instead (``starts`` not empty)."""
+    if len(spans) <= _SCAN:
+        return tuple(spans), (), ()
+    starts, firsts = _address_map(spans, missing)
+    return (), starts, firsts
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,58 +146,39 @@ class _Atom:
     """The rules that can match one run of ports (or one ICMP type and code), and who matches which address."""
 
     found: tuple[Rule | None, ...]                     # the candidate rules in precedence order, then None
-    v4: _Addresses
-    v6: _Addresses
+    missing: int                                       # the position of that None
+    addresses: dict[int, tuple[Spans, tuple[int, ...], tuple[int, ...]]]   # family -> _addresses(...)
     members: tuple[tuple[int, frozenset[tuple[int, int]]], ...]   # (position, SG member addresses), in order
     everywhere: tuple[Rule, ...]                       # candidates whose peer is 0.0.0.0/0 or ::/0 (R3.10)
 
     @classmethod
     def of(cls, rules: list[Rule]) -> _Atom:
         missing = len(rules)
-        v4: list[tuple[int, int, int]] = []
-        v6: list[tuple[int, int, int]] = []
+        spans: dict[int, list[tuple[int, int, int]]] = {}
         members: list[tuple[int, frozenset[tuple[int, int]]]] = []
         everywhere: list[Rule] = []
         for position, rule in enumerate(rules):
             peer = rule.peer
             for family, start, end in peer.ranges:
-                if family == 4:
-                    v4.append((start, end, position))
-                elif family == 6:
-                    v6.append((start, end, position))
+                spans.setdefault(family, []).append((start, end, position))
             if peer.members:
                 members.append((position, peer.members))
             if peer.everywhere:
                 everywhere.append(rule)
-        return cls((*rules, None), _Addresses.of(v4, missing) if v4 else _NOWHERE,
-                   _Addresses.of(v6, missing) if v6 else _NOWHERE, tuple(members), tuple(everywhere))
-
-    def first(self, family: int, address: int, sg_references: bool) -> Rule | None:
-        """The first candidate whose peer matches ``address`` (R3.1 / R4.3 order)."""
-        missing = len(self.found) - 1
-        if family == 4:
-            position = self.v4.first(address, missing)
-        elif family == 6:
-            position = self.v6.first(address, missing)
-        else:
-            position = missing
-        if sg_references and self.members:
-            key = (family, address)
-            for at, members in self.members:
-                if at >= position:
-                    break
-                if key in members:
-                    position = at
-                    break
-        return self.found[position]
+        return cls((*rules, None), missing, {family: _addresses(s, missing) for family, s in spans.items()},
+                   tuple(members), tuple(everywhere))
 
 
 @dataclass(slots=True)
 class _ProtocolLookup:
-    """One protocol's rules of a table: atoms by port (TCP, UDP), by (type, code) (ICMP), or one atom."""
+    """One protocol's rules of a table: atoms by port (TCP, UDP), by (type, code) (ICMP), or one atom.
+
+    A cache the table owns and fills as packets ask (mutable, private); what it holds is derived from the
+    table's rules only."""
 
     protocol: int
     rules: tuple[Rule, ...]                            # every rule that can match the protocol, in precedence order
+    ported: bool
     bounds: tuple[int, ...]                            # ported: where each atom starts
     atoms: list[_Atom | None]                          # ported: built on first use; others: the one atom
     icmp: dict[tuple[int, int], _Atom]
@@ -222,14 +192,13 @@ class _ProtocolLookup:
                     cuts.add(rule.port_low)
                     cuts.add(rule.port_high + 1)
             bounds = tuple(sorted(cuts))
-            return cls(protocol, rules, bounds, [None] * len(bounds), {})
+            return cls(protocol, rules, True, bounds, [None] * len(bounds), {})
         if protocol in (ICMP, ICMPV6):
-            return cls(protocol, rules, (), [], {})
-        return cls(protocol, rules, (), [_Atom.of(list(rules))], {})
+            return cls(protocol, rules, False, (), [], {})
+        return cls(protocol, rules, False, (), [_Atom.of(list(rules))], {})
 
     def atom(self, port: int, icmp_type: int, icmp_code: int) -> _Atom:
-        protocol = self.protocol
-        if protocol in PORTED:
+        if self.ported:
             index = bisect_right(self.bounds, port) - 1
             found = self.atoms[index]
             if found is None:
@@ -237,7 +206,7 @@ class _ProtocolLookup:
                 found = self.atoms[index] = _Atom.of(
                     [r for r in self.rules if r.protocol not in PORTED or r.port_low <= low <= r.port_high])
             return found
-        if protocol in (ICMP, ICMPV6):
+        if self.protocol in (ICMP, ICMPV6):
             key = (icmp_type, icmp_code)
             found = self.icmp.get(key)
             if found is None:
@@ -250,6 +219,38 @@ class _ProtocolLookup:
         assert only is not None
         return only
 
+    def first(self, port: int, icmp_type: int, icmp_code: int, family: int, address: int, sg_references: bool
+              ) -> Rule | None:
+        """The first candidate whose peer matches ``address`` (R3.1 / R4.3 order): a bisect for the atom, a short
+        scan or a bisect for the address, a set look-up per SG-reference rule ahead of the match."""
+        atom: _Atom | None
+        if self.ported:                                  # self.atom(...), inlined: this runs for every packet
+            atom = self.atoms[bisect_right(self.bounds, port) - 1]
+            if atom is None:
+                atom = self.atom(port, icmp_type, icmp_code)
+        else:
+            atom = self.atom(port, icmp_type, icmp_code)
+        position = atom.missing
+        entry = atom.addresses.get(family)
+        if entry is not None:
+            spans, starts, firsts = entry
+            if starts:
+                position = firsts[bisect_right(starts, address) - 1]
+            else:
+                for start, end, at in spans:
+                    if start <= address <= end:
+                        position = at
+                        break
+        if sg_references and atom.members:
+            key = (family, address)
+            for at, members in atom.members:
+                if at >= position:
+                    break
+                if key in members:
+                    position = at
+                    break
+        return atom.found[position]
+
 
 def _fresh(cls: Any, state: tuple[Any, ...]) -> Any:
     """Unpickle a table from its rules alone: the look-ups it built are rebuilt on use, not shipped."""
@@ -258,8 +259,26 @@ def _fresh(cls: Any, state: tuple[Any, ...]) -> Any:
 
 def _scan(rules: tuple[Rule, ...], protocol: int, family: int, port: int, icmp_type: int, icmp_code: int,
           address: int, sg_references: bool) -> Rule | None:
+    """The first of ``rules`` that matches: ``Rule.matches`` spelt out in one loop, for a table's first look-up."""
+    ported = protocol in PORTED
+    icmp = protocol in (ICMP, ICMPV6)
+    key = (family, address)
     for rule in rules:
-        if rule.matches(protocol, family, port, icmp_type, icmp_code, address, sg_references):
+        kind = rule.protocol
+        if kind != protocol:
+            if kind != ALL:
+                continue
+        elif ported:
+            if not rule.port_low <= port <= rule.port_high:
+                continue
+        elif icmp and ((rule.icmp_type != -1 and rule.icmp_type != icmp_type)
+                       or (rule.icmp_code != -1 and rule.icmp_code != icmp_code)):
+            continue
+        peer = rule.peer
+        for fam, start, end in peer.ranges:
+            if fam == family and start <= address <= end:
+                return rule
+        if sg_references and key in peer.members:
             return rule
     return None
 
@@ -268,14 +287,14 @@ def _scan(rules: tuple[Rule, ...], protocol: int, family: int, port: int, icmp_t
 class SecurityGroupTable:
     """The union of the rules of every SG on an ENI, one direction (R3.1: any match allows).
 
-    A protocol's first look-up scans its rules; the second compiles them (``_ProtocolLookup``): most tables of
-    a large network serve one trace or none, and a scan is cheaper than building for a single packet."""
+    Look-ups scan a protocol's rules ``_SCANS`` times, then compile them (``_ProtocolLookup``: see the module
+    docstring)."""
 
     by_protocol: dict[int, tuple[Rule, ...]]
     count: int
     wide_open: frozenset[tuple[int, int]] = field(init=False, repr=False, compare=False)
-    _lookups: dict[int, _ProtocolLookup | None] = field(default_factory=dict, init=False, repr=False,
-                                                         compare=False)   # None: scanned once
+    _lookups: dict[int, _ProtocolLookup] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _scans: dict[int, int] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # R3.10 asks per allowed packet whether the other direction opens everything: one pass over the
@@ -302,12 +321,13 @@ class SecurityGroupTable:
         """The rule that allows the packet: the first of the protocol's rules, then of the all-protocol rules."""
         lookup = self._lookups.get(protocol)
         if lookup is None:
-            if protocol not in self._lookups:
-                self._lookups[protocol] = None
+            scans = self._scans.get(protocol, 0)
+            if scans < _SCANS:
+                self._scans[protocol] = scans + 1
                 return _scan(self._candidates(protocol), protocol, family, port, icmp_type, icmp_code, peer,
                              sg_references)
             lookup = self._lookups[protocol] = _ProtocolLookup.of(protocol, self._candidates(protocol))
-        return lookup.atom(port, icmp_type, icmp_code).first(family, peer, sg_references)
+        return lookup.first(port, icmp_type, icmp_code, family, peer, sg_references)
 
     def opens_everything(self, protocol: int, family: int) -> bool:
         """R3.10: some rule allows all ``protocol`` traffic to/from everywhere, on all ports (compiled once)."""
@@ -336,12 +356,12 @@ class SecurityGroupTable:
 class NetworkAclTable:
     """One direction of a NACL for one family: numbered rules, lowest first, first match wins (R4.3).
 
-    Compiled per protocol on the second look-up, as security group tables are."""
+    Compiled per protocol after ``_SCANS`` look-ups, as security group tables are."""
 
     rules: tuple[Rule, ...]
     default_label: str
-    _lookups: dict[int, _ProtocolLookup | None] = field(default_factory=dict, init=False, repr=False,
-                                                         compare=False)
+    _lookups: dict[int, _ProtocolLookup] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _scans: dict[int, int] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return _fresh, (NetworkAclTable, (self.rules, self.default_label))
@@ -350,9 +370,10 @@ class NetworkAclTable:
                     peer: int) -> Rule | None:
         lookup = self._lookups.get(protocol)
         if lookup is None:
-            if protocol not in self._lookups:
-                self._lookups[protocol] = None
+            scans = self._scans.get(protocol, 0)
+            if scans < _SCANS:
+                self._scans[protocol] = scans + 1
                 return _scan(self.rules, protocol, family, port, icmp_type, icmp_code, peer, True)
             lookup = self._lookups[protocol] = _ProtocolLookup.of(
                 protocol, tuple(r for r in self.rules if r.protocol in (ALL, protocol)))
-        return lookup.atom(port, icmp_type, icmp_code).first(family, peer, True)
+        return lookup.first(port, icmp_type, icmp_code, family, peer, True)
