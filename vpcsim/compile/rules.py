@@ -302,9 +302,9 @@ class SecurityGroupTable:
         wide: set[tuple[int, int]] = set()
         for rules in self.by_protocol.values():
             for rule in rules:
-                every_port = rule.protocol not in PORTED or (rule.port_low, rule.port_high) == (0, 65535)
-                if rule.peer.everywhere and every_port:
-                    wide.update((rule.protocol, family) for family in rule.peer.everywhere)
+                families = rule.peer.everywhere
+                if families and (rule.protocol not in PORTED or (rule.port_low, rule.port_high) == (0, 65535)):
+                    wide.update((rule.protocol, family) for family in families)
         object.__setattr__(self, "wide_open", frozenset(wide))
 
     def __reduce__(self) -> tuple[Any, ...]:
