@@ -5,7 +5,6 @@ from __future__ import annotations
 import gc
 import time
 from contextlib import nullcontext
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,8 +40,7 @@ class Network:
         """Simulate one conversation (request, then reply) from ``src`` to ``dst``."""
         from vpcsim.engine.simulate import trace
 
-        result = trace(self.compiled, src, dst, protocol=protocol, port=port, src_port=src_port)
-        return replace(result, network=self.compiled)
+        return trace(self.compiled, src, dst, protocol=protocol, port=port, src_port=src_port, keep_network=True)
 
     def resolve(self, src: str, name: str) -> DnsExchange:
         """Resolve ``name`` as the Resolver of ``src``'s VPC answers it, the query sent as a real packet."""

@@ -3,11 +3,27 @@
 Rules are grouped by protocol number (``-1`` holds the all-protocol rules), so a packet only looks at the
 rules that can match it. Peers are integer ranges or frozen address sets; labels are built here once,
 in console words ("web ingress #1", "private ingress 100").
+
+A table that is used does not scan its rules (DESIGN §8: "SG/NACL rule tables keyed by protocol and port
+atoms"). Per table and protocol, the port-range boundaries of the rules cut the ports into atoms — runs of
+ports no rule tells apart — and each atom holds the rules that can match it, in precedence order, with the
+position of the first of them whose CIDRs hold each address: a few spans scanned, or past ``_SCAN`` spans
+(prefix lists) an interval map. A look-up is a bisect for the atom, then the spans or a bisect for the address
+(plus a set look-up per security-group-reference rule ahead of that). ICMP atoms are keyed by (type, code).
+
+Nothing is built at compile time: a topology has thousands of tables and a batch of traces touches only some
+protocols and ports of each. A protocol's first ``_SCANS`` look-ups scan its rules (``_scan``, which is
+``Rule.matches`` in one loop); the next builds its atom index, and each atom is built when first asked for.
+Building costs two or three scans, so a table never pays much more than the better choice in hindsight would
+have (the ski-rental rule), and a table used once costs what a scan costs.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import heapq
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Any
 
 ALL = -1
 ICMP = 1
@@ -15,6 +31,11 @@ TCP = 6
 UDP = 17
 ICMPV6 = 58
 PORTED = (TCP, UDP)
+
+_BELOW = -(1 << 200)          # below every port and address: the first atom / interval starts here
+_SCAN = 8                     # spans an atom scans; more (prefix lists) get an interval map
+_SCANS = 2                    # look-ups of a protocol answered by a scan before its rules are compiled
+_ICMP_KEYS = 4096             # (type, code) atoms kept per table and protocol; beyond, built and not kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +46,12 @@ class Peer:
     members: frozenset[tuple[int, int]] = frozenset()  # (family, address): private IPs of an SG's ENIs
     security_group: str | None = None
     cidr_everywhere: bool = False                      # 0.0.0.0/0 or ::/0 (R3.10 untracked flows)
+    everywhere: frozenset[int] = field(init=False, repr=False, compare=False)   # families of cidr_everywhere
+
+    def __post_init__(self) -> None:
+        # Worked out once: a prefix-list peer can hold hundreds of ranges, and R3.10 asks this per packet.
+        families = frozenset(family for family, _, _ in self.ranges) if self.cidr_everywhere else frozenset()
+        object.__setattr__(self, "everywhere", families)
 
     def matches(self, family: int, address: int, sg_references: bool = True) -> bool:
         for fam, start, end in self.ranges:
@@ -34,7 +61,7 @@ class Peer:
 
     def is_everywhere(self, family: int) -> bool:
         """0.0.0.0/0 (family 4) or ::/0 (family 6): the peer R3.10 asks about for untracked flows."""
-        return self.cidr_everywhere and any(fam == family for fam, _, _ in self.ranges)
+        return family in self.everywhere
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,56 +100,280 @@ class Rule:
         return self.peer.is_everywhere(family)
 
 
+# -- compiled look-ups ------------------------------------------------------------------------------------
+
+
+def _address_map(spans: list[tuple[int, int, int]], missing: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """``(starts, firsts)``: from ``starts[i]`` up to the next start, ``firsts[i]`` is the least rule position
+    among the ``(start, end, position)`` spans covering the address (``missing`` where none does)."""
+    starts = [_BELOW]
+    firsts = [missing]
+    if not spans:
+        return tuple(starts), tuple(firsts)
+    spans.sort()
+    points = sorted({start for start, _, _ in spans} | {end + 1 for _, end, _ in spans})
+    active: list[tuple[int, int]] = []            # heap of (position, end); ended spans leave lazily
+    following = 0
+    for point in points:
+        while following < len(spans) and spans[following][0] <= point:
+            _, end, position = spans[following]
+            heapq.heappush(active, (position, end))
+            following += 1
+        while active and active[0][1] < point:
+            heapq.heappop(active)
+        first = active[0][0] if active else missing
+        if first != firsts[-1]:
+            starts.append(point)
+            firsts.append(first)
+    return tuple(starts), tuple(firsts)
+
+
+Spans = tuple[tuple[int, int, int], ...]
+
+
+def _addresses(spans: list[tuple[int, int, int]], missing: int) -> tuple[Spans, tuple[int, ...], tuple[int, ...]]:
+    """One family's CIDRs of an atom's candidates as ``(spans, starts, firsts)``: the ``(start, end, position)``
+    spans in rule order, scanned while they are few; past ``_SCAN`` spans (prefix lists), an interval map
+    searched by bisect instead (``starts`` not empty)."""
+    if len(spans) <= _SCAN:
+        return tuple(spans), (), ()
+    starts, firsts = _address_map(spans, missing)
+    return (), starts, firsts
+
+
+@dataclass(frozen=True, slots=True)
+class _Atom:
+    """The rules that can match one run of ports (or one ICMP type and code), and who matches which address."""
+
+    found: tuple[Rule | None, ...]                     # the candidate rules in precedence order, then None
+    missing: int                                       # the position of that None
+    addresses: dict[int, tuple[Spans, tuple[int, ...], tuple[int, ...]]]   # family -> _addresses(...)
+    members: tuple[tuple[int, frozenset[tuple[int, int]]], ...]   # (position, SG member addresses), in order
+    everywhere: tuple[Rule, ...]                       # candidates whose peer is 0.0.0.0/0 or ::/0 (R3.10)
+
+    @classmethod
+    def of(cls, rules: list[Rule]) -> _Atom:
+        missing = len(rules)
+        spans: dict[int, list[tuple[int, int, int]]] = {}
+        members: list[tuple[int, frozenset[tuple[int, int]]]] = []
+        everywhere: list[Rule] = []
+        for position, rule in enumerate(rules):
+            peer = rule.peer
+            for family, start, end in peer.ranges:
+                spans.setdefault(family, []).append((start, end, position))
+            if peer.members:
+                members.append((position, peer.members))
+            if peer.everywhere:
+                everywhere.append(rule)
+        return cls((*rules, None), missing, {family: _addresses(s, missing) for family, s in spans.items()},
+                   tuple(members), tuple(everywhere))
+
+
+@dataclass(slots=True)
+class _ProtocolLookup:
+    """One protocol's rules of a table: atoms by port (TCP, UDP), by (type, code) (ICMP), or one atom.
+
+    A cache the table owns and fills as packets ask (mutable, private); what it holds is derived from the
+    table's rules only."""
+
+    protocol: int
+    rules: tuple[Rule, ...]                            # every rule that can match the protocol, in precedence order
+    ported: bool
+    bounds: tuple[int, ...]                            # ported: where each atom starts
+    atoms: list[_Atom | None]                          # ported: built on first use; others: the one atom
+    icmp: dict[tuple[int, int], _Atom]
+
+    @classmethod
+    def of(cls, protocol: int, rules: tuple[Rule, ...]) -> _ProtocolLookup:
+        if protocol in PORTED:
+            cuts = {_BELOW}
+            for rule in rules:
+                if rule.protocol in PORTED:
+                    cuts.add(rule.port_low)
+                    cuts.add(rule.port_high + 1)
+            bounds = tuple(sorted(cuts))
+            return cls(protocol, rules, True, bounds, [None] * len(bounds), {})
+        if protocol in (ICMP, ICMPV6):
+            return cls(protocol, rules, False, (), [], {})
+        return cls(protocol, rules, False, (), [_Atom.of(list(rules))], {})
+
+    def atom(self, port: int, icmp_type: int, icmp_code: int) -> _Atom:
+        if self.ported:
+            index = bisect_right(self.bounds, port) - 1
+            found = self.atoms[index]
+            if found is None:
+                low = self.bounds[index]
+                found = self.atoms[index] = _Atom.of(
+                    [r for r in self.rules if r.protocol not in PORTED or r.port_low <= low <= r.port_high])
+            return found
+        if self.protocol in (ICMP, ICMPV6):
+            key = (icmp_type, icmp_code)
+            found = self.icmp.get(key)
+            if found is None:
+                found = _Atom.of([r for r in self.rules if r.protocol not in (ICMP, ICMPV6) or (
+                    r.icmp_type in (-1, icmp_type) and r.icmp_code in (-1, icmp_code))])
+                if len(self.icmp) < _ICMP_KEYS:
+                    self.icmp[key] = found
+            return found
+        only = self.atoms[0]
+        assert only is not None
+        return only
+
+    def first(self, port: int, icmp_type: int, icmp_code: int, family: int, address: int, sg_references: bool
+              ) -> Rule | None:
+        """The first candidate whose peer matches ``address`` (R3.1 / R4.3 order): a bisect for the atom, a short
+        scan or a bisect for the address, a set look-up per SG-reference rule ahead of the match."""
+        atom: _Atom | None
+        if self.ported:                                  # self.atom(...), inlined: this runs for every packet
+            atom = self.atoms[bisect_right(self.bounds, port) - 1]
+            if atom is None:
+                atom = self.atom(port, icmp_type, icmp_code)
+        else:
+            atom = self.atom(port, icmp_type, icmp_code)
+        position = atom.missing
+        entry = atom.addresses.get(family)
+        if entry is not None:
+            spans, starts, firsts = entry
+            if starts:
+                position = firsts[bisect_right(starts, address) - 1]
+            else:
+                for start, end, at in spans:
+                    if start <= address <= end:
+                        position = at
+                        break
+        if sg_references and atom.members:
+            key = (family, address)
+            for at, members in atom.members:
+                if at >= position:
+                    break
+                if key in members:
+                    position = at
+                    break
+        return atom.found[position]
+
+
+def _fresh(cls: Any, state: tuple[Any, ...]) -> Any:
+    """Unpickle a table from its rules alone: the look-ups it built are rebuilt on use, not shipped."""
+    return cls(*state)
+
+
+def _scan(rules: tuple[Rule, ...], protocol: int, family: int, port: int, icmp_type: int, icmp_code: int,
+          address: int, sg_references: bool) -> Rule | None:
+    """The first of ``rules`` that matches: ``Rule.matches`` spelt out in one loop, for a table's first look-up."""
+    ported = protocol in PORTED
+    icmp = protocol in (ICMP, ICMPV6)
+    key = (family, address)
+    for rule in rules:
+        kind = rule.protocol
+        if kind != protocol:
+            if kind != ALL:
+                continue
+        elif ported:
+            if not rule.port_low <= port <= rule.port_high:
+                continue
+        elif icmp and ((rule.icmp_type != -1 and rule.icmp_type != icmp_type)
+                       or (rule.icmp_code != -1 and rule.icmp_code != icmp_code)):
+            continue
+        peer = rule.peer
+        for fam, start, end in peer.ranges:
+            if fam == family and start <= address <= end:
+                return rule
+        if sg_references and key in peer.members:
+            return rule
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class SecurityGroupTable:
-    """The union of the rules of every SG on an ENI, one direction (R3.1: any match allows)."""
+    """The union of the rules of every SG on an ENI, one direction (R3.1: any match allows).
+
+    Look-ups scan a protocol's rules ``_SCANS`` times, then compile them (``_ProtocolLookup``: see the module
+    docstring)."""
 
     by_protocol: dict[int, tuple[Rule, ...]]
     count: int
-    wide_open: frozenset[tuple[int, int]] = frozenset()   # (protocol, family) allowed everywhere on all ports
+    wide_open: frozenset[tuple[int, int]] = field(init=False, repr=False, compare=False)
+    _lookups: dict[int, _ProtocolLookup] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _scans: dict[int, int] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # R3.10 asks per allowed packet whether the other direction opens everything: one pass over the
+        # rules here answers it for every protocol, (protocol or ALL, family) of the rules that do.
+        wide: set[tuple[int, int]] = set()
+        for rules in self.by_protocol.values():
+            for rule in rules:
+                families = rule.peer.everywhere
+                if families and (rule.protocol not in PORTED or (rule.port_low, rule.port_high) == (0, 65535)):
+                    wide.update((rule.protocol, family) for family in families)
+        object.__setattr__(self, "wide_open", frozenset(wide))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _fresh, (SecurityGroupTable, (self.by_protocol, self.count))
+
+    def _candidates(self, protocol: int) -> tuple[Rule, ...]:
+        """What a ``protocol`` packet can match, in order: the protocol's rules, then the all-protocol ones."""
+        if protocol == ALL:
+            return self.by_protocol.get(ALL, ())
+        return (*self.by_protocol.get(protocol, ()), *self.by_protocol.get(ALL, ()))
 
     def first_match(self, protocol: int, family: int, port: int, icmp_type: int, icmp_code: int,
                     peer: int, sg_references: bool = True) -> Rule | None:
-        for key in (protocol, ALL):
-            for rule in self.by_protocol.get(key, ()):
-                if rule.matches(protocol, family, port, icmp_type, icmp_code, peer, sg_references):
-                    return rule
-        return None
+        """The rule that allows the packet: the first of the protocol's rules, then of the all-protocol rules."""
+        lookup = self._lookups.get(protocol)
+        if lookup is None:
+            scans = self._scans.get(protocol, 0)
+            if scans < _SCANS:
+                self._scans[protocol] = scans + 1
+                return _scan(self._candidates(protocol), protocol, family, port, icmp_type, icmp_code, peer,
+                             sg_references)
+            lookup = self._lookups[protocol] = _ProtocolLookup.of(protocol, self._candidates(protocol))
+        return lookup.first(port, icmp_type, icmp_code, family, peer, sg_references)
 
     def opens_everything(self, protocol: int, family: int) -> bool:
         """R3.10: some rule allows all ``protocol`` traffic to/from everywhere, on all ports (compiled once)."""
-        if protocol in PORTED:
-            return (protocol, family) in self.wide_open
-        return any(rule.opens_everything(protocol, family)
-                   for key in (protocol, ALL) for rule in self.by_protocol.get(key, ()))
+        return (protocol, family) in self.wide_open or (ALL, family) in self.wide_open
 
     def admits_from_everywhere(self, protocol: int, family: int, port: int, icmp_type: int, icmp_code: int,
                                peer: int) -> bool:
         """R3.10: a rule whose peer is 0.0.0.0/0 (or ::/0) allows this packet (not only a narrower one)."""
-        return any(rule.peer.is_everywhere(family)
-                   and rule.matches(protocol, family, port, icmp_type, icmp_code, peer, False)
-                   for key in (protocol, ALL) for rule in self.by_protocol.get(key, ()))
+        lookup = self._lookups.get(protocol)
+        if lookup is None:
+            return any(rule.peer.is_everywhere(family)
+                       and rule.matches(protocol, family, port, icmp_type, icmp_code, peer, False)
+                       for rule in self._candidates(protocol))
+        return any(family in rule.peer.everywhere and rule.peer.matches(family, peer, False)
+                   for rule in lookup.atom(port, icmp_type, icmp_code).everywhere)
 
     @classmethod
     def of(cls, rules: list[Rule]) -> SecurityGroupTable:
         grouped: dict[int, list[Rule]] = {}
         for rule in rules:
             grouped.setdefault(rule.protocol, []).append(rule)
-        wide_open = frozenset((protocol, family) for protocol in PORTED for family in (4, 6)
-                              if any(rule.opens_everything(protocol, family) for rule in rules))
-        return cls({k: tuple(v) for k, v in grouped.items()}, len(rules), wide_open)
+        return cls({k: tuple(v) for k, v in grouped.items()}, len(rules))
 
 
 @dataclass(frozen=True, slots=True)
 class NetworkAclTable:
-    """One direction of a NACL for one family: numbered rules, lowest first, first match wins (R4.3)."""
+    """One direction of a NACL for one family: numbered rules, lowest first, first match wins (R4.3).
+
+    Compiled per protocol after ``_SCANS`` look-ups, as security group tables are."""
 
     rules: tuple[Rule, ...]
     default_label: str
+    _lookups: dict[int, _ProtocolLookup] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _scans: dict[int, int] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return _fresh, (NetworkAclTable, (self.rules, self.default_label))
 
     def first_match(self, protocol: int, family: int, port: int, icmp_type: int, icmp_code: int,
                     peer: int) -> Rule | None:
-        for rule in self.rules:
-            if rule.matches(protocol, family, port, icmp_type, icmp_code, peer):
-                return rule
-        return None
+        lookup = self._lookups.get(protocol)
+        if lookup is None:
+            scans = self._scans.get(protocol, 0)
+            if scans < _SCANS:
+                self._scans[protocol] = scans + 1
+                return _scan(self.rules, protocol, family, port, icmp_type, icmp_code, peer, True)
+            lookup = self._lookups[protocol] = _ProtocolLookup.of(
+                protocol, tuple(r for r in self.rules if r.protocol in (ALL, protocol)))
+        return lookup.first(port, icmp_type, icmp_code, family, peer, True)

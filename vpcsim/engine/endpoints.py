@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from vpcsim.compile.components import Eni, EniKind
 from vpcsim.compile.network import CompiledNetwork
+from vpcsim.engine.frozen import quick_init
 from vpcsim.errors import QueryError
 from vpcsim.ip import format_address, is_address, parse_address
 from vpcsim.model.services import service_name
@@ -15,6 +16,7 @@ INTERNET_V4 = parse_address("198.51.100.10")[1]
 INTERNET_V6 = parse_address("2001:db8:ffff::10")[1]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Endpoint:
     kind: str                    # eni | internet | site | service

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
+from vpcsim.engine.frozen import quick_init
 from vpcsim.ip import format_address
 
 TCP, UDP, ICMP, ICMPV6 = 6, 17, 1, 58
 PROTOCOL_NAMES = {6: "tcp", 17: "udp", 1: "icmp", 58: "icmpv6"}
 ECHO_REPLY = {8: 0, 128: 129}
+ANSWER_FLAGS = {"S": "SA", "SA": "A"}          # a SYN is answered by a SYN-ACK, a SYN-ACK by an ACK
+
+_text = lru_cache(maxsize=1 << 16)(format_address)   # drop messages name the same few addresses over and over
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Packet:
     family: int
@@ -32,11 +38,11 @@ class Packet:
 
     @property
     def source(self) -> str:
-        return format_address(self.family, self.src)
+        return _text(self.family, self.src)
 
     @property
     def destination(self) -> str:
-        return format_address(self.family, self.dst)
+        return _text(self.family, self.dst)
 
     def with_source(self, address: int, port: int | None = None) -> Packet:
         return Packet(self.family, address, self.dst, self.protocol, self.src_port if port is None else port,
@@ -54,11 +60,14 @@ class Packet:
 
     def reply(self) -> Packet:
         """The answer a destination sends back: addresses and ports swapped, SYN answered by SYN-ACK."""
-        flags = {"S": "SA", "SA": "A"}.get(self.tcp_flags, self.tcp_flags) if self.protocol == TCP else ""
-        icmp_type = ECHO_REPLY.get(self.icmp_type, self.icmp_type) if self.protocol in (ICMP, ICMPV6) else -1
-        return replace(self, src=self.dst, dst=self.src, src_port=self.dst_port if self.protocol in (TCP, UDP)
-                       else self.src_port, dst_port=self.src_port if self.protocol in (TCP, UDP) else self.dst_port,
-                       tcp_flags=flags, icmp_type=icmp_type, ttl=64)
+        protocol = self.protocol
+        if protocol in (TCP, UDP):
+            flags = ANSWER_FLAGS.get(self.tcp_flags, self.tcp_flags) if protocol == TCP else ""
+            return Packet(self.family, self.dst, self.src, protocol, self.dst_port, self.src_port, -1, self.icmp_code,
+                          flags, 64, self.length)
+        icmp_type = ECHO_REPLY.get(self.icmp_type, self.icmp_type) if protocol in (ICMP, ICMPV6) else -1
+        return Packet(self.family, self.dst, self.src, protocol, self.src_port, self.dst_port, icmp_type,
+                      self.icmp_code, "", 64, self.length)
 
     def describe(self) -> str:
         """``10.0.1.10:49152 -> 10.0.2.20:5432 tcp`` — the way engineers write a flow."""

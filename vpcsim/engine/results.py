@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from enum import StrEnum
+from operator import attrgetter
 from typing import Any
 
+from vpcsim.engine.frozen import quick_init
 from vpcsim.engine.packet import Packet
 from vpcsim.flowlogs.formats import DEFAULT_FORMAT, FlowLogRecord, render
 
@@ -81,10 +83,14 @@ ENDS_IN: dict[Decision, Disposition] = {
 }
 """Which decisions end a packet's walk, and as what (a policy drop with code VPCE_POLICY_DENY is DENIED)."""
 
+_DROPPING = frozenset(ENDS_IN)
+_decision = attrgetter("decision")
+
 DENIED_CODES = frozenset({"ENI_SG_RULES_MISMATCH", "SG_HAS_NO_RULES", "SUBNET_ACL_RESTRICTION",
                           "VPCE_POLICY_DENY", "FIREWALL_RULES_RESTRICTION"})
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Hop:
     """One decision at one component, with the packet as it is there (after any translation)."""
@@ -119,6 +125,7 @@ class Hop:
         return data
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Explanation:
     """Why a packet was dropped, in Reachability Analyzer's words, and what to change."""
@@ -138,6 +145,7 @@ class Explanation:
         return data
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Query:
     src: str
@@ -155,6 +163,7 @@ class Query:
         return data
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class DnsRecord:
     name: str
@@ -166,6 +175,7 @@ class DnsRecord:
         return {"name": self.name, "type": self.type, "value": self.value, "source": self.source}
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class DnsExchange:
     """The lookup that preceded the data packets when the destination was a DNS name (R11.1, R11.8)."""
@@ -193,6 +203,7 @@ class DnsExchange:
         return data
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Trace:
     """A conversation: the request's hops, the reply's hops, how it ended and why."""
@@ -210,9 +221,9 @@ class Trace:
 
     def __post_init__(self) -> None:
         for hops in (self.forward, self.reply):
-            for hop in hops[:-1]:
-                if hop.is_drop:
-                    raise ValueError(f"a dropping hop ({hop.component}) must be the last of its path")
+            if not _DROPPING.isdisjoint(map(_decision, hops[:-1])):     # checked in C: every trace pays it
+                hop = next(h for h in hops[:-1] if h.is_drop)
+                raise ValueError(f"a dropping hop ({hop.component}) must be the last of its path")
 
     @property
     def reachable(self) -> bool:

@@ -1,14 +1,13 @@
 """The event loop: a deterministic queue of arrivals, one handler per place a packet can be.
 
 A conversation is the request, then the reply the destination sends, judged by the state the request
-left (connection tracking, NAT). Ties in the queue break by a counter (SimPy's idea), so two runs give
-byte-identical traces. TTL and an event budget bound every walk: a cycle ends as ``LOOP``.
+left (connection tracking, NAT). Each handler hands on at most one arrival, so the queue holds one arrival
+at a time and two runs give byte-identical traces. TTL and an event budget bound every walk: a cycle ends
+as ``LOOP``.
 """
 
 from __future__ import annotations
 
-import heapq
-import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 
@@ -66,7 +65,7 @@ HANDLERS: Mapping[At, Handler] = {
 }
 
 EVENT_BUDGET = 256
-HOP_DELAY = 1
+_ENI_OUT = At.ENI_OUT          # read once: an Enum class attribute costs ~0.1 µs per look-up
 
 
 def walk(net: CompiledNetwork, state: State, first: Arrival | Step, budget: int = EVENT_BUDGET
@@ -91,10 +90,11 @@ def walk_until(net: CompiledNetwork, state: State, first: Arrival | Step,
         if first.next is None:
             raise AssertionError("a step without an end must name the next arrival")
         first = first.next
-    order = itertools.count()
-    queue: list[tuple[int, int, Arrival]] = [(0, next(order), first)]
-    while queue:
-        now, _, arrival = heapq.heappop(queue)
+    # A step hands on at most one arrival (``Step.next``), so the queue of arrivals holds one at a time and the
+    # walk is deterministic by construction: the loop carries the next arrival itself.
+    arrival: Arrival | None = first
+    handlers = HANDLERS
+    while arrival is not None:
         events += 1
         if events > budget:
             hops.append(Hop(arrival.name, ComponentKind.ROUTE_TABLE, Decision.LOOP, arrival.packet, code="LOOP",
@@ -102,12 +102,11 @@ def walk_until(net: CompiledNetwork, state: State, first: Arrival | Step,
             return hops, End("dropped", arrival.packet), None
         if pause is not None and pause(arrival):
             return hops, None, arrival
-        step = HANDLERS[arrival.at](net, state, arrival)
+        step = handlers[arrival.at](net, state, arrival)
         hops.extend(step.hops)
         if step.end is not None:
             return hops, step.end, None
-        if step.next is not None:
-            heapq.heappush(queue, (now + HOP_DELAY, next(order), step.next))
+        arrival = step.next
     raise AssertionError("the event queue emptied without an end")
 
 
@@ -144,9 +143,8 @@ def _choose_family(src: Endpoint, dst: Endpoint) -> int:
 
 def _injection(net: CompiledNetwork, src: Endpoint, packet: Packet, dst: Endpoint) -> Arrival | Step:
     """Where the first packet enters the simulation."""
-    context = Context()
     if src.eni is not None:
-        return Arrival(At.ENI_OUT, src.eni.name, packet, context.but(vpc=src.eni.vpc, az=src.eni.az))
+        return Arrival(_ENI_OUT, src.eni.name, packet, Context(vpc=src.eni.vpc, az=src.eni.az))
     if src.kind == "internet":
         return _from_internet(net, packet, dst)
     if src.kind == "site":
@@ -234,7 +232,10 @@ def lookup(net: CompiledNetwork, src_text: str, name: str) -> DnsExchange:
 
 
 def trace(net: CompiledNetwork, src_text: str, dst_text: str, protocol: str | int = "tcp", port: int | None = None,
-          src_port: int | None = None) -> Trace:
+          src_port: int | None = None, keep_network: bool = False) -> Trace:
+    """One conversation. With ``keep_network`` the trace holds ``net``, so that its flow log records can be worked
+    out when they are asked for (``Network.trace``'s traces do; an analysis's need not)."""
+    network = net if keep_network else None
     number = _protocol_number(protocol)
     try:
         dst = resolve(net, dst_text, "to")
@@ -248,9 +249,9 @@ def trace(net: CompiledNetwork, src_text: str, dst_text: str, protocol: str | in
             code = {"NXDOMAIN": "DNS_NXDOMAIN", "REFUSED": "DNS_SUPPORT_DISABLED"}.get(dns.rcode, "DNS_NO_ANSWER")
             message = f"{dst_text} did not resolve ({dns.rcode}): {dns.reason}"
             return Trace(query, Disposition.NO_ROUTE, (), (), (Explanation(code, "route53-resolver", "", message,
-                         _DNS_FIX.get(code), "forward"),), dns=dns)
+                         _DNS_FIX.get(code), "forward"),), network=network, dns=dns)
         dst = resolve(net, dns.address, "to")
-    result = _conversation(net, src_text, dst_text, number, port, src_port, dst)
+    result = _conversation(net, src_text, dst_text, number, port, src_port, dst, network)
     return replace(result, dns=dns) if dns is not None else result
 
 
@@ -262,7 +263,7 @@ DNS_SOURCE_PORT = 53000
 
 
 def _conversation(net: CompiledNetwork, src_text: str, dst_text: str, number: int, port: int | None,
-                  src_port: int | None, dst: Endpoint) -> Trace:
+                  src_port: int | None, dst: Endpoint, network: CompiledNetwork | None) -> Trace:
     src = resolve(net, src_text, "from")
     if src.kind == "internet" and dst.kind == "internet":
         raise QueryError(f"both --from {src_text!r} and --to {dst_text!r} are on the internet",
@@ -284,21 +285,21 @@ def _conversation(net: CompiledNetwork, src_text: str, dst_text: str, number: in
     forward, end = walk(net, state, _injection(net, src, packet, dst))
     if end.how == "dropped":
         return Trace(query, _disposition_of(forward), tuple(forward), (),
-                     (explain(net, forward[-1], "forward"),), sent=packet)
+                     (explain(net, forward[-1], "forward"),), network=network, sent=packet)
     if end.how == "delivered":
         reply_packet = end.packet.reply()
         replier = net.enis[end.eni]
-        start: Arrival | Step = Arrival(At.ENI_OUT, replier.name, reply_packet,
+        start: Arrival | Step = Arrival(_ENI_OUT, replier.name, reply_packet,
                                         Context(direction="return", vpc=replier.vpc, az=replier.az))
     else:
         if end.reply_from is None:
-            return Trace(query, Disposition.EXITS_NETWORK, tuple(forward), sent=packet)
+            return Trace(query, Disposition.EXITS_NETWORK, tuple(forward), network=network, sent=packet)
         start = end.reply_from
     answered = start.packet if isinstance(start, Arrival) else None
     reply, reply_end = walk(net, state, start)
     if reply_end.how == "dropped":
         return Trace(query, Disposition.REPLY_DENIED, tuple(forward), tuple(reply),
-                     (explain(net, reply[-1], "return"),), sent=packet, answered=answered)
+                     (explain(net, reply[-1], "return"),), network=network, sent=packet, answered=answered)
     if src.eni is not None and reply_end.how == "delivered" and reply_end.eni != src.eni.name:
         # R9.6: no reverse-path check; the reply followed the replier's routes to another interface with the
         # same address (an overlapping peer VPC), so the sender never hears back.
@@ -307,7 +308,7 @@ def _conversation(net: CompiledNetwork, src_text: str, dst_text: str, number: in
                             "the request: the replier's routes lead to another network with the same address "
                             "(R9.6)",
                             "route the replier's table to the sender's VPC more specifically", "return")
-        return Trace(query, Disposition.REPLY_DENIED, tuple(forward), tuple(reply), (wrong,), sent=packet,
-                     answered=answered)
+        return Trace(query, Disposition.REPLY_DENIED, tuple(forward), tuple(reply), (wrong,), network=network,
+                     sent=packet, answered=answered)
     disposition = Disposition.ACCEPTED if end.how == "delivered" else Disposition.EXITS_NETWORK
-    return Trace(query, disposition, tuple(forward), tuple(reply), sent=packet, answered=answered)
+    return Trace(query, disposition, tuple(forward), tuple(reply), network=network, sent=packet, answered=answered)

@@ -50,7 +50,11 @@ class State:
 
     def track(self, eni: str, packet: Packet, untracked: bool = False) -> None:
         """Record a flow a security group allowed; ``untracked`` for R3.10 flows (no state kept)."""
-        (self.untracked if untracked else self.tracked).setdefault(eni, set()).add(_key(packet))
+        flows = self.untracked if untracked else self.tracked
+        keys = flows.get(eni)
+        if keys is None:
+            keys = flows[eni] = set()
+        keys.add(_key(packet))
 
     def force_tracking(self) -> None:
         """R3.12: the conversation crosses a component that makes security groups track every flow."""
@@ -58,14 +62,19 @@ class State:
 
     def is_reply(self, eni: str, packet: Packet) -> bool:
         """The packet answers a flow tracked on ``eni`` (R3.9)."""
+        tracked = self.tracked.get(eni)
+        untracked = self.untracked.get(eni) if self.auto_tracked else None
+        if tracked is None and untracked is None:       # nothing recorded here: most packets of a walk
+            return False
         key = _reverse(packet)
-        if key in self.tracked.get(eni, ()):
-            return True
-        return self.auto_tracked and key in self.untracked.get(eni, ())
+        return (tracked is not None and key in tracked) or (untracked is not None and key in untracked)
 
     def is_untracked_reply(self, eni: str, packet: Packet) -> bool:
         """The packet answers an untracked flow of ``eni``: only a rule can admit it (R3.10)."""
-        return not self.auto_tracked and _reverse(packet) in self.untracked.get(eni, ())
+        if self.auto_tracked:
+            return False
+        flows = self.untracked.get(eni)
+        return flows is not None and _reverse(packet) in flows
 
     # -- NAT gateway (R6.4, R6.8) -------------------------------------------------------------------
 

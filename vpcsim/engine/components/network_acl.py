@@ -13,20 +13,24 @@ from vpcsim.engine.results import ComponentKind, Decision, Hop
 from vpcsim.engine.state import State
 
 KIND = ComponentKind.NETWORK_ACL
+_ALLOW = Decision.NETWORK_ACL_ALLOW          # read once: an Enum class attribute costs ~0.1 µs per look-up
+_ROUTE_TABLE, _ENI_IN = At.ROUTE_TABLE, At.ENI_IN
 
 
 def _evaluate(net: CompiledNetwork, arrival: Arrival, direction: str) -> tuple[Hop, bool]:
     subnet = net.subnets[arrival.name]
     acl = net.network_acls[subnet.network_acl]
     packet = arrival.packet
-    table = (acl.ingress if direction == "ingress" else acl.egress)[packet.family]
-    peer = packet.src if direction == "ingress" else packet.dst
-    code = max(packet.icmp_code, 0) if packet.protocol in (ICMP, ICMPV6) else packet.icmp_code
-    rule = table.first_match(packet.protocol, packet.family, packet.dst_port, packet.icmp_type, code, peer)
-    interface = (arrival.context.target_eni if direction == "ingress" else arrival.context.sender) or None
+    protocol = packet.protocol
+    ingress = direction == "ingress"
+    table = (acl.ingress if ingress else acl.egress)[packet.family]
+    peer = packet.src if ingress else packet.dst
+    code = max(packet.icmp_code, 0) if protocol in (ICMP, ICMPV6) else packet.icmp_code
+    rule = table.first_match(protocol, packet.family, packet.dst_port, packet.icmp_type, code, peer)
+    interface = (arrival.context.target_eni if ingress else arrival.context.sender) or None
     if rule is not None and rule.allow:
-        return Hop(acl.name, KIND, Decision.NETWORK_ACL_ALLOW, packet, rule=rule.label, direction=direction,
-                   message=f"subnet {subnet.name}", interface=interface, origin=rule.path or None), True
+        return Hop(acl.name, KIND, _ALLOW, packet, rule.label, None, f"subnet {subnet.name}", direction, interface,
+                   rule.path or None), True
     label = rule.label if rule is not None else table.default_label
     side = "from" if direction == "ingress" else "to"
     flow = f"{packet.protocol_name}/{packet.dst_port}" if packet.protocol in (6, 17) else packet.protocol_name
@@ -47,7 +51,7 @@ def handle_out(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
     if not allowed:
         return Step((hop,), end=End("dropped", hop.packet))
     context = arrival.context
-    return Step((hop,), next=Arrival(At.ROUTE_TABLE, context.table, arrival.packet, context))
+    return Step((hop,), Arrival(_ROUTE_TABLE, context.table, arrival.packet, context))
 
 
 def handle_in(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
@@ -55,4 +59,4 @@ def handle_in(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
     if not allowed:
         return Step((hop,), end=End("dropped", hop.packet))
     context = arrival.context
-    return Step((hop,), next=Arrival(At.ENI_IN, context.target_eni, arrival.packet, context))
+    return Step((hop,), Arrival(_ENI_IN, context.target_eni, arrival.packet, context))
