@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 import vpcsim
-from vpcsim.compile import components, lpm
+from vpcsim.compile import components, lpm, rules
 from vpcsim.compile.compact import Compact
 
 REFERENCE = sorted((Path(__file__).resolve().parents[2] / "topologies").glob("*.yaml"))
 REFERENCE = [p for p in REFERENCE if not p.name.endswith(".intents.yaml")]
 
-COMPACT = sorted({cls for module in (components, lpm) for cls in vars(module).values()
+COMPACT = sorted({cls for module in (components, lpm, rules) for cls in vars(module).values()
                   if isinstance(cls, type) and issubclass(cls, Compact) and cls is not Compact},
                  key=lambda cls: cls.__name__)
 

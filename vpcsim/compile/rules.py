@@ -25,6 +25,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
+from vpcsim.compile.compact import Compact
+
 ALL = -1
 ICMP = 1
 TCP = 6
@@ -53,6 +55,9 @@ class Peer:
         families = frozenset(family for family, _, _ in self.ranges) if self.cidr_everywhere else frozenset()
         object.__setattr__(self, "everywhere", families)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Peer, (self.ranges, self.members, self.security_group, self.cidr_everywhere)  # see Compact
+
     def matches(self, family: int, address: int, sg_references: bool = True) -> bool:
         for fam, start, end in self.ranges:
             if fam == family and start <= address <= end:
@@ -65,7 +70,7 @@ class Peer:
 
 
 @dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(Compact):
     protocol: int
     port_low: int
     port_high: int
