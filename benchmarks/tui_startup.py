@@ -3,6 +3,7 @@
     python -m benchmarks.tui_startup --sizes 100,1000
     python -m benchmarks.tui_startup --topology /tmp/bench/SM/synthetic-100.yaml --repeat 5
     python -m benchmarks.tui_startup --topology m.pickle --profile startup      # cProfile of the start
+    TUI_PROFILE_SORT=tottime TUI_PROFILE_FILTER=vpcsim python -m benchmarks.tui_startup --profile 'map (m)'
 
 Each run is a fresh Python process, so Textual's import is paid as ``vpcsim tui`` pays it. It loads the
 topology (``load``; a ``.pickle`` of ``(network.compiled, network.topology)`` skips that while iterating),
@@ -62,6 +63,29 @@ def _load(path: str) -> Any:
     return vpcsim.load(path)
 
 
+class Collections:
+    """Time spent in the garbage collector (``gc.callbacks``): its pauses block the UI like any handler."""
+
+    def __init__(self) -> None:
+        self.total = 0.0
+        self.longest = 0.0
+        self._began = 0.0
+        import gc
+
+        gc.callbacks.append(self._note)
+
+    def _note(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._began = time.perf_counter()
+        else:
+            pause = time.perf_counter() - self._began
+            self.total += pause
+            self.longest = max(self.longest, pause)
+
+    def reset(self) -> None:
+        self.total = self.longest = 0.0
+
+
 class Stalls:
     """A heartbeat on the event loop: the longest gap between two beats is the longest time the UI was
     unable to react (a handler running, a frame being rendered)."""
@@ -83,7 +107,7 @@ class Stalls:
         self.longest = 0.0
 
 
-def child(path: str, profile: str | None) -> None:
+def child(path: str, profile: str | None, pace: float) -> None:
     import vpcsim  # noqa: F401  (the CLI has it in memory before the explorer is imported)
 
     t0 = time.perf_counter()
@@ -110,6 +134,7 @@ def child(path: str, profile: str | None) -> None:
     async def run() -> None:
         stalls = Stalls()
         stalls.start()
+        collections = Collections()
         start = time.perf_counter()
         app = ExplorerApp(network)
         display = app._display
@@ -133,13 +158,16 @@ def child(path: str, profile: str | None) -> None:
             await pilot.pause()
             timings["settled_s"] = time.perf_counter() - start
             timings["startup_blocked_s"] = stalls.longest
+            timings["startup_gc_s"] = collections.total
             if profiler is not None and profile == "startup":
                 profiler.disable()
             screen: Any = app.screen
 
             async def timed(name: str, act: Callable[[], Awaitable[None] | None]) -> None:
                 await pilot.pause()
+                await asyncio.sleep(pace)          # a person reads before pressing the next key
                 stalls.reset()
+                collections.reset()
                 if profiler is not None and profile == name:
                     profiler.enable()
                 began = time.perf_counter()
@@ -152,7 +180,8 @@ def child(path: str, profile: str | None) -> None:
                 done = time.perf_counter() - began
                 if profiler is not None and profile == name:
                     profiler.disable()
-                timings["actions"][name] = {"blocked_s": stalls.longest, "done_s": done}
+                timings["actions"][name] = {"blocked_s": stalls.longest, "done_s": done, "gc_s": collections.total,
+                                            "gc_longest_s": collections.longest}
 
             def keys(*names: str) -> Callable[[], Awaitable[None]]:
                 return lambda: pilot.press(*names)
@@ -201,7 +230,8 @@ def child(path: str, profile: str | None) -> None:
     asyncio.run(run())
     if profiler is not None:
         stats = pstats.Stats(profiler, stream=sys.stderr)
-        stats.sort_stats("cumulative").print_stats(40)
+        stats.sort_stats(os.environ.get("TUI_PROFILE_SORT", "cumulative")).print_stats(
+            os.environ.get("TUI_PROFILE_FILTER", ""), int(os.environ.get("TUI_PROFILE_TOP", "40")))
     print(json.dumps(timings))
 
 
@@ -221,15 +251,15 @@ def report(label: str, runs: list[dict[str, Any]], top: int) -> None:
           f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     for name, key in (("load (parse + validate + compile)", "load_s"), ("import vpcsim.tui.app", "import_s"),
                       ("app ready", "app_ready_s"), ("first paint", "first_paint_s"), ("settled", "settled_s"),
-                      ("longest block during start", "startup_blocked_s")):
+                      ("longest block during start", "startup_blocked_s"), ("gc during start", "startup_gc_s")):
         print(f"  {name:<36} {_median(runs, key) * 1000:>8.0f} ms")
     actions = list(runs[0]["actions"])
-    rows = [(name, _median(runs, "actions", name, "blocked_s"), _median(runs, "actions", name, "done_s"))
+    rows = [(name, *(_median(runs, "actions", name, key) for key in ("blocked_s", "done_s", "gc_s")))
             for name in actions]
     rows.sort(key=lambda r: -r[1])
-    print(f"  {'key action (slowest first)':<36} {'blocked':>8} {'done':>8}")
-    for name, blocked, done in rows[:top]:
-        print(f"  {name:<36} {blocked * 1000:>5.0f} ms {done * 1000:>5.0f} ms")
+    print(f"  {'key action (slowest first)':<36} {'blocked':>8} {'done':>8} {'in gc':>8}")
+    for name, blocked, done, in_gc in rows[:top]:
+        print(f"  {name:<36} {blocked * 1000:>5.0f} ms {done * 1000:>5.0f} ms {in_gc * 1000:>5.0f} ms")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -241,11 +271,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=8, help="how many key actions to list")
     parser.add_argument("--profile", metavar="ACTION",
                         help="cProfile 'startup' or one key action by name (printed to stderr, one run)")
+    parser.add_argument("--pace", type=float, default=1.0,
+                        help="seconds between key actions, as a person reads (default 1; the explorer collects "
+                             "garbage when left alone for half a second)")
     parser.add_argument("--json", action="store_true", help="print the raw figures as JSON lines too")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        child(args.child, args.profile)
+        child(args.child, args.profile, args.pace)
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         targets: list[tuple[str, str]] = [(p, p) for p in args.topology]
@@ -257,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
         for label, path in targets:
             runs = []
             for _ in range(1 if args.profile else args.repeat):
-                command = [sys.executable, "-m", "benchmarks.tui_startup", "--child", path]
+                command = [sys.executable, "-m", "benchmarks.tui_startup", "--child", path, "--pace", str(args.pace)]
                 if args.profile:
                     command += ["--profile", args.profile]
                 done = subprocess.run(command, stdout=subprocess.PIPE, stderr=None if args.profile else subprocess.PIPE,

@@ -3,22 +3,28 @@
 This screen is where things happen: it runs traces through ``Network.trace`` (the same call as
 ``vpcsim trace``), runs the "who can reach it" probes and the tree filter in workers, and keeps the tree,
 the details, the map and the trace view looking at the same selection and the same trace.
+
+Only the tree and the details are composed for the first frame. The other views (map, trace, matrix,
+changes) are mounted one by one just after it, hidden (about half the widgets of the screen, so the first
+frame comes twice as fast); until they are there, the screen keeps the view asked for and the trace on
+screen, and hands them over when they arrive (``Opened`` says when that is done).
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Tree
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher, DataTable, Input, Tree
 from textual.worker import get_current_worker
 
 from vpcsim.api import Network
-from vpcsim.engine.results import Trace
 from vpcsim.errors import QueryError
 from vpcsim.tui import facts, map_layout, reach
 from vpcsim.tui.catalog import Catalog
@@ -27,6 +33,7 @@ from vpcsim.tui.refs import Ref
 from vpcsim.tui.widgets.details_pane import DetailsPane
 from vpcsim.tui.widgets.diff_panel import DiffPanel
 from vpcsim.tui.widgets.hop_table import HopTable
+from vpcsim.tui.widgets.key_footer import KeyFooter
 from vpcsim.tui.widgets.map_panel import MapPanel
 from vpcsim.tui.widgets.matrix_panel import MatrixPanel
 from vpcsim.tui.widgets.network_map import NetworkMap
@@ -37,7 +44,11 @@ from vpcsim.tui.widgets.topology_tree import TopologyTree
 from vpcsim.tui.widgets.trace_form import TraceForm
 from vpcsim.tui.widgets.trace_panel import TracePanel
 
+if TYPE_CHECKING:
+    from vpcsim.engine.results import Trace
+
 WIDE = 150          # from this width the tree stays beside the map and the trace view
+LATER_VIEWS = ("map", "trace", "matrix", "diff")
 
 
 class MainScreen(Screen[None]):
@@ -54,6 +65,9 @@ class MainScreen(Screen[None]):
         Binding("escape", "leave", "Back", show=False),
     ]
 
+    class Opened(Message):
+        """The first frame is painted and every view is mounted: start-up is over."""
+
     def __init__(self, network: Network, catalog: Catalog | None = None, baseline: Network | None = None) -> None:
         super().__init__()
         self.network = network
@@ -64,6 +78,10 @@ class MainScreen(Screen[None]):
         self.sidebar_toggled = False
         self._shown: Ref | None = None
         self._matrix_started = False
+        self._later: list[str] = []           # views still to mount after the first frame
+        self.views_ready = False
+        self._asked: str | None = None        # a view asked for before it was mounted
+        self._error: QueryError | None = None  # a trace that failed before the trace view was mounted
 
     def compose(self) -> ComposeResult:
         yield SummaryHeader(self.catalog)
@@ -73,18 +91,50 @@ class MainScreen(Screen[None]):
                 yield TopologyTree(self.catalog, id="tree")
             with ContentSwitcher(initial="details", id="views"):
                 yield DetailsPane(id="details")
-                yield MapPanel(self.catalog, id="map")
-                yield TracePanel(self.catalog.endpoint_names, id="trace")
-                yield MatrixPanel(id="matrix")
-                yield DiffPanel(id="diff")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         tree = self.query_one(TopologyTree)
         tree.focus()
         self._arrange()
+        self.set_timer(0.5, self._start_later_views)     # in case nothing is selected to show details of
+
+    # -- the views mounted after the first frame ------------------------------------------------------
+
+    def _start_later_views(self) -> None:
+        """Called once the first details are on their way to the screen: mount the other views after it."""
+        if self.views_ready or self._later:
+            return
+        self._later = list(LATER_VIEWS)
+        self.call_after_refresh(self._mount_next_view)
+
+    def _new_view(self, name: str) -> Widget:
+        if name == "map":
+            return MapPanel(self.catalog, id="map")
+        if name == "trace":
+            return TracePanel(self.catalog.endpoint_names, id="trace")
+        if name == "matrix":
+            return MatrixPanel(id="matrix")
+        return DiffPanel(id="diff")
+
+    async def _mount_next_view(self) -> None:
+        """Mount one hidden view per frame, so no single step holds the screen for long."""
+        view = self._new_view(self._later.pop(0))
+        view.display = False
+        await self.query_one(ContentSwitcher).mount(view)
+        if self._later:
+            self.call_after_refresh(self._mount_next_view)
+            return
+        self.views_ready = True
         if self.baseline is not None:
             self._compare()
+        if self.trace is not None:
+            self.show_trace(self.trace, focus=False)
+        if self._error is not None:
+            self.query_one(TracePanel).show_error(self._error)
+        if self._asked is not None:
+            self.action_show(self._asked)
+        self.post_message(self.Opened())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``c`` (the changes) only exists when the explorer compares two versions."""
@@ -104,6 +154,10 @@ class MainScreen(Screen[None]):
         self.query_one("#sidebar").display = visible
 
     def action_show(self, view: str) -> None:
+        if view != "details" and not self.views_ready:
+            self._asked = view      # shown as soon as it is mounted (a moment after the first frame)
+            return
+        self._asked = None
         self.view = view
         self.query_one(ContentSwitcher).current = view
         self._arrange()
@@ -177,6 +231,7 @@ class MainScreen(Screen[None]):
         self.query_one(DetailsPane).show(facts.details(self.catalog, ref, self.trace))
         if ref.kind == "eni":
             self._reach(ref.name)
+        self._start_later_views()
 
     def select(self, ref: Ref) -> None:
         """Select ``ref`` in the tree (clearing the filter if it hides it)."""
@@ -301,20 +356,27 @@ class MainScreen(Screen[None]):
         try:
             trace = self.network.trace(query.src, query.dst, protocol=query.protocol, port=query.port)
         except QueryError as error:
-            self.query_one(TracePanel).show_error(error)
+            if self.views_ready:
+                self.query_one(TracePanel).show_error(error)
+            else:
+                self._error = error
             return
         self.show_trace(trace)
 
-    def show_trace(self, trace: Trace) -> None:
+    def show_trace(self, trace: Trace, focus: bool = True) -> None:
         self.trace = trace
-        q = trace.query
-        self.query_one(TraceForm).fill(TraceQuery(q.src, q.dst, q.protocol, q.port))
-        self.query_one(TracePanel).show(trace)
+        self._error = None
         hops = (*trace.forward, *trace.reply)
         drop = self.catalog.hop_ref(trace.drop) if trace.drop is not None else None
         self.query_one(TopologyTree).set_path(frozenset(map_layout.path_refs(self.catalog, hops)), drop)
+        if not self.views_ready:
+            return                  # the trace view and the map take it when they are mounted
+        q = trace.query
+        self.query_one(TraceForm).fill(TraceQuery(q.src, q.dst, q.protocol, q.port))
+        self.query_one(TracePanel).show(trace)
         self.query_one(NetworkMap).set_trace(trace)
-        self.query_one(HopTable).focus()
+        if focus:
+            self.query_one(HopTable).focus()
 
     @on(RecentTraces.Reopened)
     def _reopened(self, event: RecentTraces.Reopened) -> None:

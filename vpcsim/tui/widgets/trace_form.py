@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
@@ -51,6 +52,10 @@ class TraceForm(Horizontal):
     def on_mount(self) -> None:
         for field in self.query(Input):
             field.cursor_blink = not self.app.is_headless     # steady cursor in tests and screenshots
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if event.widget.id in ("src", "dst"):
+            self._suggester.preload()         # read the names while the person starts typing
 
     @property
     def query_value(self) -> TraceQuery:
