@@ -169,3 +169,29 @@ def test_the_collector_runs_only_when_the_app_is_left_alone(monkeypatch: pytest.
         heap.release()
         gc.unfreeze()
     assert gc.isenabled() == enabled
+
+
+def test_tree_lines_are_measured_as_they_are_rendered(load: Loader) -> None:
+    """``TopologyTree.get_label_width`` skips rendering; it must agree with ``render_label``, marks included."""
+    from rich.style import Style
+
+    from vpcsim.tui.facts import TraceQuery
+    from vpcsim.tui.widgets.topology_tree import TopologyTree
+
+    async def scenario() -> None:
+        app = ExplorerApp(load("nat-per-az"))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, MainScreen)
+            tree = screen.query_one(TopologyTree)
+            for trace in (None, TraceQuery("bastion", "db-1", "tcp", 5432), TraceQuery("app-1", "db-1", "tcp", 5432)):
+                if trace is not None:
+                    screen.run_trace(trace)
+                    await settle(pilot)
+                lines = [line.node for line in tree._tree_lines]
+                assert lines
+                assert [tree.get_label_width(n) for n in lines] == \
+                    [tree.render_label(n, Style(), Style()).cell_len for n in lines]
+
+    asyncio.run(scenario())

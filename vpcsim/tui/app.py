@@ -47,7 +47,10 @@ class ExplorerApp(App[int]):
         self.heap.hold()
 
     def on_mount(self) -> None:
-        self.set_interval(TICK_S, self.heap.tick)
+        self.set_interval(TICK_S, self._tick)
+
+    def _tick(self) -> None:
+        self.heap.tick(busy=bool(self.workers))
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):

@@ -8,9 +8,9 @@ cores, in the middle of whatever key caused it.
 
 So the explorer runs the collector itself: not at all while the first screen is built (everything made
 then lives as long as the app; it is collected once and frozen too, when the screen is up), then only
-when the app has been quiet for ``IDLE_S`` (no key, no click, and the event loop free: a tick that comes
-late means it was busy), or when ``BACKLOG`` container objects have piled up since the last pass (so memory
-stays bounded during a long burst of typing or a long computation).
+when the app has been quiet for ``IDLE_S`` (no key, no click, no worker running, and the event loop
+free: a tick that comes late means it was busy), or when ``BACKLOG`` container objects have piled up
+since the last pass (so memory stays bounded during a long burst of typing or a long computation).
 """
 
 from __future__ import annotations
@@ -48,12 +48,13 @@ class Heap:
     def touched(self) -> None:
         self._last_input = time.monotonic()
 
-    def tick(self) -> None:
+    def tick(self, busy: bool = False) -> None:
         """Collect if the app has been left alone for a moment and there is something to collect, or if the
-        backlog has grown too long to wait for a quiet moment."""
+        backlog has grown too long to wait for a quiet moment. ``busy``: a worker is running (someone waits
+        for it, and may type meanwhile)."""
         now = time.monotonic()
-        if now - self._last_tick > TICK_S + LATE_S:
-            self._last_input = now          # the loop was busy: something is going on
+        if busy or now - self._last_tick > TICK_S + LATE_S:
+            self._last_input = now          # something is going on
         self._last_tick = now
         if self._was_enabled is None or not self.settled:
             return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 
@@ -16,10 +17,11 @@ class NameSuggester(Suggester):
     that differ only in case, the first in code-point order).
 
     The names (300,000 names and addresses on the 1,000-VPC benchmark) are read on first use in a thread, so
-    typing never waits for them: the first suggestion comes when they are ready; ``preload()`` starts that
-    early (when a name field gets focus). They are kept as sorted runs of ``RUN`` names rather than one sorted
-    list: a sort is one call that never lets go of the GIL, and one big sort would freeze the screen while
-    the thread runs. A suggestion looks in every run and keeps the first.
+    typing never waits for them: the first suggestion comes when they are ready; ``load()`` may be called
+    from a worker beforehand (the trace form does, when a name field gets focus). They are kept as sorted
+    runs of ``RUN`` names rather than one sorted list: a sort is one call that never lets go of the GIL,
+    and one big sort would freeze the screen while the thread runs. A suggestion looks in every run and
+    keeps the first.
     """
 
     def __init__(self, names: Callable[[], Iterable[str]]) -> None:
@@ -27,7 +29,13 @@ class NameSuggester(Suggester):
         self._source = names
         self._runs: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()   # (case-folded keys, names)
         self._ready = False
-        self._loading: asyncio.Future[None] | None = None
+        self._lock = threading.Lock()
+
+    def load(self) -> None:
+        """Read and sort the names, once (from any thread; a second caller waits for the first)."""
+        with self._lock:
+            if not self._ready:
+                self._load()
 
     def _load(self) -> None:
         unique = list(set(self._source()))
@@ -40,15 +48,10 @@ class NameSuggester(Suggester):
         self._runs = tuple(runs)
         self._ready = True
 
-    def preload(self) -> None:
-        """Start reading the names in a thread, if that has not started (call from the event loop)."""
-        if self._loading is None and not self._ready:
-            self._loading = asyncio.ensure_future(asyncio.to_thread(self._load))
-
     def suggest(self, value: str) -> str | None:
         """The suggestion for ``value`` (already case-folded), reading the names here if nothing has yet."""
         if not self._ready:
-            self._load()
+            self.load()
         if not value:
             return None
         best: tuple[str, str] | None = None
@@ -59,7 +62,6 @@ class NameSuggester(Suggester):
         return best[1] if best is not None else None
 
     async def get_suggestion(self, value: str) -> str | None:
-        self.preload()
-        if self._loading is not None:
-            await asyncio.shield(self._loading)
+        if not self._ready:
+            await asyncio.to_thread(self.load)
         return self.suggest(value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import on
@@ -189,6 +190,18 @@ class TopologyTree(Tree[Ref]):
             if cursor is not None:
                 self.move_cursor(cursor)
         self._invalidate()
+
+    def get_label_width(self, node: TreeNode[Ref]) -> int:
+        """What ``render_label`` would measure, without rendering: the tree asks for every line's width at
+        each rebuild (a thousand VPCs under an open account)."""
+        label = node.label
+        width = label.cell_len if isinstance(label, Text) else cell_len(label)
+        if node.allow_expand:
+            width += cell_len(self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE)
+        ref = node.data
+        if ref is not None and self.path and (ref == self.drop or ref in self.path):
+            width += 2                    # the "✗ " or "• " mark
+        return width
 
     def render_label(self, node: TreeNode[Ref], base_style: Style, style: Style) -> Text:
         text = super().render_label(node, base_style, style)
