@@ -12,6 +12,7 @@ screen, and hands them over when they arrive (``Opened`` says when that is done)
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
     from vpcsim.engine.results import Trace
 
 WIDE = 150          # from this width the tree stays beside the map and the trace view
+REACH_PROGRESS_S = 0.3      # how often the "who can reach it" table shows the probes done so far
 LATER_VIEWS = ("map", "trace", "matrix", "diff")
 
 
@@ -286,11 +288,13 @@ class MainScreen(Screen[None]):
             self.app.call_from_thread(pane.update_section, Section("reach", "", facts.REACH_COLUMNS, (), note=why))
             return
         rows = []
+        shown = time.monotonic()
         for i, probe in enumerate(probes):
             if worker.is_cancelled:
                 return
             rows.append(reach.row(probe, reach.run(self.network, probe)))
-            if i % 8 == 7:
+            if time.monotonic() - shown >= REACH_PROGRESS_S and i + 1 < len(probes):
+                shown = time.monotonic()        # progress at this pace: each update lays the pane out again
                 self.app.call_from_thread(pane.update_section, Section(
                     "reach", "", facts.REACH_COLUMNS, tuple(rows), note=f"computing… {i + 1}/{len(probes)}"))
         note = f"{sum(r.mark == 'ok' for r in rows)} of {len(rows)} probes get through · enter opens the trace"
