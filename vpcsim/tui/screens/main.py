@@ -86,25 +86,29 @@ class MainScreen(Screen[None]):
         self._error: QueryError | None = None  # a trace that failed before the trace view was mounted
 
     def compose(self) -> ComposeResult:
+        tree = TopologyTree(self.catalog, id="tree")
+        self._shown = tree.start_ref()          # its details are in the first frame
         yield SummaryHeader(self.catalog)
         with Horizontal(id="body"):
             with Vertical(id="sidebar"):
                 yield Input(placeholder="/ filter: name, id, CIDR, address", id="filter")
-                yield TopologyTree(self.catalog, id="tree")
+                yield tree
             with ContentSwitcher(initial="details", id="views"):
-                yield DetailsPane(id="details")
+                yield DetailsPane(facts.details(self.catalog, self._shown) if self._shown else None, id="details")
         yield KeyFooter()
 
     def on_mount(self) -> None:
         tree = self.query_one(TopologyTree)
         tree.focus()
         self._arrange()
-        self.set_timer(0.5, self._start_later_views)     # in case nothing is selected to show details of
+        if self._shown is not None and self._shown.kind == "eni":
+            self._reach(self._shown.name)
+        self.call_after_refresh(self._start_later_views)
 
     # -- the views mounted after the first frame ------------------------------------------------------
 
     def _start_later_views(self) -> None:
-        """Called once the first details are on their way to the screen: mount the other views after it."""
+        """Called once the first frame is on its way to the screen: mount the other views after it."""
         if self.views_ready or self._later:
             return
         self._later = list(LATER_VIEWS)
@@ -233,7 +237,6 @@ class MainScreen(Screen[None]):
         self.query_one(DetailsPane).show(facts.details(self.catalog, ref, self.trace))
         if ref.kind == "eni":
             self._reach(ref.name)
-        self._start_later_views()
 
     def select(self, ref: Ref) -> None:
         """Select ``ref`` in the tree (clearing the filter if it hides it)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -31,13 +32,18 @@ class DetailsPane(VerticalScroll):
     DetailsPane > .details--note { color: $text-muted; }
     """
 
-    def __init__(self, **kwargs: str | None) -> None:
+    def __init__(self, details: Details | None = None, **kwargs: str | None) -> None:
+        """``details``: what to show from the first frame on."""
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.details: Details | None = None
+        self.details = details
         self.tables: dict[str, SectionTable] = {}
         self._notes: dict[str, Static] = {}
         self._titles: dict[str, Static] = {}
         self._title: Static | None = None
+
+    def compose(self) -> ComposeResult:
+        if self.details is not None:
+            yield from self._widgets(self.details)
 
     def show(self, details: Details) -> None:
         shown = self.details
@@ -51,6 +57,9 @@ class DetailsPane(VerticalScroll):
 
     def _rebuild(self, details: Details) -> None:
         self.remove_children()
+        self.mount_all(self._widgets(details))
+
+    def _widgets(self, details: Details) -> list[Static | SectionTable]:
         self.tables, self._notes, self._titles = {}, {}, {}
         self._title = Static(Text(details.title), classes="details--title")
         widgets: list[Static | SectionTable] = [self._title]
@@ -64,7 +73,7 @@ class DetailsPane(VerticalScroll):
             table = SectionTable(section)
             self.tables[section.key] = table
             widgets += [note, table]
-        self.mount_all(widgets)
+        return widgets
 
     def _refill(self, details: Details) -> None:
         assert self._title is not None

@@ -85,6 +85,18 @@ class TopologyTree(Tree[Ref]):
     def _expanded(self, event: Tree.NodeExpanded[Ref]) -> None:
         self._load(event.node)
 
+    def start_ref(self) -> Ref | None:
+        """Where the tree starts: on the first VPC when there is one account (opened), else the first line."""
+        roots = self.catalog.roots()
+        if not roots:
+            return None
+        first = roots[0].ref
+        if first.kind == "account" and len(self.catalog.accounts) == 1:
+            children = self.catalog.children(first)
+            if children:
+                return children[0].ref
+        return first
+
     def _show_roots(self) -> None:
         self.clear()
         self._by_ref.clear()
@@ -96,11 +108,10 @@ class TopologyTree(Tree[Ref]):
                 len(self.catalog.accounts) == 1:
             self._load(first)
             first.expand()
-            if first.children:
-                first = first.children[0]        # start on the first VPC
-        if first is not None:
+        start = self.start_ref()
+        if start is not None:
             self._tree_lines  # noqa: B018
-            self.move_cursor(first)
+            self.move_cursor(self._by_ref[start])
 
     # -- selecting -------------------------------------------------------------------------------------
 
