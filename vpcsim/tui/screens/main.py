@@ -27,26 +27,27 @@ from textual.worker import get_current_worker
 
 from vpcsim.api import Network
 from vpcsim.errors import QueryError
-from vpcsim.tui import facts, map_layout, reach
+from vpcsim.tui import facts
 from vpcsim.tui.catalog import Catalog
 from vpcsim.tui.facts import Section, TraceQuery
 from vpcsim.tui.refs import Ref
 from vpcsim.tui.widgets.details_pane import DetailsPane
-from vpcsim.tui.widgets.diff_panel import DiffPanel
-from vpcsim.tui.widgets.hop_table import HopTable
 from vpcsim.tui.widgets.key_footer import KeyFooter
-from vpcsim.tui.widgets.map_panel import MapPanel
-from vpcsim.tui.widgets.matrix_panel import MatrixPanel
-from vpcsim.tui.widgets.network_map import NetworkMap
-from vpcsim.tui.widgets.recent_traces import RecentTraces
 from vpcsim.tui.widgets.section_table import SectionTable
 from vpcsim.tui.widgets.summary_header import SummaryHeader
 from vpcsim.tui.widgets.topology_tree import TopologyTree
-from vpcsim.tui.widgets.trace_form import TraceForm
-from vpcsim.tui.widgets.trace_panel import TracePanel
 
 if TYPE_CHECKING:
+    # The views mounted after the first frame are imported then too (``_new_view``), not with this module:
+    # the first frame does not wait for their code. Their messages are handled by name (``on_<widget>_<message>``).
     from vpcsim.engine.results import Trace
+    from vpcsim.tui.widgets.diff_panel import DiffPanel
+    from vpcsim.tui.widgets.hop_table import HopTable
+    from vpcsim.tui.widgets.matrix_panel import MatrixPanel
+    from vpcsim.tui.widgets.network_map import NetworkMap
+    from vpcsim.tui.widgets.recent_traces import RecentTraces
+    from vpcsim.tui.widgets.trace_form import TraceForm
+    from vpcsim.tui.widgets.trace_panel import TracePanel
 
 WIDE = 150          # from this width the tree stays beside the map and the trace view
 REACH_PROGRESS_S = 0.3      # how often the "who can reach it" table shows the probes done so far
@@ -116,12 +117,58 @@ class MainScreen(Screen[None]):
 
     def _new_view(self, name: str) -> Widget:
         if name == "map":
+            from vpcsim.tui.widgets.map_panel import MapPanel
+
             return MapPanel(self.catalog, id="map")
         if name == "trace":
+            from vpcsim.tui.widgets.trace_panel import TracePanel
+
             return TracePanel(self.catalog.endpoint_names, id="trace")
         if name == "matrix":
+            from vpcsim.tui.widgets.matrix_panel import MatrixPanel
+
             return MatrixPanel(id="matrix")
+        from vpcsim.tui.widgets.diff_panel import DiffPanel
+
         return DiffPanel(id="diff")
+
+    # the later views (and their parts), once mounted
+
+    @property
+    def _network_map(self) -> NetworkMap:
+        from vpcsim.tui.widgets.network_map import NetworkMap
+
+        return self.query_one(NetworkMap)
+
+    @property
+    def _trace_panel(self) -> TracePanel:
+        from vpcsim.tui.widgets.trace_panel import TracePanel
+
+        return self.query_one(TracePanel)
+
+    @property
+    def _trace_form(self) -> TraceForm:
+        from vpcsim.tui.widgets.trace_form import TraceForm
+
+        return self.query_one(TraceForm)
+
+    @property
+    def _hop_table(self) -> HopTable:
+        from vpcsim.tui.widgets.hop_table import HopTable
+
+        return self.query_one(HopTable)
+
+    @property
+    def _matrix_panel(self) -> MatrixPanel:
+        from vpcsim.tui.widgets.matrix_panel import MatrixPanel
+
+        return self.query_one(MatrixPanel)
+
+    @property
+    def _diff_panel(self) -> DiffPanel:
+        from vpcsim.tui.widgets.diff_panel import DiffPanel
+
+        return self.query_one(DiffPanel)
 
     async def _mount_next_view(self) -> None:
         """Mount one hidden view per frame, so no single step holds the screen for long."""
@@ -137,7 +184,7 @@ class MainScreen(Screen[None]):
         if self.trace is not None:
             self.show_trace(self.trace, focus=False)
         if self._error is not None:
-            self.query_one(TracePanel).show_error(self._error)
+            self._trace_panel.show_error(self._error)
         if self._asked is not None:
             self.action_show(self._asked)
         self.post_message(self.Opened())
@@ -171,15 +218,15 @@ class MainScreen(Screen[None]):
             self._show_details(self.query_one(TopologyTree).selected_ref, force=True)
             self.query_one(TopologyTree).focus()
         elif view == "matrix":
-            panel = self.query_one(MatrixPanel)
+            panel = self._matrix_panel
             if panel.matrix is None and not self._matrix_started:
                 self._matrix_started = True
                 self._matrix()
             panel.query_one(DataTable).focus()
         elif view == "diff":
-            self.query_one(DiffPanel).query_one(DataTable).focus()
+            self._diff_panel.query_one(DataTable).focus()
         elif view == "map":
-            network_map = self.query_one(NetworkMap)
+            network_map = self._network_map
             selected = self.query_one(TopologyTree).selected_ref
             if self.trace is not None and network_map.trace is self.trace:
                 network_map.reveal_path()
@@ -187,7 +234,7 @@ class MainScreen(Screen[None]):
                 network_map.select(selected)
             network_map.focus()
         else:
-            form = self.query_one(TraceForm)
+            form = self._trace_form
             src = form.query_one("#src", Input)
             selected = self.query_one(TopologyTree).selected_ref
             dst = form.query_one("#dst", Input)
@@ -212,7 +259,7 @@ class MainScreen(Screen[None]):
                 filter_input.value = ""
             self.query_one(TopologyTree).focus()
         elif isinstance(focused, Input):
-            self.query_one(HopTable).focus()
+            self._hop_table.focus()
         elif self.view != "details":
             self.action_show("details")
         elif filter_input.value:
@@ -228,7 +275,7 @@ class MainScreen(Screen[None]):
         if self.view == "details":
             self._show_details(ref)
         elif self.view == "map":
-            self.query_one(NetworkMap).select(ref)
+            self._network_map.select(ref)
 
     def _show_details(self, ref: Ref | None, force: bool = False) -> None:
         if ref is None or (ref == self._shown and not force):
@@ -258,8 +305,7 @@ class MainScreen(Screen[None]):
             self.select(target)
             self.query_one(TopologyTree).focus()
 
-    @on(NetworkMap.Selected)
-    def _map_selected(self, event: NetworkMap.Selected) -> None:
+    def on_network_map_selected(self, event: NetworkMap.Selected) -> None:
         self.select(event.ref)
 
     # -- the filter ------------------------------------------------------------------------------------
@@ -283,6 +329,8 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="reach")
     def _reach(self, eni: str) -> None:
         worker = get_current_worker()
+        from vpcsim.tui import reach
+
         probes = reach.probes(self.catalog, eni)
         pane = self.query_one(DetailsPane)
         if not probes:
@@ -309,7 +357,7 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="matrix")
     def _matrix(self) -> None:
-        panel = self.query_one(MatrixPanel)
+        panel = self._matrix_panel
         try:
             result = self.network.matrix()
         except Exception as error:          # the explorer stays up; the panel says what went wrong
@@ -322,7 +370,7 @@ class MainScreen(Screen[None]):
         from vpcsim.analysis.diff import diff
 
         assert self.baseline is not None
-        panel = self.query_one(DiffPanel)
+        panel = self._diff_panel
         old, new = self.baseline.compiled, self.network.compiled
         try:
             result = diff(old, new, old_name=old.source or old.name, new_name=new.source or new.name)
@@ -331,13 +379,11 @@ class MainScreen(Screen[None]):
             return
         self.app.call_from_thread(panel.show, result)
 
-    @on(MatrixPanel.PairChosen)
-    def _pair(self, event: MatrixPanel.PairChosen) -> None:
+    def on_matrix_panel_pair_chosen(self, event: MatrixPanel.PairChosen) -> None:
         self.action_show("trace")
         self.run_trace(event.query)
 
-    @on(DiffPanel.ChangeChosen)
-    def _change(self, event: DiffPanel.ChangeChosen) -> None:
+    def on_diff_panel_change_chosen(self, event: DiffPanel.ChangeChosen) -> None:
         change = event.change
         trace = change.old_trace if event.old else change.new_trace
         self.action_show("trace")
@@ -348,14 +394,13 @@ class MainScreen(Screen[None]):
                 trace = network.trace(change.sources[0], change.destinations[0], protocol=flow.protocol_name,
                                       port=flow.port)
             except QueryError as error:
-                self.query_one(TracePanel).show_error(error)
+                self._trace_panel.show_error(error)
                 return
         self.show_trace(trace)
 
     # -- traces ----------------------------------------------------------------------------------------
 
-    @on(TraceForm.Submitted)
-    def _submitted(self, event: TraceForm.Submitted) -> None:
+    def on_trace_form_submitted(self, event: TraceForm.Submitted) -> None:
         self.run_trace(event.query)
 
     def run_trace(self, query: TraceQuery) -> None:
@@ -364,7 +409,7 @@ class MainScreen(Screen[None]):
             trace = self.network.trace(query.src, query.dst, protocol=query.protocol, port=query.port)
         except QueryError as error:
             if self.views_ready:
-                self.query_one(TracePanel).show_error(error)
+                self._trace_panel.show_error(error)
             else:
                 self._error = error
             return
@@ -375,22 +420,24 @@ class MainScreen(Screen[None]):
         self._error = None
         hops = (*trace.forward, *trace.reply)
         drop = self.catalog.hop_ref(trace.drop) if trace.drop is not None else None
+        from vpcsim.tui import map_layout
+
         self.query_one(TopologyTree).set_path(frozenset(map_layout.path_refs(self.catalog, hops)), drop)
         if not self.views_ready:
             return                  # the trace view and the map take it when they are mounted
         q = trace.query
-        self.query_one(TraceForm).fill(TraceQuery(q.src, q.dst, q.protocol, q.port))
-        self.query_one(TracePanel).show(trace)
-        self.query_one(NetworkMap).set_trace(trace)
+        self._trace_form.fill(TraceQuery(q.src, q.dst, q.protocol, q.port))
+        self._trace_panel.show(trace)
+        self._network_map.set_trace(trace)
         if focus:
-            self.query_one(HopTable).focus()
+            self._hop_table.focus()
 
-    @on(RecentTraces.Reopened)
-    def _reopened(self, event: RecentTraces.Reopened) -> None:
+    def on_recent_traces_reopened(self, event: RecentTraces.Reopened) -> None:
         self.show_trace(event.trace)
 
-    @on(HopTable.HopHighlighted)
-    def _hop(self, event: HopTable.HopHighlighted) -> None:
-        self.query_one(NetworkMap).step_to(event.index)
-        if isinstance(event, HopTable.HopChosen):
-            self.action_show("map")
+    def on_hop_table_hop_highlighted(self, event: HopTable.HopHighlighted) -> None:
+        self._network_map.step_to(event.index)
+
+    def on_hop_table_hop_chosen(self, event: HopTable.HopChosen) -> None:
+        self._network_map.step_to(event.index)
+        self.action_show("map")
