@@ -14,6 +14,7 @@ Tree shape::
 
 from __future__ import annotations
 
+import socket
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from functools import cached_property
@@ -65,6 +66,24 @@ def split_group(name: str) -> tuple[str, str, str]:
 
 
 _GROUP_LABELS = dict(_VPC_GROUPS + _TOP_GROUPS + _TGW_GROUPS)
+
+
+def address_text(family: int, value: int) -> str:
+    """``format_address``, five times faster for IPv4 (the search index and the trace form's completions
+    format every address of a 100,000-interface network)."""
+    if family == 4:
+        return socket.inet_ntoa(value.to_bytes(4, "big"))
+    return format_address(family, value)
+
+
+class _SearchIndex(NamedTuple):
+    """One line of text per component (name, id, CIDRs, addresses; lower case) and what it names, in three
+    parallel tuples of strings: the cycle collector stops looking at them after one pass, where a list of
+    ``(text, Ref)`` pairs would cost every later full collection half a million objects."""
+
+    hay: tuple[str, ...]
+    kinds: tuple[str, ...]
+    names: tuple[str, ...]
 
 
 def sg_display(key: str) -> str:
@@ -190,8 +209,8 @@ class Catalog:
             return Entry(ref, name, f"{s.cidr or s.ipv6_cidr or ''} {s.az}".strip(), bool(self.subnet_enis.get(name)))
         if kind == "eni":
             eni = net.enis[name]
-            address = format_address(4, eni.primary_ip) if eni.primary_ip is not None else (
-                format_address(6, eni.ipv6_ips[0]) if eni.ipv6_ips else "")
+            address = address_text(4, eni.primary_ip) if eni.primary_ip is not None else (
+                address_text(6, eni.ipv6_ips[0]) if eni.ipv6_ips else "")
             owner = eni.owner if eni.owner and eni.owner not in name else ""
             return Entry(ref, name, " ".join(x for x in (owner, address) if x))
         if kind == "route_table":
@@ -322,12 +341,15 @@ class Catalog:
             return att.resource if att.kind == "vpc" else None
         return None
 
+    # The indexes below map names to tuples of names: the cycle collector stops looking at a tuple of strings
+    # (and then at a dict of them) after its first pass, so 100,000 interfaces cost later collections nothing.
+
     @cached_property
-    def subnet_enis(self) -> dict[str, list[str]]:
+    def subnet_enis(self) -> dict[str, tuple[str, ...]]:
         by_subnet: dict[str, list[str]] = defaultdict(list)
         for eni in self.net.enis.values():
             by_subnet[eni.subnet].append(eni.name)
-        return dict(by_subnet)
+        return {subnet: tuple(names) for subnet, names in by_subnet.items()}
 
     @cached_property
     def gateway_vpc(self) -> dict[str, str]:
@@ -351,26 +373,26 @@ class Catalog:
         return found
 
     @cached_property
-    def security_group_members(self) -> dict[str, list[str]]:
+    def security_group_members(self) -> dict[str, tuple[str, ...]]:
         members: dict[str, list[str]] = defaultdict(list)
         for eni in self.net.enis.values():
             for sg in eni.security_groups:
                 members[sg].append(eni.name)
-        return dict(members)
+        return {sg: tuple(names) for sg, names in members.items()}
 
     @cached_property
-    def route_table_subnets(self) -> dict[str, list[str]]:
+    def route_table_subnets(self) -> dict[str, tuple[str, ...]]:
         found: dict[str, list[str]] = defaultdict(list)
         for subnet in self.net.subnets.values():
             found[subnet.route_table].append(subnet.name)
-        return dict(found)
+        return {table: tuple(names) for table, names in found.items()}
 
     @cached_property
-    def network_acl_subnets(self) -> dict[str, list[str]]:
+    def network_acl_subnets(self) -> dict[str, tuple[str, ...]]:
         found: dict[str, list[str]] = defaultdict(list)
         for subnet in self.net.subnets.values():
             found[subnet.network_acl].append(subnet.name)
-        return dict(found)
+        return {acl: tuple(names) for acl, names in found.items()}
 
     @cached_property
     def routes_to(self) -> dict[Ref, list[tuple[Ref, str]]]:
@@ -408,34 +430,42 @@ class Catalog:
     # -- search ------------------------------------------------------------------------------------
 
     @cached_property
-    def _search_index(self) -> list[tuple[str, Ref]]:
+    def _search_index(self) -> _SearchIndex:
         net = self.net
-        index: list[tuple[str, Ref]] = []
+        hay: list[str] = []
+        kinds: list[str] = []
+        names: list[str] = []
+
+        def add(text: str, kind: str, name: str) -> None:
+            hay.append(text.lower())
+            kinds.append(kind)
+            names.append(name)
+
         for vpc in net.vpcs.values():
-            index.append((f"{vpc.name} {vpc.id} {' '.join(map(str, vpc.cidrs))}".lower(), Ref("vpc", vpc.name)))
+            add(f"{vpc.name} {vpc.id} {' '.join(map(str, vpc.cidrs))}", "vpc", vpc.name)
         for s in net.subnets.values():
-            index.append((f"{s.name} {s.id} {s.cidr or ''} {s.ipv6_cidr or ''} {s.az}".lower(), Ref("subnet", s.name)))
+            add(f"{s.name} {s.id} {s.cidr or ''} {s.ipv6_cidr or ''} {s.az}", "subnet", s.name)
         for e in net.enis.values():
-            addresses = [format_address(4, a) for a in e.private_ips] + [format_address(6, a) for a in e.ipv6_ips]
+            addresses = [address_text(4, a) for a in e.private_ips] + [address_text(6, a) for a in e.ipv6_ips]
             if e.public_ip is not None:
-                addresses.append(format_address(4, e.public_ip))
-            index.append((f"{e.name} {e.id} {e.owner} {' '.join(addresses)}".lower(), Ref("eni", e.name)))
+                addresses.append(address_text(4, e.public_ip))
+            add(f"{e.name} {e.id} {e.owner} {' '.join(addresses)}", "eni", e.name)
         for t in net.route_tables.values():
-            index.append((f"{t.name} {t.id}".lower(), Ref("route_table", t.name)))
+            add(f"{t.name} {t.id}", "route_table", t.name)
         for a in net.network_acls.values():
-            index.append((f"{a.name} {a.id}".lower(), Ref("network_acl", a.name)))
+            add(f"{a.name} {a.id}", "network_acl", a.name)
         for key in self.security_group_vpc:
-            index.append((key.lower(), Ref("security_group", key)))
+            add(key, "security_group", key)
         for gw in self.gateway_vpc:
-            index.append((gw.lower(), Ref(self.gateway_kind(gw), gw)))
+            add(gw, self.gateway_kind(gw), gw)
         simple: list[tuple[str, Mapping[str, object]]] = [
             ("nat_gateway", net.nat_gateways), ("endpoint", net.endpoints), ("peering", net.peerings),
             ("transit_gateway", net.transit_gateways), ("tgw_route_table", net.tgw_route_tables),
             ("tgw_attachment", net.tgw_attachments), ("connection", net.connections), ("external", net.external)]
         for kind, items in simple:
             for name, item in items.items():
-                index.append((f"{name} {getattr(item, 'id', '')}".lower(), Ref(kind, name)))
-        return index
+                add(f"{name} {getattr(item, 'id', '')}", kind, name)
+        return _SearchIndex(tuple(hay), tuple(kinds), tuple(names))
 
     @cached_property
     def _gateway_kinds(self) -> dict[str, str]:
@@ -456,8 +486,9 @@ class Catalog:
         needle = text.strip().lower()
         if not needle:
             return [], 0
-        found = [ref for hay, ref in self._search_index if needle in hay]
-        return found[:limit], len(found)
+        index = self._search_index
+        found = [i for i, hay in enumerate(index.hay) if needle in hay]
+        return [Ref(index.kinds[i], index.names[i]) for i in found[:limit]], len(found)
 
     # -- names for the trace form ------------------------------------------------------------------
 
@@ -472,8 +503,8 @@ class Catalog:
         yield from net.enis
         for eni in net.enis.values():
             for address in eni.private_ips:
-                yield format_address(4, address)
+                yield address_text(4, address)
             if eni.public_ip is not None:
-                yield format_address(4, eni.public_ip)
+                yield address_text(4, eni.public_ip)
             for address in eni.ipv6_ips:
-                yield format_address(6, address)
+                yield address_text(6, address)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from vpcsim.compile.components import EniKind, Route, TargetKind
 from vpcsim.compile.rules import NetworkAclTable, Peer, Rule
 from vpcsim.ip import Prefix, format_address
-from vpcsim.tui.catalog import Catalog, sg_display
+from vpcsim.tui.catalog import Catalog, address_text, sg_display
 from vpcsim.tui.refs import NOUNS, Ref
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ def peer_text(peer: Peer) -> str:
 
 
 def _address(family: int, value: int | None) -> str:
-    return "" if value is None else format_address(family, value)
+    return "" if value is None else address_text(family, value)
 
 
 def _kv(key: str, title: str, items: list[tuple[str, str, Ref | None]], note: str = "") -> Section:
@@ -400,7 +400,7 @@ def _security_group(catalog: Catalog, name: str, trace: Trace | None) -> list[Se
     if catalog.topology is not None and vpc in catalog.topology.vpcs:
         model = catalog.topology.vpcs[vpc].security_groups.get("default" if "@" in name else name)
         description = (model.description or "") if model is not None else ""
-    members = catalog.security_group_members.get(name, [])
+    members = catalog.security_group_members.get(name, ())
     facts = _kv("facts", "security group", [("VPC", vpc, Ref("vpc", vpc)), ("description", description, None),
                                             ("members", str(len(members)), None)])
     inbound = security_group_rows(catalog, name, trace, ("ingress",))
@@ -581,10 +581,11 @@ def _internet(catalog: Catalog, name: str, trace: Trace | None) -> list[Section]
         if vpc.egress_only_internet_gateway:
             gateways.append(Row((vpc.egress_only_internet_gateway, "EIGW", vpc.name),
                                 Ref("egress_only_internet_gateway", vpc.egress_only_internet_gateway)))
-    public = [Row((format_address(4, e.public_ip), e.name, e.vpc), Ref("eni", e.name))
-              for e in net.enis.values() if e.public_ip is not None]
+    public = [e for e in net.enis.values() if e.public_ip is not None]
+    rows = tuple(Row((address_text(4, e.public_ip), e.name, e.vpc), Ref("eni", e.name))
+                 for e in public[:500] if e.public_ip is not None)
     return [Section("gateways", "gateways to the internet", ("gateway", "kind", "VPC"), tuple(gateways)),
-            Section("public", "public addresses", ("address", "interface", "VPC"), tuple(public[:500]),
+            Section("public", "public addresses", ("address", "interface", "VPC"), rows,
                     note=f"{len(public) - 500} more" if len(public) > 500 else "")]
 
 

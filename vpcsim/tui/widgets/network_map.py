@@ -94,14 +94,23 @@ class NetworkMap(ScrollView, can_focus=True):
         self.step: int | None = None
         self.selected: Ref | None = None
         self.vpcs: tuple[str, ...] = self.pages[0]
-        self.picture: Picture = map_layout.draw(catalog, self.vpcs)
+        self._picture: Picture | None = None
 
     def on_mount(self) -> None:
         self._redraw()
 
     # -- what is drawn ---------------------------------------------------------------------------------
 
-    def _redraw(self) -> None:
+    @property
+    def picture(self) -> Picture:
+        """The drawing of the VPCs on the page, with the trace's path; drawn when first looked at after a
+        change, so a map nobody has opened (or that is hidden while traces run) costs nothing."""
+        if self._picture is None:
+            self._draw()
+        assert self._picture is not None
+        return self._picture
+
+    def _draw(self) -> None:
         hops = self.hops
         self.path = map_layout.path_refs(self.catalog, hops)
         first = map_layout.draw(self.catalog, self.vpcs, self.path)
@@ -110,12 +119,22 @@ class NetworkMap(ScrollView, can_focus=True):
         if self.trace is not None and self.trace.drop is not None:
             index = hops.index(self.trace.drop)
             self.drop = self.anchors[index]
-        self.picture = map_layout.draw(self.catalog, self.vpcs, self.path, self.drop) if self.drop else first
-        self.anchors = map_layout.anchors(self.catalog, hops, self.picture)
+        picture = map_layout.draw(self.catalog, self.vpcs, self.path, self.drop) if self.drop else first
+        self.anchors = map_layout.anchors(self.catalog, hops, picture)
         self.path |= {a for a in self.anchors if a is not None}
-        self.virtual_size = Size(self.picture.width, self.picture.height)
+        self._picture = picture
+        self.virtual_size = Size(picture.width, picture.height)
+
+    def _redraw(self) -> None:
+        self._picture = None
+        if self.is_mounted and self.screen.is_current and self.parent is not None and self.parent.display:
+            self._draw()          # on screen: draw now, so the size is known before the next frame
         self.refresh()
         self._announce()
+
+    def on_show(self) -> None:
+        if self._picture is None:
+            self._draw()
 
     def show_page(self, page: int) -> None:
         self.page = max(0, min(page, len(self.pages) - 1))
@@ -156,11 +175,12 @@ class NetworkMap(ScrollView, can_focus=True):
         if self.step is not None:
             self.step_to(self.step)
             return
-        regions = [self.picture.region_of(a) for a in self.anchors if a is not None]
+        picture = self.picture
+        regions = [picture.region_of(a) for a in self.anchors if a is not None]
         shown = [r for r in regions if r is not None]
         if not shown:
             return
-        target = self.picture.region_of(self.drop) if self.drop is not None else None
+        target = picture.region_of(self.drop) if self.drop is not None else None
         self.scroll_to_region(ScreenRegion(*(target or shown[0])), animate=False, force=True)
         top = min(r.y for r in shown)
         if target is None or target.y - top < self.size.height - 2:
@@ -168,13 +188,14 @@ class NetworkMap(ScrollView, can_focus=True):
 
     def step_to(self, index: int | None) -> None:
         """Highlight hop ``index`` (forward hops first, then the reply's)."""
+        picture = self.picture
         if index is None or not self.hops:
             self.step = None
         else:
             self.step = max(0, min(index, len(self.hops) - 1))
             anchor = self.anchors[self.step]
             if anchor is not None:
-                region = self.picture.region_of(anchor)
+                region = picture.region_of(anchor)
                 if region is not None:
                     self.scroll_to_region(ScreenRegion(*region), animate=False, force=True)
         self.refresh()
@@ -209,14 +230,15 @@ class NetworkMap(ScrollView, can_focus=True):
                 for name in ("path", "drop", "current", "selected")}
 
     def render_line(self, y: int) -> Strip:
+        picture = self.picture
         scroll_x, scroll_y = self.scroll_offset
         row = y + scroll_y
         base = self.rich_style
         width = self.size.width
-        if row >= self.picture.height:
+        if row >= picture.height:
             return Strip.blank(width, base)
-        line = self.picture.lines[row]
-        owners = self.picture.owners[row]
+        line = picture.lines[row]
+        owners = picture.owners[row]
         styles = self._role_styles()
         current = self.anchors[self.step] if self.step is not None and self.anchors else None
         segments: list[Segment] = []

@@ -10,10 +10,16 @@ from vpcsim.render.styles import ROW_MARK_STYLES
 from vpcsim.tui.facts import Section, TraceQuery
 from vpcsim.tui.refs import Ref
 
+FIRST_ROWS = 50         # rows added at once: more than the table shows (max-height 24)
+MORE_ROWS = 150         # then this many per frame (a data table measures every cell: ~0.2 ms a row)
+
 
 class SectionTable(DataTable[Text]):
     """Rows marked ``path``/``drop``/``win``/``muted``/``ok``/``bad`` take their look from
-    ``render.styles.ROW_MARK_STYLES``; enter on a row that points somewhere posts ``Chosen``."""
+    ``render.styles.ROW_MARK_STYLES``; enter on a row that points somewhere posts ``Chosen``.
+
+    A long section (the thousand attachments of a transit gateway, its routes) is added ``MORE_ROWS`` per
+    frame after the first ``FIRST_ROWS``, so showing it never holds the screen for long."""
 
     DEFAULT_CSS = """
     SectionTable { height: auto; min-height: 1; max-height: 24; margin: 0 0 1 0; }
@@ -32,15 +38,26 @@ class SectionTable(DataTable[Text]):
                          show_cursor=True, **kwargs)  # type: ignore[arg-type]
         self.section = section
         self.set_class(not section.header, "-keyvalue")
+        self._filling = 0           # which fill the rows still to come belong to
 
     def on_mount(self) -> None:
         self.fill(self.section)
 
     def fill(self, section: Section) -> None:
         self.section = section
+        self._filling += 1
         self.clear(columns=True)
         self.add_columns(*section.columns)
-        for i, row in enumerate(section.rows):
+        self._add_rows(self._filling, 0, FIRST_ROWS)
+
+    def _add_rows(self, filling: int, start: int, count: int) -> None:
+        """Add rows ``start`` to ``start + count`` of the section, then the next ones after the next frame."""
+        if filling != self._filling or not self.is_attached:
+            return                  # filled again (or removed) since: those rows are not wanted any more
+        section = self.section
+        end = min(start + count, len(section.rows))
+        for i in range(start, end):
+            row = section.rows[i]
             style = ROW_MARK_STYLES.get(row.mark, "")
             cells = [Text(cell, style=style) for cell in row.cells]
             if row.mark == "drop" and cells and not cells[0].plain.startswith("✗"):
@@ -50,6 +67,8 @@ class SectionTable(DataTable[Text]):
             if row.target is not None and isinstance(row.target, Ref) and cells:
                 cells[-1].append(" ›", "dim")
             self.add_row(*cells, key=str(i))
+        if end < len(section.rows):
+            self.call_after_refresh(self._add_rows, filling, end, MORE_ROWS)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

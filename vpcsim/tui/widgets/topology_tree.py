@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import on
@@ -84,6 +85,18 @@ class TopologyTree(Tree[Ref]):
     def _expanded(self, event: Tree.NodeExpanded[Ref]) -> None:
         self._load(event.node)
 
+    def start_ref(self) -> Ref | None:
+        """Where the tree starts: on the first VPC when there is one account (opened), else the first line."""
+        roots = self.catalog.roots()
+        if not roots:
+            return None
+        first = roots[0].ref
+        if first.kind == "account" and len(self.catalog.accounts) == 1:
+            children = self.catalog.children(first)
+            if children:
+                return children[0].ref
+        return first
+
     def _show_roots(self) -> None:
         self.clear()
         self._by_ref.clear()
@@ -95,11 +108,10 @@ class TopologyTree(Tree[Ref]):
                 len(self.catalog.accounts) == 1:
             self._load(first)
             first.expand()
-            if first.children:
-                first = first.children[0]        # start on the first VPC
-        if first is not None:
+        start = self.start_ref()
+        if start is not None:
             self._tree_lines  # noqa: B018
-            self.move_cursor(first)
+            self.move_cursor(self._by_ref[start])
 
     # -- selecting -------------------------------------------------------------------------------------
 
@@ -189,6 +201,18 @@ class TopologyTree(Tree[Ref]):
             if cursor is not None:
                 self.move_cursor(cursor)
         self._invalidate()
+
+    def get_label_width(self, node: TreeNode[Ref]) -> int:
+        """What ``render_label`` would measure, without rendering: the tree asks for every line's width at
+        each rebuild (a thousand VPCs under an open account)."""
+        label = node.label
+        width = label.cell_len if isinstance(label, Text) else cell_len(label)
+        if node.allow_expand:
+            width += cell_len(self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE)
+        ref = node.data
+        if ref is not None and self.path and (ref == self.drop or ref in self.path):
+            width += 2                    # the "✗ " or "• " mark
+        return width
 
     def render_label(self, node: TreeNode[Ref], base_style: Style, style: Style) -> Text:
         text = super().render_label(node, base_style, style)

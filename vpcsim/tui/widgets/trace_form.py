@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from textual import events, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
@@ -51,6 +52,15 @@ class TraceForm(Horizontal):
     def on_mount(self) -> None:
         for field in self.query(Input):
             field.cursor_blink = not self.app.is_headless     # steady cursor in tests and screenshots
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if event.widget.id in ("src", "dst"):
+            self._read_names()
+
+    @work(thread=True, exclusive=True, group="names")
+    def _read_names(self) -> None:
+        """Read the names to complete while the person starts typing."""
+        self._suggester.load()
 
     @property
     def query_value(self) -> TraceQuery:
