@@ -70,13 +70,18 @@ def test_a_person_navigates_traces_and_quits_in_a_real_terminal(terminal: Termin
     screen = terminal.wait_for("nat-per-az · 0 diagnostics", "VPC shop", "main route table  isolated-rt")
     assert "vpc shop  10.20.0.0/16" in screen
 
-    terminal.keys("Enter", "Down", "Enter", "Down")                 # open shop, open subnets, to public-a
-    screen = terminal.wait_for("subnet public-a", "effective route table public-rt")
-    assert "0.0.0.0/0" in screen and "igw" in screen
+    terminal.keys("Enter")                                          # open shop (a person waits for each change)
+    terminal.wait_for("├ ▶ subnets  6")
+    terminal.keys("Down", "Enter")                                  # open its subnets
+    terminal.wait_for("├ ▶ subnet public-a")
+    terminal.keys("Down")                                           # to public-a
+    terminal.wait_for("subnet public-a", "effective route table public-rt", "0.0.0.0/0", "igw")   # drawn in frames
 
-    terminal.keys("t", "=bastion", "Tab", "=db-1", "Tab", "Tab", "=5432", "Enter")
-    screen = terminal.wait_for("DENIED  bastion -> db-1  tcp/5432", "SUBNET_ACL_RESTRICTION")
-    assert "✗" in screen and "db-nacl" in screen and "fix to consider" in screen
+    terminal.keys("t")                                               # a person waits for the form to show
+    terminal.wait_for("enter from and to, then press enter")
+    terminal.keys("=bastion", "Tab", "=db-1", "Tab", "Tab", "=5432", "Enter")
+    terminal.wait_for("DENIED  bastion -> db-1  tcp/5432", "SUBNET_ACL_RESTRICTION", "✗", "db-nacl",
+                      "fix to consider")
 
     terminal.keys("m")
     terminal.wait_for("✗db-a", "DENIED bastion -> db-1")

@@ -85,6 +85,13 @@ class TopologyTree(Tree[Ref]):
     def _expanded(self, event: Tree.NodeExpanded[Ref]) -> None:
         self._load(event.node)
 
+    def _toggle_node(self, node: TreeNode[Ref]) -> None:
+        """Children are added before the node opens, not when its NodeExpanded message arrives: a key pressed
+        right after (enter, down) would otherwise move through a branch that is still empty."""
+        if node.allow_expand and not node.is_expanded:
+            self._load(node)
+        super()._toggle_node(node)
+
     def start_ref(self) -> Ref | None:
         """Where the tree starts: on the first VPC when there is one account (opened), else the first line."""
         roots = self.catalog.roots()
