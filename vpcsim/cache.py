@@ -21,6 +21,7 @@ import os
 import pickle
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -107,6 +108,9 @@ def store(path: Path, network: CompiledNetwork, files: tuple[str, ...], seconds:
             return
         try:                                           # twice forked, the writer is nobody's zombie
             if os.fork() == 0:
+                os.setsid()                            # its own session: closing the terminal does not kill it
+                with suppress(OSError):
+                    os.nice(10)                        # and it yields the cores to the command it serves
                 _write(path, network, files)
         finally:
             os._exit(0)                                # the copies must never go on with the parent's work
@@ -135,6 +139,10 @@ def _prune(target: Path) -> None:
     entries = sorted(target.glob("*.pickle"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
     for stale in entries[MAX_ENTRIES:]:
         stale.unlink(missing_ok=True)
+    for partial in target.glob("*.tmp"):               # a writer that was killed half-way (power, kill -9)
+        with suppress(OSError):
+            if partial.stat().st_mtime < time.time() - 3600:
+                partial.unlink()
 
 
 def _key(path: Path) -> str | None:
