@@ -26,6 +26,7 @@ from vpcsim.engine.components import (
 from vpcsim.engine.endpoints import Endpoint, resolve
 from vpcsim.engine.events import Arrival, At, Context, End, Step
 from vpcsim.engine.explain import explain
+from vpcsim.engine.forwarding import as_step
 from vpcsim.engine.packet import ICMP, ICMPV6, PROTOCOL_NAMES, TCP, UDP, Packet
 from vpcsim.engine.results import (
     ENDS_IN,
@@ -43,11 +44,12 @@ from vpcsim.engine.state import State
 from vpcsim.errors import QueryError
 from vpcsim.protocols import PROTOCOL_NUMBERS
 
-Handler = Callable[[CompiledNetwork, State, Arrival], Step]
+Handler = Callable[[CompiledNetwork, State, Arrival, list[Hop]], Arrival | End]
+"""Appends the hops it decides to the list and returns where the packet arrives next, or how the walk ended."""
 
 HANDLERS: Mapping[At, Handler] = {
-    At.ENI_OUT: eni.handle_out,
-    At.ENI_IN: eni.handle_in,
+    At.ENI_OUT: eni.send,
+    At.ENI_IN: eni.receive,
     At.NACL_OUT: network_acl.handle_out,
     At.NACL_IN: network_acl.handle_in,
     At.ROUTE_TABLE: route_table.handle,
@@ -90,11 +92,12 @@ def walk_until(net: CompiledNetwork, state: State, first: Arrival | Step,
         if first.next is None:
             raise AssertionError("a step without an end must name the next arrival")
         first = first.next
-    # A step hands on at most one arrival (``Step.next``), so the queue of arrivals holds one at a time and the
-    # walk is deterministic by construction: the loop carries the next arrival itself.
-    arrival: Arrival | None = first
+    # A handler hands on at most one arrival, so the queue of arrivals holds one at a time and the walk is
+    # deterministic by construction: the loop carries the next arrival itself. Handlers append their hops to
+    # ``hops`` and return the next arrival or the ``End``: nothing else is made per event.
+    arrival: Arrival = first
     handlers = HANDLERS
-    while arrival is not None:
+    while True:
         events += 1
         if events > budget:
             hops.append(Hop(arrival.name, ComponentKind.ROUTE_TABLE, Decision.LOOP, arrival.packet, code="LOOP",
@@ -102,12 +105,16 @@ def walk_until(net: CompiledNetwork, state: State, first: Arrival | Step,
             return hops, End("dropped", arrival.packet), None
         if pause is not None and pause(arrival):
             return hops, None, arrival
-        step = handlers[arrival.at](net, state, arrival)
-        hops.extend(step.hops)
-        if step.end is not None:
-            return hops, step.end, None
-        arrival = step.next
-    raise AssertionError("the event queue emptied without an end")
+        following = handlers[arrival[0]](net, state, arrival, hops)
+        if isinstance(following, End):
+            return hops, following, None
+        arrival = following
+
+
+def step(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
+    """One event alone: the hops its handler decides and where the packet goes next (or how it ended)."""
+    hops: list[Hop] = []
+    return as_step(hops, HANDLERS[arrival.at](net, state, arrival, hops))
 
 
 def _packet(protocol: int, family: int, src: int, dst: int, port: int | None, src_port: int | None) -> Packet:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from vpcsim.compile.components import Eni, EniKind
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.compile.rules import Rule, SecurityGroupTable
-from vpcsim.engine.events import Arrival, At, Context, End, Step
-from vpcsim.engine.forwarding import drop, leave_eni
+from vpcsim.engine.events import NEW, Arrival, At, Context, End, Step
+from vpcsim.engine.forwarding import as_step, drop, leave
 from vpcsim.engine.packet import ICMP, ICMPV6, TCP, UDP, Packet
 from vpcsim.engine.results import ComponentKind, Decision, Hop
 from vpcsim.engine.state import State
@@ -35,6 +35,7 @@ _INTERFACE_ENDPOINT, _GWLB_ENDPOINT = EniKind.INTERFACE_ENDPOINT, EniKind.GWLB_E
 _EGRESS_ALLOW, _INGRESS_ALLOW = Decision.SECURITY_GROUP_EGRESS_ALLOW, Decision.SECURITY_GROUP_INGRESS_ALLOW
 _ESTABLISHED, _DELIVER, _FORWARD = Decision.SECURITY_GROUP_ESTABLISHED, Decision.DELIVER, Decision.FORWARD
 _DELIVERED = "delivered"
+_TGW, _ENI_OUT = At.TGW, At.ENI_OUT
 
 
 def _icmp_code(packet: Packet) -> int:
@@ -104,24 +105,24 @@ def egress_references_ok(net: CompiledNetwork, eni: Eni, packet: Packet) -> bool
     return False
 
 
-def handle_out(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
+def send(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
+    """ENI_OUT: the source/destination check, link-local services, the security groups' egress rules."""
     eni = net.enis[arrival.name]
-    packet, context = arrival.packet, arrival.context
+    _, _, packet, context = arrival
     if eni.source_dest_check and packet.src not in (eni.private_ips if packet.family == 4 else eni.ipv6_ips):
-        return drop(eni.name, KIND, Decision.DROP, packet, "ENI_SOURCE_DEST_CHECK_RESTRICTION",
+        return drop(hops, eni.name, KIND, Decision.DROP, packet, "ENI_SOURCE_DEST_CHECK_RESTRICTION",
                     f"{eni.name} sends only from its own addresses; {packet.source} is not one of them "
                     "(R2.20)",
                     direction="egress")
     service = link_local_service(net, eni, packet)
     if service is not None:
-        return _to_link_local_service(net, eni, packet, context, service)
-    hop: Hop
+        return _to_link_local_service(net, eni, packet, context, service, hops)
     if eni.egress is None:
-        hop = Hop(eni.name, KIND, Decision.SEND, packet, message="no security group applies here (R3.14)",
-                  direction="egress")
+        hops.append(Hop(eni.name, KIND, Decision.SEND, packet, message="no security group applies here (R3.14)",
+                        direction="egress"))
     elif state.is_reply(eni.name, packet):
-        hop = Hop(eni.name, KIND, _ESTABLISHED, packet, "connection tracking", None,
-                  "reply to a tracked inbound flow (R3.9)", "egress")
+        hops.append(Hop(eni.name, KIND, _ESTABLISHED, packet, "connection tracking", None,
+                        "reply to a tracked inbound flow (R3.9)", "egress"))
     else:
         # R3.7: an SG-id rule matches outbound only within reach (egress_references_ok). The reach is worked
         # out only when the first rule that matches does so through a group's members, not its CIDRs.
@@ -139,16 +140,19 @@ def handle_out(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
                 code = "SG_REFERENCES_NOT_PRESERVED"
                 why = " (an outbound rule naming a security group matches only inside the VPC or across a " \
                       "same-Region peering, R3.7)"
-            return drop(eni.name, KIND, Decision.SECURITY_GROUP_DENY, packet, code,
+            return drop(hops, eni.name, KIND, Decision.SECURITY_GROUP_DENY, packet, code,
                         f"no outbound rule of security group(s) {_sg_names(eni)} allows {_flow(packet)} to "
                         f"{packet.destination}{why}", direction="egress", origin=_sg_origin(eni))
         state.track(eni.name, packet, _untracked(eni, eni.egress, eni.ingress, packet, rule, packet.dst))
-        hop = Hop(eni.name, KIND, _EGRESS_ALLOW, packet, rule.label, None, _by_rule(state, eni, packet), "egress",
-                  None, rule.path or None)
-    following = leave_eni(net, eni, packet, context)
-    if isinstance(following, Step):
-        return Step((hop, *following.hops), end=following.end)
-    return Step((hop,), following)
+        hops.append(Hop(eni.name, KIND, _EGRESS_ALLOW, packet, rule.label, None, _by_rule(state, eni, packet),
+                        "egress", None, rule.path or None))
+    return leave(net, eni, packet, context, hops)
+
+
+def handle_out(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
+    """``send`` seen alone, as a ``Step`` (analyses ask an interface's egress verdict this way)."""
+    hops: list[Hop] = []
+    return as_step(hops, send(net, state, arrival, hops))
 
 
 def link_local_service(net: CompiledNetwork, eni: Eni, packet: Packet) -> str | None:
@@ -164,51 +168,53 @@ def link_local_service(net: CompiledNetwork, eni: Eni, packet: Packet) -> str | 
     return "vpc-router" if cidr is not None and destination == cidr.start + 1 else None
 
 
-def _to_link_local_service(net: CompiledNetwork, eni: Eni, packet: Packet, context: Context, service: str) -> Step:
-    hop = Hop(eni.name, KIND, Decision.SEND, packet, direction="egress",
-              message=f"to {service}: not filtered by security groups or network ACLs (R3.13, R4.9)")
+def _to_link_local_service(net: CompiledNetwork, eni: Eni, packet: Packet, context: Context, service: str,
+                           hops: list[Hop]) -> End:
+    hops.append(Hop(eni.name, KIND, Decision.SEND, packet, direction="egress",
+                    message=f"to {service}: not filtered by security groups or network ACLs (R3.13, R4.9)"))
     if service == RESOLVER and not net.vpcs[eni.vpc].dns_support:
-        return Step((hop, Hop(service, ComponentKind.LINK_LOCAL_SERVICE, Decision.DROP, packet,
-                              code="DNS_SUPPORT_DISABLED",
-                              message=f"VPC {eni.vpc} has enableDnsSupport off: the Amazon DNS server does not "
-                                      "answer (R11.2)")),
-                    end=End("dropped", packet))
+        hops.append(Hop(service, ComponentKind.LINK_LOCAL_SERVICE, Decision.DROP, packet,
+                        code="DNS_SUPPORT_DISABLED",
+                        message=f"VPC {eni.vpc} has enableDnsSupport off: the Amazon DNS server does not "
+                                "answer (R11.2)"))
+        return End("dropped", packet)
     answer = packet.reply()
     reply_from = Arrival(At.ENI_IN, eni.name, answer, context.but(direction="return", link_local=True))
-    exit_hop = Hop(service, ComponentKind.LINK_LOCAL_SERVICE, Decision.EXIT, packet,
-                   message=f"answered by {service} on the host (R11.1)")
-    return Step((hop, exit_hop), end=End("exited", packet, reply_from=reply_from))
+    hops.append(Hop(service, ComponentKind.LINK_LOCAL_SERVICE, Decision.EXIT, packet,
+                    message=f"answered by {service} on the host (R11.1)"))
+    return End("exited", packet, reply_from=reply_from)
 
 
-def handle_in(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
+def receive(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
+    """ENI_IN: delivery, or a NAT gateway, TGW attachment, endpoint or appliance taking the packet on."""
     eni = net.enis[arrival.name]
-    packet, context = arrival.packet, arrival.context
+    _, _, packet, context = arrival
     if context.link_local:
-        return Step((Hop(eni.name, KIND, Decision.DELIVER, packet, direction="ingress",
-                         message="answer from a link-local service: not filtered (R3.13)"),),
-                    end=End("delivered", packet, eni=eni.name))
+        hops.append(Hop(eni.name, KIND, Decision.DELIVER, packet, direction="ingress",
+                        message="answer from a link-local service: not filtered (R3.13)"))
+        return End("delivered", packet, eni=eni.name)
     kind = eni.kind
     if kind in AUTO_TRACKED or context.entered_via == "tgw":
         state.force_tracking()
     if kind is _NAT_GATEWAY:
         from vpcsim.engine.components import nat_gateway
 
-        return nat_gateway.handle(net, state, arrival)
+        return nat_gateway.handle(net, state, arrival, hops)
     if kind is _TGW_ATTACHMENT:
         attachment = net.tgw_attachments[eni.owner]
-        hop = Hop(eni.name, KIND, Decision.FORWARD, packet, direction="ingress",
-                  message=f"into {attachment.tgw} through attachment {attachment.name} ({eni.az})")
-        return Step((hop,), next=Arrival(At.TGW, attachment.tgw, packet,
-                                         context.but(attachment=eni.owner, az=eni.az)))
+        hops.append(Hop(eni.name, KIND, Decision.FORWARD, packet, direction="ingress",
+                        message=f"into {attachment.tgw} through attachment {attachment.name} ({eni.az})"))
+        return NEW(Arrival, (_TGW, attachment.tgw, packet, context.but(attachment=eni.owner, az=eni.az)))
     owned = packet.dst in (eni.private_ips if packet.family == 4 else eni.ipv6_ips)      # eni.owns
     if not owned and eni.source_dest_check:
-        return drop(eni.name, KIND, Decision.DROP, packet, "ENI_SOURCE_DEST_CHECK_RESTRICTION",
+        return drop(hops, eni.name, KIND, Decision.DROP, packet, "ENI_SOURCE_DEST_CHECK_RESTRICTION",
                     f"{eni.name} accepts only packets addressed to it; {packet.destination} is not its "
                     "address (disable the source/destination check on appliances, R2.20)",
                     direction="ingress")
     if kind is _INTERFACE_ENDPOINT and packet.protocol != TCP and context.direction == "forward":
-        return drop(eni.name, KIND, Decision.DROP, packet, "PROTOCOL_RESTRICTION",
+        return drop(hops, eni.name, KIND, Decision.DROP, packet, "PROTOCOL_RESTRICTION",
                     f"interface endpoint {eni.owner} accepts TCP only (R10.12)", direction="ingress")
+    hop: Hop
     if eni.ingress is None:
         hop = Hop(eni.name, KIND, _DELIVER if owned else _FORWARD, packet,
                   message="no security group applies here (R3.14)", direction="ingress")
@@ -223,19 +229,26 @@ def handle_in(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
                   "the source's identity was not preserved, R3.8)"
             if not context.sg_references:
                 code = _reference_code(eni.ingress, packet, packet.src, context) or code
-            return drop(eni.name, KIND, Decision.SECURITY_GROUP_DENY, packet, code,
+            return drop(hops, eni.name, KIND, Decision.SECURITY_GROUP_DENY, packet, code,
                         f"no inbound rule of security group(s) {_sg_names(eni)} allows {_flow(packet)} from "
                         f"{packet.source}{why}", direction="ingress", origin=_sg_origin(eni))
         state.track(eni.name, packet, _untracked(eni, eni.ingress, eni.egress, packet, rule, packet.src))
         hop = Hop(eni.name, KIND, _INGRESS_ALLOW, packet, rule.label, None, _by_rule(state, eni, packet),
                   "ingress", None, rule.path or None)
+    hops.append(hop)
     if owned:
-        return Step((hop,), None, End(_DELIVERED, packet, eni.name))
+        return End(_DELIVERED, packet, eni.name)
     if kind is _GWLB_ENDPOINT:
-        return Step((hop,), next=Arrival(At.GWLB_ENDPOINT, eni.owner, packet, context))
+        return NEW(Arrival, (At.GWLB_ENDPOINT, eni.owner, packet, context))
     # An appliance (source/destination check off) forwards what is not addressed to it (R2.21).
-    forwarded = Hop(eni.name, KIND, Decision.FORWARD, packet, message="appliance forwards the packet (R2.21)",
-                    direction="ingress")
-    return Step((hop, forwarded) if hop.decision is not _FORWARD else (hop,),
-                next=Arrival(At.ENI_OUT, eni.name, packet, context.but(entered_via=context.entered_via,
-                                                                          sg_references=False)))
+    if hop.decision is not _FORWARD:
+        hops.append(Hop(eni.name, KIND, Decision.FORWARD, packet, message="appliance forwards the packet (R2.21)",
+                        direction="ingress"))
+    return NEW(Arrival, (_ENI_OUT, eni.name, packet, context.but(entered_via=context.entered_via,
+                                                                 sg_references=False)))
+
+
+def handle_in(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
+    """``receive`` seen alone, as a ``Step`` (analyses ask an interface's ingress verdict this way)."""
+    hops: list[Hop] = []
+    return as_step(hops, receive(net, state, arrival, hops))

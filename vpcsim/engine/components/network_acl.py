@@ -7,7 +7,7 @@ leaves; ports are always the packet's destination port. Same-subnet traffic neve
 from __future__ import annotations
 
 from vpcsim.compile.network import CompiledNetwork
-from vpcsim.engine.events import Arrival, At, End, Step
+from vpcsim.engine.events import NEW, Arrival, At, End
 from vpcsim.engine.packet import ICMP, ICMPV6, Packet
 from vpcsim.engine.results import ComponentKind, Decision, Hop
 from vpcsim.engine.state import State
@@ -46,17 +46,19 @@ def peer_text(packet: Packet, direction: str) -> str:
     return packet.source if direction == "ingress" else packet.destination
 
 
-def handle_out(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
+def handle_out(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
     hop, allowed = _evaluate(net, arrival, "egress")
+    hops.append(hop)
     if not allowed:
-        return Step((hop,), end=End("dropped", hop.packet))
-    context = arrival.context
-    return Step((hop,), Arrival(_ROUTE_TABLE, context.table, arrival.packet, context))
+        return End("dropped", hop.packet)
+    _, _, packet, context = arrival
+    return NEW(Arrival, (_ROUTE_TABLE, context.table, packet, context))
 
 
-def handle_in(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
+def handle_in(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
     hop, allowed = _evaluate(net, arrival, "ingress")
+    hops.append(hop)
     if not allowed:
-        return Step((hop,), end=End("dropped", hop.packet))
-    context = arrival.context
-    return Step((hop,), Arrival(_ENI_IN, context.target_eni, arrival.packet, context))
+        return End("dropped", hop.packet)
+    _, _, packet, context = arrival
+    return NEW(Arrival, (_ENI_IN, context.target_eni, packet, context))

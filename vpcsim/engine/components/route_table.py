@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from vpcsim.compile.components import EniKind, Route, RouteTable, TargetKind
 from vpcsim.compile.network import CompiledNetwork
-from vpcsim.engine.events import Arrival, At, Step
+from vpcsim.engine.events import NEW, Arrival, At, End
 from vpcsim.engine.forwarding import deliver_in_vpc, drop, enter_eni
 from vpcsim.engine.packet import Packet
 from vpcsim.engine.results import ComponentKind, Decision, Hop
@@ -30,38 +30,35 @@ def _in_service_range(family: int, address: int) -> bool:
     return bounds is not None and bounds[0] <= address <= bounds[1]
 
 
-def handle(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
+def handle(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
     table = net.route_tables[arrival.name]
     packet = arrival.packet.hop()
     if packet.ttl <= 0:
-        return drop(table.name, KIND, Decision.LOOP, packet, "LOOP",
+        return drop(hops, table.name, KIND, Decision.LOOP, packet, "LOOP",
                     "the packet's TTL ran out: the routes form a cycle")
     if _in_service_range(packet.family, packet.dst):
-        return drop(table.name, KIND, Decision.NO_ROUTE, packet, "NO_ROUTE_TO_DESTINATION",
+        return drop(hops, table.name, KIND, Decision.NO_ROUTE, packet, "NO_ROUTE_TO_DESTINATION",
                     f"{packet.destination} is in AWS's reserved link-local range and is never forwarded "
                     "(R1.12)")
     route = table.lookup(packet.family, packet.dst)
     if route is None:
-        return drop(table.name, KIND, Decision.NO_ROUTE, packet, "NO_ROUTE_TO_DESTINATION",
+        return drop(hops, table.name, KIND, Decision.NO_ROUTE, packet, "NO_ROUTE_TO_DESTINATION",
                     f"route table {table.name} has no route to {packet.destination}", origin=table.path or None)
     if route.target_kind is _BLACKHOLE:             # route.is_blackhole
-        return drop(table.name, KIND, Decision.BLACKHOLE, packet, "BAD_STATE_ROUTE",
+        return drop(hops, table.name, KIND, Decision.BLACKHOLE, packet, "BAD_STATE_ROUTE",
                     f"the route to {route.prefix} is a blackhole: its target {route.target!r} is gone",
                     route.label, origin=route.path or None)
     unavailable = _unavailable(net, route)
     if unavailable is not None:
-        return drop(table.name, KIND, Decision.BLACKHOLE, packet, "BAD_STATE_ROUTE",
+        return drop(hops, table.name, KIND, Decision.BLACKHOLE, packet, "BAD_STATE_ROUTE",
                     f"the route to {route.prefix} is a blackhole: {unavailable} (R2.11)", route.label,
                     origin=route.path or None)
     if _needs_public_ip(net, table, route):
-        return drop(table.name, KIND, Decision.DROP, packet, "INGRESS_RTB_NO_PUBLIC_IP",
+        return drop(hops, table.name, KIND, Decision.DROP, packet, "INGRESS_RTB_NO_PUBLIC_IP",
                     f"{route.target} has no public IP: a network interface that an internet gateway's route "
                     "table sends traffic to must have one (R2.16)", route.label, origin=route.path or None)
-    hop = Hop(table.name, KIND, _ROUTE, packet, route.label, None, None, None, None, route.path or None)
-    following = _to_target(net, arrival, table, route.target_kind, route.target, packet)
-    if isinstance(following, Step):
-        return Step((hop, *following.hops), following.next, following.end)
-    return Step((hop,), following)
+    hops.append(Hop(table.name, KIND, _ROUTE, packet, route.label, None, None, None, None, route.path or None))
+    return _to_target(net, arrival, table, route.target_kind, route.target, packet, hops)
 
 
 def _unavailable(net: CompiledNetwork, route: Route) -> str | None:
@@ -95,43 +92,44 @@ def _needs_public_ip(net: CompiledNetwork, table: RouteTable, route: Route) -> b
 
 
 def _to_target(net: CompiledNetwork, arrival: Arrival, table: RouteTable, kind: TargetKind, target: str,
-               packet: Packet) -> Arrival | Step:
+               packet: Packet, hops: list[Hop]) -> Arrival | End:
     context = arrival.context
     if kind is _LOCAL:
         vpc = net.vpcs[table.vpc]
         if not vpc.contains(packet.family, packet.dst):
-            return drop(table.name, KIND, Decision.DROP, packet, "VPC_LOCAL_ROUTE_CIDR_RESTRICTION",
+            return drop(hops, table.name, KIND, Decision.DROP, packet, "VPC_LOCAL_ROUTE_CIDR_RESTRICTION",
                         f"{packet.destination} is outside the CIDRs of VPC {vpc.name}")
-        return deliver_in_vpc(net, vpc.name, packet, context, table.name, KIND)
+        return deliver_in_vpc(net, vpc.name, packet, context, table.name, KIND, hops)
     if kind is _TRANSIT_GATEWAY:
-        return _to_transit_gateway(net, arrival, table, target, packet)
+        return _to_transit_gateway(net, arrival, table, target, packet, hops)
     if kind is _NETWORK_INTERFACE:
         return enter_eni(net, net.enis[target], packet, context)
     gateway = _GATEWAY_ARRIVALS.get(kind)
     if gateway is not None:
-        return Arrival(gateway, target, packet, context)
+        return NEW(Arrival, (gateway, target, packet, context))
     if kind is TargetKind.NAT_GATEWAY:
         return enter_eni(net, net.enis[net.nat_gateways[target].eni], packet, context)
     if kind is TargetKind.GWLB_ENDPOINT:
         endpoint = net.endpoints[target]
         return enter_eni(net, net.enis[endpoint.enis[0]], packet, context)
-    return drop(table.name, KIND, Decision.BLACKHOLE, packet, "BAD_STATE_ROUTE",
+    return drop(hops, table.name, KIND, Decision.BLACKHOLE, packet, "BAD_STATE_ROUTE",
                 f"target {target} is unavailable")
 
 
-def _to_transit_gateway(net: CompiledNetwork, arrival: Arrival, table: RouteTable, tgw: str, packet: Packet
-                        ) -> Arrival | Step:
+def _to_transit_gateway(net: CompiledNetwork, arrival: Arrival, table: RouteTable, tgw: str, packet: Packet,
+                        hops: list[Hop]) -> Arrival | End:
     """R8.7: a subnet reaches the TGW only through the attachment's subnet in its own AZ."""
     context = arrival.context
     name = net.vpc_attachments.get((tgw, table.vpc))
     attachment = net.tgw_attachments[name] if name is not None else None
     if attachment is None:
-        return drop(table.name, KIND, Decision.NO_ROUTE, packet, "NO_POSSIBLE_DESTINATION",
+        return drop(hops, table.name, KIND, Decision.NO_ROUTE, packet, "NO_POSSIBLE_DESTINATION",
                     f"VPC {table.vpc} has no attachment to {tgw}")
-    az = net.subnets[context.subnet].az if context.subnet in net.subnets else context.az
+    subnet = net.subnets.get(context.subnet)
+    az = subnet.az if subnet is not None else context.az
     eni = attachment.enis_by_az.get(az)
     if eni is None:
-        return drop(table.name, KIND, Decision.NO_ROUTE, packet, "TGW_ROUTE_AZ_RESTRICTION",
+        return drop(hops, table.name, KIND, Decision.NO_ROUTE, packet, "TGW_ROUTE_AZ_RESTRICTION",
                     f"attachment {attachment.name} has no subnet in {az}, so traffic from {az} cannot reach "
                     f"{tgw} (R8.7)")
     return enter_eni(net, net.enis[eni], packet, context, az)
