@@ -60,7 +60,7 @@ def resolve(net: CompiledNetwork, text: str, role: str) -> Endpoint:
     if eni is not None:
         if role == "from" and eni.kind is EniKind.INTERFACE_ENDPOINT:
             return _endpoint_as_source(net, eni)
-        return Endpoint("eni", text, eni=eni)
+        return Endpoint("eni", text, eni)
     if is_address(text):
         found = _by_address(net, text)
         if role == "from" and found.eni is not None and found.eni.kind is EniKind.INTERFACE_ENDPOINT:

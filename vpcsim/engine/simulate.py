@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from functools import lru_cache
 
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.engine.components import (
@@ -24,7 +25,7 @@ from vpcsim.engine.components import (
     vpn_gateway,
 )
 from vpcsim.engine.endpoints import Endpoint, resolve
-from vpcsim.engine.events import Arrival, At, Context, End, Step
+from vpcsim.engine.events import NEW, Arrival, At, Context, End, Step
 from vpcsim.engine.explain import explain
 from vpcsim.engine.forwarding import as_step
 from vpcsim.engine.packet import ICMP, ICMPV6, PROTOCOL_NAMES, TCP, UDP, Packet
@@ -97,18 +98,29 @@ def walk_until(net: CompiledNetwork, state: State, first: Arrival | Step,
     # ``hops`` and return the next arrival or the ``End``: nothing else is made per event.
     arrival: Arrival = first
     handlers = HANDLERS
-    while True:
+    if pause is None:                    # a trace: the same loop without asking ``pause`` at every event
+        while events < budget:
+            events += 1
+            following = handlers[arrival[0]](net, state, arrival, hops)
+            if isinstance(following, End):
+                return hops, following, None
+            arrival = following
+        return hops, _out_of_budget(arrival, budget, hops), None
+    while events < budget:
         events += 1
-        if events > budget:
-            hops.append(Hop(arrival.name, ComponentKind.ROUTE_TABLE, Decision.LOOP, arrival.packet, code="LOOP",
-                            message=f"more than {budget} events: the packet is going round in circles"))
-            return hops, End("dropped", arrival.packet), None
-        if pause is not None and pause(arrival):
+        if pause(arrival):
             return hops, None, arrival
         following = handlers[arrival[0]](net, state, arrival, hops)
         if isinstance(following, End):
             return hops, following, None
         arrival = following
+    return hops, _out_of_budget(arrival, budget, hops), None
+
+
+def _out_of_budget(arrival: Arrival, budget: int, hops: list[Hop]) -> End:
+    hops.append(Hop(arrival.name, ComponentKind.ROUTE_TABLE, Decision.LOOP, arrival.packet, code="LOOP",
+                    message=f"more than {budget} events: the packet is going round in circles"))
+    return End("dropped", arrival.packet)
 
 
 def step(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
@@ -129,6 +141,7 @@ def _packet(protocol: int, family: int, src: int, dst: int, port: int | None, sr
     return Packet(family, src, dst, protocol)
 
 
+@lru_cache(maxsize=256, typed=True)      # a batch asks the same few protocols over and over
 def _protocol_number(protocol: str | int) -> int:
     text = str(protocol).strip().lower()
     if text in PROTOCOL_NUMBERS and PROTOCOL_NUMBERS[text] >= 0:
@@ -148,10 +161,15 @@ def _choose_family(src: Endpoint, dst: Endpoint) -> int:
     return 4
 
 
+def _starting(direction: str, vpc: str, az: str) -> Context:
+    """``Context(direction=direction, vpc=vpc, az=az)``, built in C: every conversation starts one or two."""
+    return NEW(Context, (direction, vpc, "", az, "", "", "", "", True, "", "", False))
+
+
 def _injection(net: CompiledNetwork, src: Endpoint, packet: Packet, dst: Endpoint) -> Arrival | Step:
     """Where the first packet enters the simulation."""
     if src.eni is not None:
-        return Arrival(_ENI_OUT, src.eni.name, packet, Context(vpc=src.eni.vpc, az=src.eni.az))
+        return NEW(Arrival, (_ENI_OUT, src.eni.name, packet, _starting("forward", src.eni.vpc, src.eni.az)))
     if src.kind == "internet":
         return _from_internet(net, packet, dst)
     if src.kind == "site":
@@ -296,8 +314,8 @@ def _conversation(net: CompiledNetwork, src_text: str, dst_text: str, number: in
     if end.how == "delivered":
         reply_packet = end.packet.reply()
         replier = net.enis[end.eni]
-        start: Arrival | Step = Arrival(_ENI_OUT, replier.name, reply_packet,
-                                        Context(direction="return", vpc=replier.vpc, az=replier.az))
+        start: Arrival | Step = NEW(Arrival, (_ENI_OUT, replier.name, reply_packet,
+                                              _starting("return", replier.vpc, replier.az)))
     else:
         if end.reply_from is None:
             return Trace(query, Disposition.EXITS_NETWORK, tuple(forward), network=network, sent=packet)

@@ -36,7 +36,7 @@ def _reverse(packet: Packet) -> FlowKey:
 NAT_FIRST_PORT = 1024
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class State:
     tracked: dict[str, set[FlowKey]] = field(default_factory=dict)
     untracked: dict[str, set[FlowKey]] = field(default_factory=dict)
@@ -45,6 +45,17 @@ class State:
     nat_ports: dict[str, int] = field(default_factory=dict)
     eigw: set[tuple[str, FlowKey]] = field(default_factory=set)
     tgw_az: dict[tuple[str, frozenset[int]], str] = field(default_factory=dict)
+
+    def __init__(self) -> None:
+        """A fresh conversation's state, every conversation: written out because the generated ``__init__``
+        calls a factory per field (about 0.4 µs; this is about a third)."""
+        self.tracked = {}
+        self.untracked = {}
+        self.auto_tracked = False
+        self.nat = {}
+        self.nat_ports = {}
+        self.eigw = set()
+        self.tgw_az = {}
 
     # -- security groups (R3.9) ---------------------------------------------------------------------
 

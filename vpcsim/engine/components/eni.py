@@ -24,6 +24,9 @@ LINK_LOCAL_SERVICES: dict[tuple[int, int], str] = {
     parse_address("fd00:ec2::123"): "time-sync",
 }
 
+_LINK_LOCAL_V4 = parse_address("169.254.0.0")[1] >> 16
+assert all(address >> 16 == _LINK_LOCAL_V4 for family, address in LINK_LOCAL_SERVICES if family == 4)
+
 AUTO_TRACKED = frozenset({EniKind.NAT_GATEWAY, EniKind.TGW_ATTACHMENT, EniKind.GWLB_ENDPOINT,
                           EniKind.INTERFACE_ENDPOINT})
 """R3.12: a conversation crossing one of these ENIs is tracked by every security group on its path."""
@@ -158,13 +161,21 @@ def handle_out(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
 def link_local_service(net: CompiledNetwork, eni: Eni, packet: Packet) -> str | None:
     """R11.1: the services an instance reaches without leaving its host — never filtered, never logged."""
     family, destination = packet.family, packet.dst
-    fixed = LINK_LOCAL_SERVICES.get((family, destination))
-    if fixed is not None:
-        return fixed
-    if family == 4 and destination == net.vpcs[eni.vpc].resolver:
-        return RESOLVER
-    subnet = net.subnets[eni.subnet]
-    cidr = subnet.cidr if family == 4 else subnet.ipv6_cidr       # the VPC router: the subnet's base + 1
+    if family == 4:
+        # The fixed IPv4 services are all in 169.254.0.0/16: most packets skip the table (asked per packet).
+        if destination >> 16 == _LINK_LOCAL_V4:
+            fixed = LINK_LOCAL_SERVICES.get((4, destination))
+            if fixed is not None:
+                return fixed
+        if destination == net.vpcs[eni.vpc].resolver:
+            return RESOLVER
+        cidr = net.subnets[eni.subnet].cidr
+    else:
+        fixed = LINK_LOCAL_SERVICES.get((family, destination))
+        if fixed is not None:
+            return fixed
+        cidr = net.subnets[eni.subnet].ipv6_cidr
+    # The VPC router: the subnet's base + 1.
     return "vpc-router" if cidr is not None and destination == cidr.start + 1 else None
 
 

@@ -21,13 +21,8 @@ _APPLIANCE_KINDS = (EniKind.INSTANCE, EniKind.INTERFACE)
 _GATEWAY_ARRIVALS = {TargetKind.INTERNET_GATEWAY: At.IGW_OUT, TargetKind.EGRESS_ONLY_INTERNET_GATEWAY: At.EIGW_OUT,
                      TargetKind.PEERING: At.PEERING, TargetKind.VPN_GATEWAY: At.VGW_OUT,
                      TargetKind.GATEWAY_ENDPOINT: At.ENDPOINT_OUT}
+# R1.12: AWS's reserved link-local range (IMDS, DNS, Time Sync …) per family, as integers worked out once.
 _SERVICE_RANGES = {4: (SERVICE_RANGE_V4.start, SERVICE_RANGE_V4.end), 6: (SERVICE_RANGE_V6.start, SERVICE_RANGE_V6.end)}
-
-
-def _in_service_range(family: int, address: int) -> bool:
-    """R1.12: AWS's reserved link-local range (IMDS, DNS, Time Sync …), as integers worked out once."""
-    bounds = _SERVICE_RANGES.get(family)
-    return bounds is not None and bounds[0] <= address <= bounds[1]
 
 
 def handle(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
@@ -36,29 +31,32 @@ def handle(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]
     if packet.ttl <= 0:
         return drop(hops, table.name, KIND, Decision.LOOP, packet, "LOOP",
                     "the packet's TTL ran out: the routes form a cycle")
-    if _in_service_range(packet.family, packet.dst):
+    family, destination = packet.family, packet.dst
+    low, high = _SERVICE_RANGES[family]
+    if low <= destination <= high:
         return drop(hops, table.name, KIND, Decision.NO_ROUTE, packet, "NO_ROUTE_TO_DESTINATION",
                     f"{packet.destination} is in AWS's reserved link-local range and is never forwarded "
                     "(R1.12)")
-    route = table.lookup(packet.family, packet.dst)
+    route = (table.table.v4 if family == 4 else table.table.v6).lookup(destination)      # table.lookup, inlined
     if route is None:
         return drop(hops, table.name, KIND, Decision.NO_ROUTE, packet, "NO_ROUTE_TO_DESTINATION",
                     f"route table {table.name} has no route to {packet.destination}", origin=table.path or None)
-    if route.target_kind is _BLACKHOLE:             # route.is_blackhole
+    kind = route.target_kind
+    if kind is _BLACKHOLE:                          # route.is_blackhole
         return drop(hops, table.name, KIND, Decision.BLACKHOLE, packet, "BAD_STATE_ROUTE",
                     f"the route to {route.prefix} is a blackhole: its target {route.target!r} is gone",
                     route.label, origin=route.path or None)
-    unavailable = _unavailable(net, route)
+    unavailable = _unavailable(net, route) if kind is _PEERING or kind is _NETWORK_INTERFACE else None
     if unavailable is not None:
         return drop(hops, table.name, KIND, Decision.BLACKHOLE, packet, "BAD_STATE_ROUTE",
                     f"the route to {route.prefix} is a blackhole: {unavailable} (R2.11)", route.label,
                     origin=route.path or None)
-    if _needs_public_ip(net, table, route):
+    if table.gateway is not None and _needs_public_ip(net, table, route):
         return drop(hops, table.name, KIND, Decision.DROP, packet, "INGRESS_RTB_NO_PUBLIC_IP",
                     f"{route.target} has no public IP: a network interface that an internet gateway's route "
                     "table sends traffic to must have one (R2.16)", route.label, origin=route.path or None)
     hops.append(Hop(table.name, KIND, _ROUTE, packet, route.label, None, None, None, None, route.path or None))
-    return _to_target(net, arrival, table, route.target_kind, route.target, packet, hops)
+    return _to_target(net, arrival, table, kind, route.target, packet, hops)
 
 
 def _unavailable(net: CompiledNetwork, route: Route) -> str | None:

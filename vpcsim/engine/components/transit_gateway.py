@@ -30,7 +30,7 @@ def handle(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]
                     "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
                     f"attachment {source.name} is not associated with a route table of {tgw.name} (R8.2)")
     table = net.tgw_route_tables[source.route_table]
-    route = table.lookup(packet.family, packet.dst)
+    route = (table.table.v4 if packet.family == 4 else table.table.v6).lookup(packet.dst)    # table.lookup, inlined
     if route is None:
         return drop(hops, table.name, TABLE, Decision.NO_ROUTE, packet, "TGW_RTB_CANNOT_ROUTE",
                     f"transit gateway route table {table.name} has no route to {packet.destination}",
