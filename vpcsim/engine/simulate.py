@@ -99,15 +99,13 @@ def walk_until(net: CompiledNetwork, state: State, first: Arrival | Step,
     arrival: Arrival = first
     handlers = HANDLERS
     if pause is None:                    # a trace: the same loop without asking ``pause`` at every event
-        while events < budget:
-            events += 1
+        for _ in range(events, budget):  # events + 1 .. budget: the events still in the budget
             following = handlers[arrival[0]](net, state, arrival, hops)
             if isinstance(following, End):
                 return hops, following, None
             arrival = following
         return hops, _out_of_budget(arrival, budget, hops), None
-    while events < budget:
-        events += 1
+    for _ in range(events, budget):
         if pause(arrival):
             return hops, None, arrival
         following = handlers[arrival[0]](net, state, arrival, hops)

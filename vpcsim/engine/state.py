@@ -65,7 +65,7 @@ class State:
         keys = flows.get(eni)
         if keys is None:
             keys = flows[eni] = set()
-        keys.add(_key(packet))
+        keys.add((packet.family, packet.protocol, packet.src, packet.src_port, packet.dst, packet.dst_port, 0))  # _key
 
     def force_tracking(self) -> None:
         """R3.12: the conversation crosses a component that makes security groups track every flow."""

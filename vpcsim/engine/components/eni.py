@@ -72,10 +72,8 @@ def _reference_code(table: SecurityGroupTable, packet: Packet, peer: int, contex
     return "SG_REFERENCING_SUPPORT" if context.entered_via == "tgw" else "SG_REFERENCES_NOT_PRESERVED"
 
 
-def _by_rule(state: State, eni: Eni, packet: Packet) -> str | None:
-    if state.is_untracked_reply(eni.name, packet):
-        return "untracked flow: the reply is admitted by a rule, not by connection tracking (R3.10)"
-    return None
+_BY_RULE = "untracked flow: the reply is admitted by a rule, not by connection tracking (R3.10)"
+"""The message of a hop that admits, by a rule, the reply to an untracked flow (``State.is_untracked_reply``)."""
 
 
 def _sg_origin(eni: Eni) -> tuple[str | int, ...]:
@@ -129,13 +127,17 @@ def send(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) 
     else:
         # R3.7: an SG-id rule matches outbound only within reach (egress_references_ok). The reach is worked
         # out only when the first rule that matches does so through a group's members, not its CIDRs.
-        matched = _match(eni.egress, packet, packet.dst, True)
+        egress = eni.egress
+        protocol, family, destination = packet.protocol, packet.family, packet.dst
+        fields = (protocol, family, packet.dst_port, packet.icmp_type,
+                  max(packet.icmp_code, 0) if protocol in (ICMP, ICMPV6) else packet.icmp_code, destination)
+        matched = egress.first_match(*fields, True)                         # _match, inlined (hot path)
         rule = matched
         references = True
-        if matched is not None and not matched.peer.matches(packet.family, packet.dst, False):
+        if matched is not None and not matched.peer.matches(family, destination, False):
             references = egress_references_ok(net, eni, packet)
             if not references:
-                rule = _match(eni.egress, packet, packet.dst, False)
+                rule = egress.first_match(*fields, False)
         if rule is None:
             code = "SG_HAS_NO_RULES" if eni.egress.count == 0 else "ENI_SG_RULES_MISMATCH"
             why = ""
@@ -147,8 +149,9 @@ def send(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) 
                         f"no outbound rule of security group(s) {_sg_names(eni)} allows {_flow(packet)} to "
                         f"{packet.destination}{why}", direction="egress", origin=_sg_origin(eni))
         state.track(eni.name, packet, _untracked(eni, eni.egress, eni.ingress, packet, rule, packet.dst))
-        hops.append(Hop(eni.name, KIND, _EGRESS_ALLOW, packet, rule.label, None, _by_rule(state, eni, packet),
-                        "egress", None, rule.path or None))
+        hops.append(Hop(eni.name, KIND, _EGRESS_ALLOW, packet, rule.label, None,
+                        _BY_RULE if state.is_untracked_reply(eni.name, packet) else None, "egress", None,
+                        rule.path or None))
     return leave(net, eni, packet, context, hops)
 
 
@@ -244,8 +247,9 @@ def receive(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop
                         f"no inbound rule of security group(s) {_sg_names(eni)} allows {_flow(packet)} from "
                         f"{packet.source}{why}", direction="ingress", origin=_sg_origin(eni))
         state.track(eni.name, packet, _untracked(eni, eni.ingress, eni.egress, packet, rule, packet.src))
-        hop = Hop(eni.name, KIND, _INGRESS_ALLOW, packet, rule.label, None, _by_rule(state, eni, packet),
-                  "ingress", None, rule.path or None)
+        hop = Hop(eni.name, KIND, _INGRESS_ALLOW, packet, rule.label, None,
+                  _BY_RULE if state.is_untracked_reply(eni.name, packet) else None, "ingress", None,
+                  rule.path or None)
     hops.append(hop)
     if owned:
         return End(_DELIVERED, packet, eni.name)
