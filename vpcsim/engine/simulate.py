@@ -307,8 +307,8 @@ def _conversation(net: CompiledNetwork, src_text: str, dst_text: str, number: in
     state = State()
     forward, end = walk(net, state, _injection(net, src, packet, dst))
     if end.how == "dropped":
-        return Trace(query, _disposition_of(forward), tuple(forward), (),
-                     (explain(net, forward[-1], "forward"),), network=network, sent=packet)
+        return Trace(query, _disposition_of(forward), tuple(forward), (),        # positional: cheaper than keywords
+                     (explain(net, forward[-1], "forward"),), None, network, packet)
     if end.how == "delivered":
         reply_packet = end.packet.reply()
         replier = net.enis[end.eni]
@@ -334,4 +334,4 @@ def _conversation(net: CompiledNetwork, src_text: str, dst_text: str, number: in
         return Trace(query, Disposition.REPLY_DENIED, tuple(forward), tuple(reply), (wrong,), network=network,
                      sent=packet, answered=answered)
     disposition = Disposition.ACCEPTED if end.how == "delivered" else Disposition.EXITS_NETWORK
-    return Trace(query, disposition, tuple(forward), tuple(reply), network=network, sent=packet, answered=answered)
+    return Trace(query, disposition, tuple(forward), tuple(reply), (), None, network, packet, answered)
