@@ -104,7 +104,7 @@ class End:
 class Step:
     """One handler's work seen alone: its hops and where the packet goes next (or how it ended). The walk does
     not make these (handlers append to the walk's hop list and return the next ``Arrival`` or the ``End``);
-    ``simulate.step`` and the entry points analyses call (``leave_eni``, ``eni.handle_out``/``handle_in``,
+    the entry points analyses call (``forwarding.leave_eni``, ``eni.handle_out``/``handle_in``,
     ``simulate._injection``) hand them out."""
 
     hops: tuple[Hop, ...] = ()

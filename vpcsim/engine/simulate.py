@@ -27,7 +27,6 @@ from vpcsim.engine.components import (
 from vpcsim.engine.endpoints import Endpoint, resolve
 from vpcsim.engine.events import NEW, Arrival, At, Context, End, Step
 from vpcsim.engine.explain import explain
-from vpcsim.engine.forwarding import as_step
 from vpcsim.engine.packet import ICMP, ICMPV6, PROTOCOL_NAMES, TCP, UDP, Packet
 from vpcsim.engine.results import (
     ENDS_IN,
@@ -119,12 +118,6 @@ def _out_of_budget(arrival: Arrival, budget: int, hops: list[Hop]) -> End:
     hops.append(Hop(arrival.name, ComponentKind.ROUTE_TABLE, Decision.LOOP, arrival.packet, code="LOOP",
                     message=f"more than {budget} events: the packet is going round in circles"))
     return End("dropped", arrival.packet)
-
-
-def step(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
-    """One event alone: the hops its handler decides and where the packet goes next (or how it ended)."""
-    hops: list[Hop] = []
-    return as_step(hops, HANDLERS[arrival.at](net, state, arrival, hops))
 
 
 def _packet(protocol: int, family: int, src: int, dst: int, port: int | None, src_port: int | None) -> Packet:
