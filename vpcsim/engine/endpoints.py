@@ -35,7 +35,8 @@ class Endpoint(NamedTuple):
                 return self.eni.ipv6_ips[0] if self.eni.ipv6_ips else None
             if public and self.eni.public_ip is not None:
                 return self.eni.public_ip
-            return self.eni.primary_ip
+            ips = self.eni.private_ips                  # eni.primary_ip, inlined
+            return ips[0] if ips else None
         if self.kind == "internet":
             return INTERNET_V4 if family == 4 else INTERNET_V6
         return None
@@ -57,7 +58,7 @@ def resolve(net: CompiledNetwork, text: str, role: str) -> Endpoint:
         first = site.cidrs[0]
         return Endpoint("site", text, site=text, address=first.start + min(10, first.size - 1),
                         family=first.family)
-    eni = _eni_named(net, text)
+    eni = net.enis.get(text) or _eni_named(net, text)      # an interface's own name: the commonest case
     if eni is not None:
         if role == "from" and eni.kind is EniKind.INTERFACE_ENDPOINT:
             return _endpoint_as_source(net, eni)

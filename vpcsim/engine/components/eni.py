@@ -134,7 +134,8 @@ def send(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) 
         matched = egress.first_match(*fields, True)                         # _match, inlined (hot path)
         rule = matched
         references = True
-        if matched is not None and not matched.peer.matches(family, destination, False):
+        # (A rule whose peer has no SG members matched through its CIDRs: no need to ask again.)
+        if matched is not None and matched.peer.members and not matched.peer.matches(family, destination, False):
             references = egress_references_ok(net, eni, packet)
             if not references:
                 rule = egress.first_match(*fields, False)
@@ -148,7 +149,9 @@ def send(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) 
             return drop(hops, eni.name, KIND, Decision.SECURITY_GROUP_DENY, packet, code,
                         f"no outbound rule of security group(s) {_sg_names(eni)} allows {_flow(packet)} to "
                         f"{packet.destination}{why}", direction="egress", origin=_sg_origin(eni))
-        state.track(eni.name, packet, _untracked(eni, eni.egress, eni.ingress, packet, rule, packet.dst))
+        ingress = eni.ingress          # R3.10 can only apply when the other direction opens something to all
+        state.track(eni.name, packet, ingress is not None and bool(ingress.wide_open)
+                    and _untracked(eni, egress, ingress, packet, rule, destination))
         hops.append(Hop(eni.name, KIND, _EGRESS_ALLOW, packet, rule.label, None,
                         _BY_RULE if state.is_untracked_reply(eni.name, packet) else None, "egress", None,
                         rule.path or None))
@@ -246,7 +249,9 @@ def receive(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop
             return drop(hops, eni.name, KIND, Decision.SECURITY_GROUP_DENY, packet, code,
                         f"no inbound rule of security group(s) {_sg_names(eni)} allows {_flow(packet)} from "
                         f"{packet.source}{why}", direction="ingress", origin=_sg_origin(eni))
-        state.track(eni.name, packet, _untracked(eni, eni.ingress, eni.egress, packet, rule, packet.src))
+        egress = eni.egress            # R3.10 can only apply when the other direction opens something to all
+        state.track(eni.name, packet, egress is not None and bool(egress.wide_open)
+                    and _untracked(eni, eni.ingress, egress, packet, rule, packet.src))
         hop = Hop(eni.name, KIND, _INGRESS_ALLOW, packet, rule.label, None,
                   _BY_RULE if state.is_untracked_reply(eni.name, packet) else None, "ingress", None,
                   rule.path or None)

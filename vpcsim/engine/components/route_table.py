@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from vpcsim.compile.components import EniKind, Route, RouteTable, TargetKind
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.engine.events import NEW, Arrival, At, End
@@ -37,7 +39,9 @@ def handle(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]
         return drop(hops, table.name, KIND, Decision.NO_ROUTE, packet, "NO_ROUTE_TO_DESTINATION",
                     f"{packet.destination} is in AWS's reserved link-local range and is never forwarded "
                     "(R1.12)")
-    route = (table.table.v4 if family == 4 else table.table.v6).lookup(destination)      # table.lookup, inlined
+    intervals = table.table.v4 if family == 4 else table.table.v6             # table.lookup, inlined (hot path)
+    index = bisect_right(intervals.starts, destination) - 1
+    route = intervals.values[index] if index >= 0 and destination <= intervals.ends[index] else None
     if route is None:
         return drop(hops, table.name, KIND, Decision.NO_ROUTE, packet, "NO_ROUTE_TO_DESTINATION",
                     f"route table {table.name} has no route to {packet.destination}", origin=table.path or None)
@@ -56,6 +60,12 @@ def handle(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]
                     f"{route.target} has no public IP: a network interface that an internet gateway's route "
                     "table sends traffic to must have one (R2.16)", route.label, origin=route.path or None)
     hops.append(Hop(table.name, KIND, _ROUTE, packet, route.label, None, None, None, None, route.path or None))
+    if kind is _LOCAL:                              # the commonest target, handled here (_to_target's first case)
+        vpc = net.vpcs[table.vpc]
+        if not vpc.contains(family, destination):
+            return drop(hops, table.name, KIND, Decision.DROP, packet, "VPC_LOCAL_ROUTE_CIDR_RESTRICTION",
+                        f"{packet.destination} is outside the CIDRs of VPC {vpc.name}")
+        return deliver_in_vpc(net, vpc.name, packet, arrival.context, table.name, KIND, hops)
     return _to_target(net, arrival, table, kind, route.target, packet, hops)
 
 
