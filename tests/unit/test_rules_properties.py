@@ -158,6 +158,26 @@ def test_network_acl_table_agrees_with_a_scan(data: st.DataObject) -> None:
 
 @FAST
 @given(st.data())
+def test_network_acl_table_whose_first_rule_takes_a_whole_family(data: st.DataObject) -> None:
+    """A first rule "all traffic, 0.0.0.0/0" (or ::/0, or both) answers every packet of its families at once
+    (``NetworkAclTable.everything``); other families still go through the look-up."""
+    rules, seeds = data.draw(rule_sets(), label="rules")
+    families = data.draw(st.sampled_from(((4,), (6,), (4, 6))), label="families")
+    first = Rule(ALL, 0, 65535, -1, -1, Peer(ranges=tuple((f, 0, (1 << BITS[f]) - 1) for f in families)),
+                 "rule #0", allow=data.draw(st.booleans()), number=0)
+    rules = [first] + [Rule(r.protocol, r.port_low, r.port_high, r.icmp_type, r.icmp_code,
+                            Peer(ranges=r.peer.ranges), r.label, r.allow, r.number) for r in rules]
+    table = NetworkAclTable(tuple(rules), "acl egress * deny")
+    assert table.everything == frozenset(families)
+    for probe in data.draw(probes(rules, seeds), label="packets"):
+        fields = (probe.protocol, probe.family, probe.port, probe.icmp_type, probe.icmp_code, probe.address)
+        expected = next((r for r in rules if rule_matches(r, *fields, True)), None)
+        for _ in range(_SCANS + 2):
+            assert table.first_match(*fields) is expected
+
+
+@FAST
+@given(st.data())
 def test_tables_pickle_without_their_lookups_and_still_agree(data: st.DataObject) -> None:
     rules, seeds = data.draw(rule_sets(), label="rules")
     table = SecurityGroupTable.of(rules)

@@ -38,6 +38,10 @@ class EniKind(StrEnum):
     TGW_ATTACHMENT = "tgw_attachment"
 
 
+def _bounds(cidr: Prefix | None) -> tuple[int, int]:
+    return (1, 0) if cidr is None else (cidr.start, cidr.end)
+
+
 @dataclass(frozen=True, slots=True)
 class Route(Compact):
     """One route as the table holds it after selection (R2.4–R2.10)."""
@@ -90,10 +94,19 @@ class Subnet(Compact):
     network_acl: str
     path: Path = ()
     az_id: str = ""
+    # Worked out from the CIDRs (``__post_init__``), whatever is passed: the engine asks "is this address in the
+    # subnet?" for every packet leaving an interface, and ``Prefix.end`` is a computed property. (low, high);
+    # (1, 0), which holds nothing, when the subnet has no CIDR of the family.
+    v4_range: tuple[int, int] = field(default=(1, 0), repr=False, compare=False)
+    v6_range: tuple[int, int] = field(default=(1, 0), repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "v4_range", _bounds(self.cidr))
+        object.__setattr__(self, "v6_range", _bounds(self.ipv6_cidr))
 
     def contains(self, family: int, address: int) -> bool:
-        cidr = self.cidr if family == 4 else self.ipv6_cidr
-        return cidr is not None and cidr.start <= address <= cidr.end
+        low, high = self.v4_range if family == 4 else self.v6_range
+        return low <= address <= high
 
     def router(self, family: int) -> int | None:
         cidr = self.cidr if family == 4 else self.ipv6_cidr
@@ -146,9 +159,18 @@ class Vpc(Compact):
     subnet_table: PrefixTable[str]          # address -> subnet name
     flow_logs: str = "all"
     path: Path = ()
+    # The CIDRs as (family, low, high), worked out from ``cidrs`` (``__post_init__``), whatever is passed:
+    # ``contains`` runs on the hot path and ``Prefix.end`` is a computed property.
+    ranges: tuple[tuple[int, int, int], ...] = field(default=(), repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ranges", tuple((p.family, p.start, p.end) for p in self.cidrs))
 
     def contains(self, family: int, address: int) -> bool:
-        return any(p.family == family and p.start <= address <= p.end for p in self.cidrs)
+        for fam, low, high in self.ranges:          # noqa: SIM110 - a loop: any() over a generator is slower
+            if fam == family and low <= address <= high:
+                return True
+        return False
 
     @property
     def resolver(self) -> int:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from vpcsim.compile.components import Eni, EniKind
 from vpcsim.compile.network import CompiledNetwork
-from vpcsim.engine.frozen import quick_init
+from vpcsim.engine.events import NEW
 from vpcsim.errors import QueryError
 from vpcsim.ip import format_address, is_address, parse_address
 from vpcsim.model.services import service_name
@@ -16,9 +16,10 @@ INTERNET_V4 = parse_address("198.51.100.10")[1]
 INTERNET_V6 = parse_address("2001:db8:ffff::10")[1]
 
 
-@quick_init
-@dataclass(frozen=True, slots=True)
-class Endpoint:
+class Endpoint(NamedTuple):
+    """What one side of a query names. A named tuple (built in C for the common case, an interface by name):
+    every conversation resolves two."""
+
     kind: str                    # eni | internet | site | service
     name: str
     eni: Eni | None = None
@@ -34,7 +35,8 @@ class Endpoint:
                 return self.eni.ipv6_ips[0] if self.eni.ipv6_ips else None
             if public and self.eni.public_ip is not None:
                 return self.eni.public_ip
-            return self.eni.primary_ip
+            ips = self.eni.private_ips                  # eni.primary_ip, inlined
+            return ips[0] if ips else None
         if self.kind == "internet":
             return INTERNET_V4 if family == 4 else INTERNET_V6
         return None
@@ -56,11 +58,11 @@ def resolve(net: CompiledNetwork, text: str, role: str) -> Endpoint:
         first = site.cidrs[0]
         return Endpoint("site", text, site=text, address=first.start + min(10, first.size - 1),
                         family=first.family)
-    eni = _eni_named(net, text)
+    eni = net.enis.get(text) or _eni_named(net, text)      # an interface's own name: the commonest case
     if eni is not None:
         if role == "from" and eni.kind is EniKind.INTERFACE_ENDPOINT:
             return _endpoint_as_source(net, eni)
-        return Endpoint("eni", text, eni=eni)
+        return NEW(Endpoint, ("eni", text, eni, "", None, None))
     if is_address(text):
         found = _by_address(net, text)
         if role == "from" and found.eni is not None and found.eni.kind is EniKind.INTERFACE_ENDPOINT:

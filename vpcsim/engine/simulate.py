@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from functools import lru_cache
 
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.engine.components import (
@@ -24,7 +25,7 @@ from vpcsim.engine.components import (
     vpn_gateway,
 )
 from vpcsim.engine.endpoints import Endpoint, resolve
-from vpcsim.engine.events import Arrival, At, Context, End, Step
+from vpcsim.engine.events import NEW, Arrival, At, Context, End, Step
 from vpcsim.engine.explain import explain
 from vpcsim.engine.packet import ICMP, ICMPV6, PROTOCOL_NAMES, TCP, UDP, Packet
 from vpcsim.engine.results import (
@@ -43,11 +44,12 @@ from vpcsim.engine.state import State
 from vpcsim.errors import QueryError
 from vpcsim.protocols import PROTOCOL_NUMBERS
 
-Handler = Callable[[CompiledNetwork, State, Arrival], Step]
+Handler = Callable[[CompiledNetwork, State, Arrival, list[Hop]], Arrival | End]
+"""Appends the hops it decides to the list and returns where the packet arrives next, or how the walk ended."""
 
 HANDLERS: Mapping[At, Handler] = {
-    At.ENI_OUT: eni.handle_out,
-    At.ENI_IN: eni.handle_in,
+    At.ENI_OUT: eni.send,
+    At.ENI_IN: eni.receive,
     At.NACL_OUT: network_acl.handle_out,
     At.NACL_IN: network_acl.handle_in,
     At.ROUTE_TABLE: route_table.handle,
@@ -90,24 +92,32 @@ def walk_until(net: CompiledNetwork, state: State, first: Arrival | Step,
         if first.next is None:
             raise AssertionError("a step without an end must name the next arrival")
         first = first.next
-    # A step hands on at most one arrival (``Step.next``), so the queue of arrivals holds one at a time and the
-    # walk is deterministic by construction: the loop carries the next arrival itself.
-    arrival: Arrival | None = first
+    # A handler hands on at most one arrival, so the queue of arrivals holds one at a time and the walk is
+    # deterministic by construction: the loop carries the next arrival itself. Handlers append their hops to
+    # ``hops`` and return the next arrival or the ``End``: nothing else is made per event.
+    arrival: Arrival = first
     handlers = HANDLERS
-    while arrival is not None:
-        events += 1
-        if events > budget:
-            hops.append(Hop(arrival.name, ComponentKind.ROUTE_TABLE, Decision.LOOP, arrival.packet, code="LOOP",
-                            message=f"more than {budget} events: the packet is going round in circles"))
-            return hops, End("dropped", arrival.packet), None
-        if pause is not None and pause(arrival):
+    if pause is None:                    # a trace: the same loop without asking ``pause`` at every event
+        for _ in range(events, budget):  # events + 1 .. budget: the events still in the budget
+            following = handlers[arrival[0]](net, state, arrival, hops)
+            if isinstance(following, End):
+                return hops, following, None
+            arrival = following
+        return hops, _out_of_budget(arrival, budget, hops), None
+    for _ in range(events, budget):
+        if pause(arrival):
             return hops, None, arrival
-        step = handlers[arrival.at](net, state, arrival)
-        hops.extend(step.hops)
-        if step.end is not None:
-            return hops, step.end, None
-        arrival = step.next
-    raise AssertionError("the event queue emptied without an end")
+        following = handlers[arrival[0]](net, state, arrival, hops)
+        if isinstance(following, End):
+            return hops, following, None
+        arrival = following
+    return hops, _out_of_budget(arrival, budget, hops), None
+
+
+def _out_of_budget(arrival: Arrival, budget: int, hops: list[Hop]) -> End:
+    hops.append(Hop(arrival.name, ComponentKind.ROUTE_TABLE, Decision.LOOP, arrival.packet, code="LOOP",
+                    message=f"more than {budget} events: the packet is going round in circles"))
+    return End("dropped", arrival.packet)
 
 
 def _packet(protocol: int, family: int, src: int, dst: int, port: int | None, src_port: int | None) -> Packet:
@@ -122,6 +132,7 @@ def _packet(protocol: int, family: int, src: int, dst: int, port: int | None, sr
     return Packet(family, src, dst, protocol)
 
 
+@lru_cache(maxsize=256, typed=True)      # a batch asks the same few protocols over and over
 def _protocol_number(protocol: str | int) -> int:
     text = str(protocol).strip().lower()
     if text in PROTOCOL_NUMBERS and PROTOCOL_NUMBERS[text] >= 0:
@@ -141,10 +152,15 @@ def _choose_family(src: Endpoint, dst: Endpoint) -> int:
     return 4
 
 
+def _starting(direction: str, vpc: str, az: str) -> Context:
+    """``Context(direction=direction, vpc=vpc, az=az)``, built in C: every conversation starts one or two."""
+    return NEW(Context, (direction, vpc, "", az, "", "", "", "", True, "", "", False))
+
+
 def _injection(net: CompiledNetwork, src: Endpoint, packet: Packet, dst: Endpoint) -> Arrival | Step:
     """Where the first packet enters the simulation."""
     if src.eni is not None:
-        return Arrival(_ENI_OUT, src.eni.name, packet, Context(vpc=src.eni.vpc, az=src.eni.az))
+        return NEW(Arrival, (_ENI_OUT, src.eni.name, packet, _starting("forward", src.eni.vpc, src.eni.az)))
     if src.kind == "internet":
         return _from_internet(net, packet, dst)
     if src.kind == "site":
@@ -284,13 +300,13 @@ def _conversation(net: CompiledNetwork, src_text: str, dst_text: str, number: in
     state = State()
     forward, end = walk(net, state, _injection(net, src, packet, dst))
     if end.how == "dropped":
-        return Trace(query, _disposition_of(forward), tuple(forward), (),
-                     (explain(net, forward[-1], "forward"),), network=network, sent=packet)
+        return Trace(query, _disposition_of(forward), tuple(forward), (),        # positional: cheaper than keywords
+                     (explain(net, forward[-1], "forward"),), None, network, packet)
     if end.how == "delivered":
         reply_packet = end.packet.reply()
         replier = net.enis[end.eni]
-        start: Arrival | Step = Arrival(_ENI_OUT, replier.name, reply_packet,
-                                        Context(direction="return", vpc=replier.vpc, az=replier.az))
+        start: Arrival | Step = NEW(Arrival, (_ENI_OUT, replier.name, reply_packet,
+                                              _starting("return", replier.vpc, replier.az)))
     else:
         if end.reply_from is None:
             return Trace(query, Disposition.EXITS_NETWORK, tuple(forward), network=network, sent=packet)
@@ -311,4 +327,4 @@ def _conversation(net: CompiledNetwork, src_text: str, dst_text: str, number: in
         return Trace(query, Disposition.REPLY_DENIED, tuple(forward), tuple(reply), (wrong,), network=network,
                      sent=packet, answered=answered)
     disposition = Disposition.ACCEPTED if end.how == "delivered" else Disposition.EXITS_NETWORK
-    return Trace(query, disposition, tuple(forward), tuple(reply), network=network, sent=packet, answered=answered)
+    return Trace(query, disposition, tuple(forward), tuple(reply), (), None, network, packet, answered)

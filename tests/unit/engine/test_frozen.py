@@ -32,10 +32,15 @@ def test_instances_stay_frozen_and_round_trip() -> None:
     packet = Packet(6, 10, 20, TCP, 49152, 443, tcp_flags="S")
     arrival = Arrival(At.ENI_OUT, "eni-a", packet, Context(vpc="v"))
     step = Step((Hop("eni-a", ComponentKind.ENI, Decision.SEND, packet),), next=arrival)
-    for value in (packet, arrival, step, End("dropped", packet)):
+    for value in (packet, step, End("dropped", packet)):
         first = dataclasses.fields(value)[0].name
         with pytest.raises(dataclasses.FrozenInstanceError):
             setattr(value, first, None)
+        assert pickle.loads(pickle.dumps(value)) == value
+    # Arrival and Context are named tuples (built in C on the hot path): just as immutable, and they pickle.
+    for value in (arrival, arrival.context):
+        with pytest.raises(AttributeError):
+            setattr(value, value._fields[0], None)
         assert pickle.loads(pickle.dumps(value)) == value
     assert dataclasses.replace(packet, ttl=3) == Packet(6, 10, 20, TCP, 49152, 443, tcp_flags="S", ttl=3)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from vpcsim.compile.network import CompiledNetwork
-from vpcsim.engine.events import Arrival, At, End, Step
+from vpcsim.engine.events import Arrival, At, End
 from vpcsim.engine.forwarding import deliver_in_vpc, drop
 from vpcsim.engine.results import ComponentKind, Decision, Hop
 from vpcsim.engine.state import State
@@ -11,28 +11,25 @@ from vpcsim.engine.state import State
 KIND = ComponentKind.EGRESS_ONLY_INTERNET_GATEWAY
 
 
-def handle_out(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
+def handle_out(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
     gateway, packet, context = arrival.name, arrival.packet, arrival.context
     if packet.family != 6:
-        return drop(gateway, KIND, Decision.DROP, packet, "PROTOCOL_RESTRICTION",
+        return drop(hops, gateway, KIND, Decision.DROP, packet, "PROTOCOL_RESTRICTION",
                     "an egress-only internet gateway carries IPv6 only (R5.9)")
     state.eigw_out(gateway, packet)
-    hop = Hop(gateway, KIND, Decision.FORWARD, packet, rule="IPv6 outbound (stateful, R5.9)")
-    exit_hop = Hop("internet", ComponentKind.INTERNET, Decision.EXIT, packet,
-                   message=f"left AWS through {gateway}")
+    hops.append(Hop(gateway, KIND, Decision.FORWARD, packet, rule="IPv6 outbound (stateful, R5.9)"))
+    hops.append(Hop("internet", ComponentKind.INTERNET, Decision.EXIT, packet,
+                    message=f"left AWS through {gateway}"))
     reply_from = Arrival(At.EIGW_IN, gateway, packet.reply(),
                          context.but(direction="return", subnet="", entered_via="igw", sg_references=False))
-    return Step((hop, exit_hop), end=End("exited", packet, reply_from=reply_from))
+    return End("exited", packet, reply_from=reply_from)
 
 
-def handle_in(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
+def handle_in(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
     gateway, packet, context = arrival.name, arrival.packet, arrival.context
     if not state.eigw_admits(gateway, packet):
-        return drop(gateway, KIND, Decision.DROP, packet, "EIGW_INBOUND_NOT_ALLOWED",
+        return drop(hops, gateway, KIND, Decision.DROP, packet, "EIGW_INBOUND_NOT_ALLOWED",
                     f"{gateway} is egress-only: it admits only answers to connections started inside (R5.9)")
-    hop = Hop(gateway, KIND, Decision.FORWARD, packet, rule="answer to a tracked outbound flow (R5.9)")
+    hops.append(Hop(gateway, KIND, Decision.FORWARD, packet, rule="answer to a tracked outbound flow (R5.9)"))
     vpc = net.gateway_vpc[gateway]
-    following = deliver_in_vpc(net, vpc, packet, context.but(vpc=vpc), gateway, KIND)
-    if isinstance(following, Step):
-        return Step((hop, *following.hops), end=following.end)
-    return Step((hop,), next=following)
+    return deliver_in_vpc(net, vpc, packet, context.but(vpc=vpc), gateway, KIND, hops)

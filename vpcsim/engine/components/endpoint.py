@@ -12,7 +12,7 @@ from typing import Any
 
 from vpcsim.compile.components import Endpoint, Vpc
 from vpcsim.compile.network import CompiledNetwork
-from vpcsim.engine.events import Arrival, At, End, Step
+from vpcsim.engine.events import Arrival, At, End
 from vpcsim.engine.forwarding import deliver_in_vpc, drop
 from vpcsim.engine.packet import ICMP, TCP, Packet
 from vpcsim.engine.results import ComponentKind, Decision, Hop
@@ -142,45 +142,42 @@ def policy_allows(endpoint: Endpoint, vpc: Vpc, packet: Packet) -> tuple[bool, s
     return True, f"endpoint policy statement {allowing} allows it"
 
 
-def handle_out(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
+def handle_out(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
     endpoint = net.endpoints[arrival.name]
     packet, context = arrival.packet, arrival.context
     if not (packet.protocol == TCP or (packet.protocol == ICMP and packet.icmp_type == 8)):
-        return drop(endpoint.name, KIND, Decision.DROP, packet, "VPCE_GATEWAY_PROTOCOL_RESTRICTION",
+        return drop(hops, endpoint.name, KIND, Decision.DROP, packet, "VPCE_GATEWAY_PROTOCOL_RESTRICTION",
                     f"gateway endpoint {endpoint.name} accepts only TCP and ICMP echo (R10.3)")
     if context.entered_via in ("peering", "vgw", "tgw"):
-        return drop(endpoint.name, KIND, Decision.DROP, packet, "NO_POSSIBLE_DESTINATION",
+        return drop(hops, endpoint.name, KIND, Decision.DROP, packet, "NO_POSSIBLE_DESTINATION",
                     f"gateway endpoint {endpoint.name} serves only its own VPC, not traffic from a "
                     f"{context.entered_via} (R10.2)")
     allowed, why = policy_allows(endpoint, net.vpcs[endpoint.vpc], packet)
     if not allowed:
-        return drop(endpoint.name, KIND, Decision.POLICY_DENY, packet, "VPCE_POLICY_DENY",
+        return drop(hops, endpoint.name, KIND, Decision.POLICY_DENY, packet, "VPCE_POLICY_DENY",
                     f"{why} (R10.7, R10.9)", rule=f"{endpoint.name} endpoint policy")
-    hop = Hop(endpoint.name, KIND, Decision.FORWARD, packet, rule=why)
-    exit_hop = Hop(endpoint.service, ComponentKind.AWS_SERVICE, Decision.EXIT, packet,
-                   message=f"reached {endpoint.service} through gateway endpoint {endpoint.name}")
+    hops.append(Hop(endpoint.name, KIND, Decision.FORWARD, packet, rule=why))
+    hops.append(Hop(endpoint.service, ComponentKind.AWS_SERVICE, Decision.EXIT, packet,
+                    message=f"reached {endpoint.service} through gateway endpoint {endpoint.name}"))
     reply_from = Arrival(At.ENDPOINT_IN, endpoint.name, packet.reply(),
                          context.but(direction="return", subnet="", entered_via="endpoint",
                                      sg_references=False))
-    return Step((hop, exit_hop), end=End("exited", packet, reply_from=reply_from))
+    return End("exited", packet, reply_from=reply_from)
 
 
-def handle_in(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
+def handle_in(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
     endpoint = net.endpoints[arrival.name]
     packet, context = arrival.packet, arrival.context
-    hop = Hop(endpoint.name, KIND, Decision.FORWARD, packet, rule=f"answer from {endpoint.service}")
-    following = deliver_in_vpc(net, endpoint.vpc, packet, context.but(vpc=endpoint.vpc), endpoint.name, KIND)
-    if isinstance(following, Step):
-        return Step((hop, *following.hops), end=following.end)
-    return Step((hop,), next=following)
+    hops.append(Hop(endpoint.name, KIND, Decision.FORWARD, packet, rule=f"answer from {endpoint.service}"))
+    return deliver_in_vpc(net, endpoint.vpc, packet, context.but(vpc=endpoint.vpc), endpoint.name, KIND, hops)
 
 
-def handle_gwlb(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
+def handle_gwlb(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
     endpoint = net.endpoints[arrival.name]
     eni = net.enis[endpoint.enis[0]]
     subnet = net.subnets[eni.subnet]
-    hop = Hop(endpoint.name, ComponentKind.GWLB_ENDPOINT, Decision.FORWARD, arrival.packet,
-              rule="inspected by the Gateway Load Balancer fleet and returned (R10.14, vpcsim model)",
-              message="PATH_THROUGH_GWLB_NOT_CHECKED")
-    return Step((hop,), next=Arrival(At.ROUTE_TABLE, subnet.route_table, arrival.packet,
-                                     arrival.context.but(subnet=subnet.name, vpc=eni.vpc)))
+    hops.append(Hop(endpoint.name, ComponentKind.GWLB_ENDPOINT, Decision.FORWARD, arrival.packet,
+                    rule="inspected by the Gateway Load Balancer fleet and returned (R10.14, vpcsim model)",
+                    message="PATH_THROUGH_GWLB_NOT_CHECKED"))
+    return Arrival(At.ROUTE_TABLE, subnet.route_table, arrival.packet,
+                   arrival.context.but(subnet=subnet.name, vpc=eni.vpc))

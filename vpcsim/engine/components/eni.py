@@ -6,8 +6,8 @@ from __future__ import annotations
 from vpcsim.compile.components import Eni, EniKind
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.compile.rules import Rule, SecurityGroupTable
-from vpcsim.engine.events import Arrival, At, Context, End, Step
-from vpcsim.engine.forwarding import drop, leave_eni
+from vpcsim.engine.events import NEW, Arrival, At, Context, End, Step
+from vpcsim.engine.forwarding import as_step, drop, leave
 from vpcsim.engine.packet import ICMP, ICMPV6, TCP, UDP, Packet
 from vpcsim.engine.results import ComponentKind, Decision, Hop
 from vpcsim.engine.state import State
@@ -24,6 +24,9 @@ LINK_LOCAL_SERVICES: dict[tuple[int, int], str] = {
     parse_address("fd00:ec2::123"): "time-sync",
 }
 
+_LINK_LOCAL_V4 = parse_address("169.254.0.0")[1] >> 16
+assert all(address >> 16 == _LINK_LOCAL_V4 for family, address in LINK_LOCAL_SERVICES if family == 4)
+
 AUTO_TRACKED = frozenset({EniKind.NAT_GATEWAY, EniKind.TGW_ATTACHMENT, EniKind.GWLB_ENDPOINT,
                           EniKind.INTERFACE_ENDPOINT})
 """R3.12: a conversation crossing one of these ENIs is tracked by every security group on its path."""
@@ -35,6 +38,7 @@ _INTERFACE_ENDPOINT, _GWLB_ENDPOINT = EniKind.INTERFACE_ENDPOINT, EniKind.GWLB_E
 _EGRESS_ALLOW, _INGRESS_ALLOW = Decision.SECURITY_GROUP_EGRESS_ALLOW, Decision.SECURITY_GROUP_INGRESS_ALLOW
 _ESTABLISHED, _DELIVER, _FORWARD = Decision.SECURITY_GROUP_ESTABLISHED, Decision.DELIVER, Decision.FORWARD
 _DELIVERED = "delivered"
+_TGW, _ENI_OUT = At.TGW, At.ENI_OUT
 
 
 def _icmp_code(packet: Packet) -> int:
@@ -68,10 +72,8 @@ def _reference_code(table: SecurityGroupTable, packet: Packet, peer: int, contex
     return "SG_REFERENCING_SUPPORT" if context.entered_via == "tgw" else "SG_REFERENCES_NOT_PRESERVED"
 
 
-def _by_rule(state: State, eni: Eni, packet: Packet) -> str | None:
-    if state.is_untracked_reply(eni.name, packet):
-        return "untracked flow: the reply is admitted by a rule, not by connection tracking (R3.10)"
-    return None
+_BY_RULE = "untracked flow: the reply is admitted by a rule, not by connection tracking (R3.10)"
+"""The message of a hop that admits, by a rule, the reply to an untracked flow (``State.is_untracked_reply``)."""
 
 
 def _sg_origin(eni: Eni) -> tuple[str | int, ...]:
@@ -104,34 +106,39 @@ def egress_references_ok(net: CompiledNetwork, eni: Eni, packet: Packet) -> bool
     return False
 
 
-def handle_out(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
+def send(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
+    """ENI_OUT: the source/destination check, link-local services, the security groups' egress rules."""
     eni = net.enis[arrival.name]
-    packet, context = arrival.packet, arrival.context
+    _, _, packet, context = arrival
     if eni.source_dest_check and packet.src not in (eni.private_ips if packet.family == 4 else eni.ipv6_ips):
-        return drop(eni.name, KIND, Decision.DROP, packet, "ENI_SOURCE_DEST_CHECK_RESTRICTION",
+        return drop(hops, eni.name, KIND, Decision.DROP, packet, "ENI_SOURCE_DEST_CHECK_RESTRICTION",
                     f"{eni.name} sends only from its own addresses; {packet.source} is not one of them "
                     "(R2.20)",
                     direction="egress")
     service = link_local_service(net, eni, packet)
     if service is not None:
-        return _to_link_local_service(net, eni, packet, context, service)
-    hop: Hop
+        return _to_link_local_service(net, eni, packet, context, service, hops)
     if eni.egress is None:
-        hop = Hop(eni.name, KIND, Decision.SEND, packet, message="no security group applies here (R3.14)",
-                  direction="egress")
+        hops.append(Hop(eni.name, KIND, Decision.SEND, packet, message="no security group applies here (R3.14)",
+                        direction="egress"))
     elif state.is_reply(eni.name, packet):
-        hop = Hop(eni.name, KIND, _ESTABLISHED, packet, "connection tracking", None,
-                  "reply to a tracked inbound flow (R3.9)", "egress")
+        hops.append(Hop(eni.name, KIND, _ESTABLISHED, packet, "connection tracking", None,
+                        "reply to a tracked inbound flow (R3.9)", "egress"))
     else:
         # R3.7: an SG-id rule matches outbound only within reach (egress_references_ok). The reach is worked
         # out only when the first rule that matches does so through a group's members, not its CIDRs.
-        matched = _match(eni.egress, packet, packet.dst, True)
+        egress = eni.egress
+        protocol, family, destination = packet.protocol, packet.family, packet.dst
+        fields = (protocol, family, packet.dst_port, packet.icmp_type,
+                  max(packet.icmp_code, 0) if protocol in (ICMP, ICMPV6) else packet.icmp_code, destination)
+        matched = egress.first_match(*fields, True)                         # _match, inlined (hot path)
         rule = matched
         references = True
-        if matched is not None and not matched.peer.matches(packet.family, packet.dst, False):
+        # (A rule whose peer has no SG members matched through its CIDRs: no need to ask again.)
+        if matched is not None and matched.peer.members and not matched.peer.matches(family, destination, False):
             references = egress_references_ok(net, eni, packet)
             if not references:
-                rule = _match(eni.egress, packet, packet.dst, False)
+                rule = egress.first_match(*fields, False)
         if rule is None:
             code = "SG_HAS_NO_RULES" if eni.egress.count == 0 else "ENI_SG_RULES_MISMATCH"
             why = ""
@@ -139,76 +146,92 @@ def handle_out(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
                 code = "SG_REFERENCES_NOT_PRESERVED"
                 why = " (an outbound rule naming a security group matches only inside the VPC or across a " \
                       "same-Region peering, R3.7)"
-            return drop(eni.name, KIND, Decision.SECURITY_GROUP_DENY, packet, code,
+            return drop(hops, eni.name, KIND, Decision.SECURITY_GROUP_DENY, packet, code,
                         f"no outbound rule of security group(s) {_sg_names(eni)} allows {_flow(packet)} to "
                         f"{packet.destination}{why}", direction="egress", origin=_sg_origin(eni))
-        state.track(eni.name, packet, _untracked(eni, eni.egress, eni.ingress, packet, rule, packet.dst))
-        hop = Hop(eni.name, KIND, _EGRESS_ALLOW, packet, rule.label, None, _by_rule(state, eni, packet), "egress",
-                  None, rule.path or None)
-    following = leave_eni(net, eni, packet, context)
-    if isinstance(following, Step):
-        return Step((hop, *following.hops), end=following.end)
-    return Step((hop,), following)
+        ingress = eni.ingress          # R3.10 can only apply when the other direction opens something to all
+        state.track(eni.name, packet, ingress is not None and bool(ingress.wide_open)
+                    and _untracked(eni, egress, ingress, packet, rule, destination))
+        hops.append(Hop(eni.name, KIND, _EGRESS_ALLOW, packet, rule.label, None,
+                        _BY_RULE if state.is_untracked_reply(eni.name, packet) else None, "egress", None,
+                        rule.path or None))
+    return leave(net, eni, packet, context, hops)
+
+
+def handle_out(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
+    """``send`` seen alone, as a ``Step`` (analyses ask an interface's egress verdict this way)."""
+    hops: list[Hop] = []
+    return as_step(hops, send(net, state, arrival, hops))
 
 
 def link_local_service(net: CompiledNetwork, eni: Eni, packet: Packet) -> str | None:
     """R11.1: the services an instance reaches without leaving its host — never filtered, never logged."""
     family, destination = packet.family, packet.dst
-    fixed = LINK_LOCAL_SERVICES.get((family, destination))
-    if fixed is not None:
-        return fixed
-    if family == 4 and destination == net.vpcs[eni.vpc].resolver:
-        return RESOLVER
-    subnet = net.subnets[eni.subnet]
-    cidr = subnet.cidr if family == 4 else subnet.ipv6_cidr       # the VPC router: the subnet's base + 1
+    if family == 4:
+        # The fixed IPv4 services are all in 169.254.0.0/16: most packets skip the table (asked per packet).
+        if destination >> 16 == _LINK_LOCAL_V4:
+            fixed = LINK_LOCAL_SERVICES.get((4, destination))
+            if fixed is not None:
+                return fixed
+        if destination == net.vpcs[eni.vpc].resolver:
+            return RESOLVER
+        cidr = net.subnets[eni.subnet].cidr
+    else:
+        fixed = LINK_LOCAL_SERVICES.get((family, destination))
+        if fixed is not None:
+            return fixed
+        cidr = net.subnets[eni.subnet].ipv6_cidr
+    # The VPC router: the subnet's base + 1.
     return "vpc-router" if cidr is not None and destination == cidr.start + 1 else None
 
 
-def _to_link_local_service(net: CompiledNetwork, eni: Eni, packet: Packet, context: Context, service: str) -> Step:
-    hop = Hop(eni.name, KIND, Decision.SEND, packet, direction="egress",
-              message=f"to {service}: not filtered by security groups or network ACLs (R3.13, R4.9)")
+def _to_link_local_service(net: CompiledNetwork, eni: Eni, packet: Packet, context: Context, service: str,
+                           hops: list[Hop]) -> End:
+    hops.append(Hop(eni.name, KIND, Decision.SEND, packet, direction="egress",
+                    message=f"to {service}: not filtered by security groups or network ACLs (R3.13, R4.9)"))
     if service == RESOLVER and not net.vpcs[eni.vpc].dns_support:
-        return Step((hop, Hop(service, ComponentKind.LINK_LOCAL_SERVICE, Decision.DROP, packet,
-                              code="DNS_SUPPORT_DISABLED",
-                              message=f"VPC {eni.vpc} has enableDnsSupport off: the Amazon DNS server does not "
-                                      "answer (R11.2)")),
-                    end=End("dropped", packet))
+        hops.append(Hop(service, ComponentKind.LINK_LOCAL_SERVICE, Decision.DROP, packet,
+                        code="DNS_SUPPORT_DISABLED",
+                        message=f"VPC {eni.vpc} has enableDnsSupport off: the Amazon DNS server does not "
+                                "answer (R11.2)"))
+        return End("dropped", packet)
     answer = packet.reply()
     reply_from = Arrival(At.ENI_IN, eni.name, answer, context.but(direction="return", link_local=True))
-    exit_hop = Hop(service, ComponentKind.LINK_LOCAL_SERVICE, Decision.EXIT, packet,
-                   message=f"answered by {service} on the host (R11.1)")
-    return Step((hop, exit_hop), end=End("exited", packet, reply_from=reply_from))
+    hops.append(Hop(service, ComponentKind.LINK_LOCAL_SERVICE, Decision.EXIT, packet,
+                    message=f"answered by {service} on the host (R11.1)"))
+    return End("exited", packet, reply_from=reply_from)
 
 
-def handle_in(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
+def receive(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
+    """ENI_IN: delivery, or a NAT gateway, TGW attachment, endpoint or appliance taking the packet on."""
     eni = net.enis[arrival.name]
-    packet, context = arrival.packet, arrival.context
+    _, _, packet, context = arrival
     if context.link_local:
-        return Step((Hop(eni.name, KIND, Decision.DELIVER, packet, direction="ingress",
-                         message="answer from a link-local service: not filtered (R3.13)"),),
-                    end=End("delivered", packet, eni=eni.name))
+        hops.append(Hop(eni.name, KIND, Decision.DELIVER, packet, direction="ingress",
+                        message="answer from a link-local service: not filtered (R3.13)"))
+        return End("delivered", packet, eni=eni.name)
     kind = eni.kind
     if kind in AUTO_TRACKED or context.entered_via == "tgw":
         state.force_tracking()
     if kind is _NAT_GATEWAY:
         from vpcsim.engine.components import nat_gateway
 
-        return nat_gateway.handle(net, state, arrival)
+        return nat_gateway.handle(net, state, arrival, hops)
     if kind is _TGW_ATTACHMENT:
         attachment = net.tgw_attachments[eni.owner]
-        hop = Hop(eni.name, KIND, Decision.FORWARD, packet, direction="ingress",
-                  message=f"into {attachment.tgw} through attachment {attachment.name} ({eni.az})")
-        return Step((hop,), next=Arrival(At.TGW, attachment.tgw, packet,
-                                         context.but(attachment=eni.owner, az=eni.az)))
+        hops.append(Hop(eni.name, KIND, Decision.FORWARD, packet, direction="ingress",
+                        message=f"into {attachment.tgw} through attachment {attachment.name} ({eni.az})"))
+        return NEW(Arrival, (_TGW, attachment.tgw, packet, context.but(attachment=eni.owner, az=eni.az)))
     owned = packet.dst in (eni.private_ips if packet.family == 4 else eni.ipv6_ips)      # eni.owns
     if not owned and eni.source_dest_check:
-        return drop(eni.name, KIND, Decision.DROP, packet, "ENI_SOURCE_DEST_CHECK_RESTRICTION",
+        return drop(hops, eni.name, KIND, Decision.DROP, packet, "ENI_SOURCE_DEST_CHECK_RESTRICTION",
                     f"{eni.name} accepts only packets addressed to it; {packet.destination} is not its "
                     "address (disable the source/destination check on appliances, R2.20)",
                     direction="ingress")
     if kind is _INTERFACE_ENDPOINT and packet.protocol != TCP and context.direction == "forward":
-        return drop(eni.name, KIND, Decision.DROP, packet, "PROTOCOL_RESTRICTION",
+        return drop(hops, eni.name, KIND, Decision.DROP, packet, "PROTOCOL_RESTRICTION",
                     f"interface endpoint {eni.owner} accepts TCP only (R10.12)", direction="ingress")
+    hop: Hop
     if eni.ingress is None:
         hop = Hop(eni.name, KIND, _DELIVER if owned else _FORWARD, packet,
                   message="no security group applies here (R3.14)", direction="ingress")
@@ -223,19 +246,29 @@ def handle_in(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
                   "the source's identity was not preserved, R3.8)"
             if not context.sg_references:
                 code = _reference_code(eni.ingress, packet, packet.src, context) or code
-            return drop(eni.name, KIND, Decision.SECURITY_GROUP_DENY, packet, code,
+            return drop(hops, eni.name, KIND, Decision.SECURITY_GROUP_DENY, packet, code,
                         f"no inbound rule of security group(s) {_sg_names(eni)} allows {_flow(packet)} from "
                         f"{packet.source}{why}", direction="ingress", origin=_sg_origin(eni))
-        state.track(eni.name, packet, _untracked(eni, eni.ingress, eni.egress, packet, rule, packet.src))
-        hop = Hop(eni.name, KIND, _INGRESS_ALLOW, packet, rule.label, None, _by_rule(state, eni, packet),
-                  "ingress", None, rule.path or None)
+        egress = eni.egress            # R3.10 can only apply when the other direction opens something to all
+        state.track(eni.name, packet, egress is not None and bool(egress.wide_open)
+                    and _untracked(eni, eni.ingress, egress, packet, rule, packet.src))
+        hop = Hop(eni.name, KIND, _INGRESS_ALLOW, packet, rule.label, None,
+                  _BY_RULE if state.is_untracked_reply(eni.name, packet) else None, "ingress", None,
+                  rule.path or None)
+    hops.append(hop)
     if owned:
-        return Step((hop,), None, End(_DELIVERED, packet, eni.name))
+        return End(_DELIVERED, packet, eni.name)
     if kind is _GWLB_ENDPOINT:
-        return Step((hop,), next=Arrival(At.GWLB_ENDPOINT, eni.owner, packet, context))
+        return NEW(Arrival, (At.GWLB_ENDPOINT, eni.owner, packet, context))
     # An appliance (source/destination check off) forwards what is not addressed to it (R2.21).
-    forwarded = Hop(eni.name, KIND, Decision.FORWARD, packet, message="appliance forwards the packet (R2.21)",
-                    direction="ingress")
-    return Step((hop, forwarded) if hop.decision is not _FORWARD else (hop,),
-                next=Arrival(At.ENI_OUT, eni.name, packet, context.but(entered_via=context.entered_via,
-                                                                          sg_references=False)))
+    if hop.decision is not _FORWARD:
+        hops.append(Hop(eni.name, KIND, Decision.FORWARD, packet, message="appliance forwards the packet (R2.21)",
+                        direction="ingress"))
+    return NEW(Arrival, (_ENI_OUT, eni.name, packet, context.but(entered_via=context.entered_via,
+                                                                 sg_references=False)))
+
+
+def handle_in(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
+    """``receive`` seen alone, as a ``Step`` (analyses ask an interface's ingress verdict this way)."""
+    hops: list[Hop] = []
+    return as_step(hops, receive(net, state, arrival, hops))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from vpcsim.compile.components import Eni, EniKind, Route, TargetKind
 from vpcsim.compile.network import CompiledNetwork
-from vpcsim.engine.events import Arrival, At, End, Step
+from vpcsim.engine.events import Arrival, At, End
 from vpcsim.engine.forwarding import deliver_in_vpc, drop
 from vpcsim.engine.packet import Packet
 from vpcsim.engine.results import ComponentKind, Decision, Hop
@@ -53,78 +53,75 @@ def _no_public_address(net: CompiledNetwork, igw: str, eni: Eni | None, packet: 
     return f"{eni.name} has no public IPv4 address mapped to it, so {igw} cannot translate it (R5.3)"
 
 
-def handle_out(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
+def handle_out(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
     igw = arrival.name
     packet, context = arrival.packet, arrival.context
     vpc = net.vpcs[net.gateway_vpc[igw]]
     if _redirected(net, igw, context.subnet):
-        return drop(igw, KIND, Decision.DROP, packet, "INGRESS_RTB_TRAFFIC_REDIRECTION",
+        return drop(hops, igw, KIND, Decision.DROP, packet, "INGRESS_RTB_TRAFFIC_REDIRECTION",
                     f"subnet {context.subnet} is redirected through an appliance by the gateway route table of "
                     f"{igw}; its traffic must leave through the same appliance (R2.17)")
     if packet.family == 4:
         if is_private_v4(packet.dst):
-            return drop(igw, KIND, Decision.DROP, packet, "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS",
+            return drop(hops, igw, KIND, Decision.DROP, packet, "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS",
                         f"an internet gateway does not send to the private address {packet.destination} (R5.5)")
         if is_shared_v4(packet.dst):
-            return drop(igw, KIND, Decision.DROP, packet, "IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS",
+            return drop(hops, igw, KIND, Decision.DROP, packet, "IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS",
                         f"an internet gateway does not send to the shared address {packet.destination} (R5.5)")
         eni = net.eni_at(vpc.name, 4, packet.src)
         if eni is None or eni.public_ip is None or eni.primary_ip != packet.src:
-            return drop(igw, KIND, Decision.DROP, packet, "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
+            return drop(hops, igw, KIND, Decision.DROP, packet, "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
                         _no_public_address(net, igw, eni, packet))
         translated = packet.with_source(eni.public_ip)
-        hop = Hop(igw, KIND, Decision.TRANSLATE, translated,
-                  rule=f"1:1 NAT {packet.source} -> {translated.source}")
+        hops.append(Hop(igw, KIND, Decision.TRANSLATE, translated,
+                        rule=f"1:1 NAT {packet.source} -> {translated.source}"))
     else:
         if not vpc.contains(6, packet.src):
-            return drop(igw, KIND, Decision.DROP, packet, "GATEWAY_REJECTS_SPOOFED_TRAFFIC",
+            return drop(hops, igw, KIND, Decision.DROP, packet, "GATEWAY_REJECTS_SPOOFED_TRAFFIC",
                         f"{packet.source} is not an address of VPC {vpc.name}")
         translated = packet
-        hop = Hop(igw, KIND, Decision.FORWARD, packet, rule="IPv6: no translation (R5.6)")
+        hops.append(Hop(igw, KIND, Decision.FORWARD, packet, rule="IPv6: no translation (R5.6)"))
     owner = net.public_index.get((translated.family, translated.dst))
     if owner is not None:     # hairpin to a public address of this network (R5.8)
         target = net.enis[owner[0]]
         target_vpc = net.vpcs[target.vpc]
         if target_vpc.internet_gateway:
-            return Step((hop,), next=Arrival(At.IGW_IN, target_vpc.internet_gateway, translated,
-                                             context.but(vpc=target.vpc, subnet="", entered_via="igw",
-                                                         sg_references=False, az="")))
+            return Arrival(At.IGW_IN, target_vpc.internet_gateway, translated,
+                           context.but(vpc=target.vpc, subnet="", entered_via="igw", sg_references=False, az=""))
     reply_from = Arrival(At.IGW_IN, igw, translated.reply(), context.but(direction="return", subnet="",
                                                                      entered_via="igw", sg_references=False))
-    exit_hop = Hop("internet", ComponentKind.INTERNET, Decision.EXIT, translated, message=f"left AWS through {igw}")
-    return Step((hop, exit_hop), end=End("exited", translated, reply_from=reply_from))
+    hops.append(Hop("internet", ComponentKind.INTERNET, Decision.EXIT, translated,
+                    message=f"left AWS through {igw}"))
+    return End("exited", translated, reply_from=reply_from)
 
 
-def handle_in(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
+def handle_in(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
     igw = arrival.name
     packet, context = arrival.packet, arrival.context
     vpc = net.vpcs[net.gateway_vpc[igw]]
     if packet.family == 4:
         if is_private_v4(packet.src):
-            return drop(igw, KIND, Decision.DROP, packet, "IGW_SOURCE_ADDRESS_NOT_IN_RFC1918_INGRESS",
+            return drop(hops, igw, KIND, Decision.DROP, packet, "IGW_SOURCE_ADDRESS_NOT_IN_RFC1918_INGRESS",
                         f"an internet gateway drops inbound packets from the private address {packet.source} (R5.5)")
         if is_shared_v4(packet.src):
-            return drop(igw, KIND, Decision.DROP, packet, "IGW_SOURCE_ADDRESS_NOT_IN_RFC6598_INGRESS",
+            return drop(hops, igw, KIND, Decision.DROP, packet, "IGW_SOURCE_ADDRESS_NOT_IN_RFC6598_INGRESS",
                         f"an internet gateway drops inbound packets from the shared address {packet.source} (R5.5)")
         owner = net.public_index.get((4, packet.dst))
         if owner is None or net.enis[owner[0]].vpc != vpc.name:
-            return drop(igw, KIND, Decision.DROP, packet, "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+            return drop(hops, igw, KIND, Decision.DROP, packet, "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
                         f"{packet.destination} is not a public IP or Elastic IP of an interface in VPC {vpc.name} "
                         "(R5.4)")
         translated = packet.with_destination(owner[1])
-        hop = Hop(igw, KIND, Decision.TRANSLATE, translated,
-                  rule=f"1:1 NAT {packet.destination} -> {translated.destination}")
+        hops.append(Hop(igw, KIND, Decision.TRANSLATE, translated,
+                        rule=f"1:1 NAT {packet.destination} -> {translated.destination}"))
     else:
         if not vpc.contains(6, packet.dst):
-            return drop(igw, KIND, Decision.DROP, packet, "IGW_DESTINATION_ADDRESS_IN_VPC_CIDRS",
+            return drop(hops, igw, KIND, Decision.DROP, packet, "IGW_DESTINATION_ADDRESS_IN_VPC_CIDRS",
                         f"{packet.destination} is not inside the CIDRs of VPC {vpc.name} (R5.6)")
         translated = packet
-        hop = Hop(igw, KIND, Decision.FORWARD, packet, rule="IPv6: no translation (R5.6)")
+        hops.append(Hop(igw, KIND, Decision.FORWARD, packet, rule="IPv6: no translation (R5.6)"))
     context = context.but(vpc=vpc.name, entered_via="igw", sg_references=False, subnet="")
     edge = vpc.edge_tables.get(igw)
     if edge is not None:      # R2.18: translate first, then the gateway route table
-        return Step((hop,), next=Arrival(At.ROUTE_TABLE, edge, translated, context))
-    following = deliver_in_vpc(net, vpc.name, translated, context, igw, KIND)
-    if isinstance(following, Step):
-        return Step((hop, *following.hops), end=following.end)
-    return Step((hop,), next=following)
+        return Arrival(At.ROUTE_TABLE, edge, translated, context)
+    return deliver_in_vpc(net, vpc.name, translated, context, igw, KIND, hops)

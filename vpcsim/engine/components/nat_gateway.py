@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from vpcsim.compile.network import CompiledNetwork
-from vpcsim.engine.events import Arrival, Step
-from vpcsim.engine.forwarding import drop, leave_eni
+from vpcsim.engine.events import Arrival, End
+from vpcsim.engine.forwarding import drop, leave
 from vpcsim.engine.packet import ICMP, ICMPV6, TCP, UDP, Packet
 from vpcsim.engine.results import ComponentKind, Decision, Hop
 from vpcsim.engine.state import State
@@ -39,14 +39,14 @@ def _socket(packet: Packet, address: str, port: int) -> str:
     return f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
 
 
-def handle(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
+def handle(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
     eni = net.enis[arrival.name]
     nat = net.nat_gateways[eni.owner]
     packet, context = arrival.packet, arrival.context
     if packet.family == 4 and packet.dst == nat.private_ip:
         original = state.translate_back(nat.name, packet)
         if original is None:
-            return drop(nat.name, KIND, Decision.DROP, packet, "NGW_NO_INBOUND_INITIATION",
+            return drop(hops, nat.name, KIND, Decision.DROP, packet, "NGW_NO_INBOUND_INITIATION",
                         f"{nat.name} accepts no connection initiated from outside (R6.8)")
         port, inside_port = (packet.src_port, original.src_port) if packet.protocol == ICMP else \
             (packet.dst_port, original.dst_port)
@@ -56,23 +56,23 @@ def handle(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
             rule = f"reverse NAT64 {_socket(packet, packet.destination, port)} -> " \
                    f"{_socket(original, original.destination, inside_port)}, " \
                    f"{packet.source} -> {original.source}"
-        hop = Hop(nat.name, KIND, Decision.TRANSLATE, original, rule=rule)
-        following = leave_eni(net, eni, original, context)
+        hops.append(Hop(nat.name, KIND, Decision.TRANSLATE, original, rule=rule))
+        return leave(net, eni, original, context, hops)
     else:
         if context.entered_via in ("peering", "vgw"):
             via = "a peering connection" if context.entered_via == "peering" else "a VPN or Direct Connect"
-            return drop(nat.name, KIND, Decision.DROP, packet, "NGW_REQUIRES_SOURCE_IN_VPC",
+            return drop(hops, nat.name, KIND, Decision.DROP, packet, "NGW_REQUIRES_SOURCE_IN_VPC",
                         f"{nat.name} translates only traffic from its own VPC; this packet came through "
                         f"{via} (R6.10)")
         outside: Packet | None = None
         if packet.family == 6 and NAT64_PREFIX.contains(6, packet.dst):
             outside = _nat64(packet)
             if outside is None:
-                return drop(nat.name, KIND, Decision.DROP, packet, "PROTOCOL_RESTRICTION",
+                return drop(hops, nat.name, KIND, Decision.DROP, packet, "PROTOCOL_RESTRICTION",
                             f"{nat.name} translates IPv6 to IPv4 (NAT64) only for TCP, UDP and ICMPv6 echo "
                             "(R6.11)")
         elif packet.protocol not in (TCP, UDP, ICMP) or packet.family != 4:
-            return drop(nat.name, KIND, Decision.DROP, packet, "PROTOCOL_RESTRICTION",
+            return drop(hops, nat.name, KIND, Decision.DROP, packet, "PROTOCOL_RESTRICTION",
                         f"{nat.name} translates IPv4 TCP, UDP and ICMP only, and IPv6 only to 64:ff9b::/96 "
                         "(R6.6, R6.11)")
         translated = state.translate_out(nat.name, packet, nat.private_ip, outside)
@@ -82,8 +82,5 @@ def handle(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
             rule = f"NAT64 {_socket(packet, packet.source, packet.src_port)} -> " \
                    f"{_socket(translated, translated.source, translated.src_port)}, " \
                    f"{packet.destination} -> {translated.destination}"
-        hop = Hop(nat.name, KIND, Decision.TRANSLATE, translated, rule=rule)
-        following = leave_eni(net, eni, translated, context.but(sg_references=False, entered_via=""))
-    if isinstance(following, Step):
-        return Step((hop, *following.hops), end=following.end)
-    return Step((hop,), next=following)
+        hops.append(Hop(nat.name, KIND, Decision.TRANSLATE, translated, rule=rule))
+        return leave(net, eni, translated, context.but(sg_references=False, entered_via=""), hops)

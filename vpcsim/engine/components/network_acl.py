@@ -6,8 +6,10 @@ leaves; ports are always the packet's destination port. Same-subnet traffic neve
 
 from __future__ import annotations
 
+from vpcsim.compile.components import NetworkAcl
 from vpcsim.compile.network import CompiledNetwork
-from vpcsim.engine.events import Arrival, At, End, Step
+from vpcsim.compile.rules import NetworkAclTable, Rule
+from vpcsim.engine.events import NEW, Arrival, At, End
 from vpcsim.engine.packet import ICMP, ICMPV6, Packet
 from vpcsim.engine.results import ComponentKind, Decision, Hop
 from vpcsim.engine.state import State
@@ -17,28 +19,17 @@ _ALLOW = Decision.NETWORK_ACL_ALLOW          # read once: an Enum class attribut
 _ROUTE_TABLE, _ENI_IN = At.ROUTE_TABLE, At.ENI_IN
 
 
-def _evaluate(net: CompiledNetwork, arrival: Arrival, direction: str) -> tuple[Hop, bool]:
-    subnet = net.subnets[arrival.name]
-    acl = net.network_acls[subnet.network_acl]
-    packet = arrival.packet
-    protocol = packet.protocol
-    ingress = direction == "ingress"
-    table = (acl.ingress if ingress else acl.egress)[packet.family]
-    peer = packet.src if ingress else packet.dst
-    code = max(packet.icmp_code, 0) if protocol in (ICMP, ICMPV6) else packet.icmp_code
-    rule = table.first_match(protocol, packet.family, packet.dst_port, packet.icmp_type, code, peer)
-    interface = (arrival.context.target_eni if ingress else arrival.context.sender) or None
-    if rule is not None and rule.allow:
-        return Hop(acl.name, KIND, _ALLOW, packet, rule.label, None, f"subnet {subnet.name}", direction, interface,
-                   rule.path or None), True
+def _deny(acl: NetworkAcl, subnet: str, table: NetworkAclTable, rule: Rule | None, packet: Packet,
+          direction: str, interface: str | None, hops: list[Hop]) -> End:
     label = rule.label if rule is not None else table.default_label
     side = "from" if direction == "ingress" else "to"
     flow = f"{packet.protocol_name}/{packet.dst_port}" if packet.protocol in (6, 17) else packet.protocol_name
     origin = (rule.path or None) if rule is not None else (acl.path or None)
-    return Hop(acl.name, KIND, Decision.NETWORK_ACL_DENY, packet, rule=label, code="SUBNET_ACL_RESTRICTION",
-               direction=direction, interface=interface, origin=origin,
-               message=f"network ACL {acl.name} of subnet {subnet.name} denies {flow} "
-               f"{side} {peer_text(packet, direction)} ({label})"), False
+    hops.append(Hop(acl.name, KIND, Decision.NETWORK_ACL_DENY, packet, rule=label, code="SUBNET_ACL_RESTRICTION",
+                    direction=direction, interface=interface, origin=origin,
+                    message=f"network ACL {acl.name} of subnet {subnet} denies {flow} "
+                    f"{side} {peer_text(packet, direction)} ({label})"))
+    return End("dropped", packet)
 
 
 def peer_text(packet: Packet, direction: str) -> str:
@@ -46,17 +37,33 @@ def peer_text(packet: Packet, direction: str) -> str:
     return packet.source if direction == "ingress" else packet.destination
 
 
-def handle_out(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
-    hop, allowed = _evaluate(net, arrival, "egress")
-    if not allowed:
-        return Step((hop,), end=End("dropped", hop.packet))
-    context = arrival.context
-    return Step((hop,), Arrival(_ROUTE_TABLE, context.table, arrival.packet, context))
+def handle_out(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
+    """Leaving subnet ``arrival.name``: outbound rules against the destination; on to the route table."""
+    _, name, packet, context = arrival
+    subnet = net.subnets[name]
+    acl = net.network_acls[subnet.network_acl]
+    table = acl.egress[packet.family]
+    protocol = packet.protocol                                      # _first, inlined (hot path)
+    rule = table.first_match(protocol, packet.family, packet.dst_port, packet.icmp_type,
+                             max(packet.icmp_code, 0) if protocol in (ICMP, ICMPV6) else packet.icmp_code, packet.dst)
+    if rule is None or not rule.allow:
+        return _deny(acl, subnet.name, table, rule, packet, "egress", context.sender or None, hops)
+    hops.append(Hop(acl.name, KIND, _ALLOW, packet, rule.label, None, f"subnet {subnet.name}", "egress",
+                    context.sender or None, rule.path or None))
+    return NEW(Arrival, (_ROUTE_TABLE, context.table, packet, context))
 
 
-def handle_in(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
-    hop, allowed = _evaluate(net, arrival, "ingress")
-    if not allowed:
-        return Step((hop,), end=End("dropped", hop.packet))
-    context = arrival.context
-    return Step((hop,), Arrival(_ENI_IN, context.target_eni, arrival.packet, context))
+def handle_in(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
+    """Entering subnet ``arrival.name``: inbound rules against the source; on to the target interface."""
+    _, name, packet, context = arrival
+    subnet = net.subnets[name]
+    acl = net.network_acls[subnet.network_acl]
+    table = acl.ingress[packet.family]
+    protocol = packet.protocol                                      # _first, inlined (hot path)
+    rule = table.first_match(protocol, packet.family, packet.dst_port, packet.icmp_type,
+                             max(packet.icmp_code, 0) if protocol in (ICMP, ICMPV6) else packet.icmp_code, packet.src)
+    if rule is None or not rule.allow:
+        return _deny(acl, subnet.name, table, rule, packet, "ingress", context.target_eni or None, hops)
+    hops.append(Hop(acl.name, KIND, _ALLOW, packet, rule.label, None, f"subnet {subnet.name}", "ingress",
+                    context.target_eni or None, rule.path or None))
+    return NEW(Arrival, (_ENI_IN, context.target_eni, packet, context))

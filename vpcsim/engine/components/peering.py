@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from vpcsim.compile.network import CompiledNetwork
-from vpcsim.engine.events import Arrival, Step
+from vpcsim.engine.events import Arrival, End
 from vpcsim.engine.forwarding import deliver_in_vpc, drop
 from vpcsim.engine.results import ComponentKind, Decision, Hop
 from vpcsim.engine.state import State
@@ -12,25 +12,26 @@ from vpcsim.engine.state import State
 KIND = ComponentKind.PEERING
 
 
-def handle(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
+def handle(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
     peering = net.peerings[arrival.name]
     packet, context = arrival.packet, arrival.context
     if not peering.active:
-        return drop(peering.name, KIND, Decision.BLACKHOLE, packet, "BAD_STATE_ROUTE",
+        return drop(hops, peering.name, KIND, Decision.BLACKHOLE, packet, "BAD_STATE_ROUTE",
                     f"peering connection {peering.name} is not active; routes to it are blackholes (R9.1)")
     if context.vpc not in (peering.requester, peering.accepter):
-        return drop(peering.name, KIND, Decision.DROP, packet, "NO_POSSIBLE_DESTINATION",
+        return drop(hops, peering.name, KIND, Decision.DROP, packet, "NO_POSSIBLE_DESTINATION",
                     f"peering connection {peering.name} does not involve VPC {context.vpc}")
     far = net.vpcs[peering.far_side(context.vpc)]
     if not far.contains(packet.family, packet.dst):
-        return drop(peering.name, KIND, Decision.DROP, packet, "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR",
+        return drop(hops, peering.name, KIND, Decision.DROP, packet, "PCX_REQUIRES_ADDRESS_IN_VPC_CIDR",
                     f"{packet.destination} is not inside VPC {far.name}: a peering connection carries only "
                     "traffic addressed into the peer VPC — it is not transitive and lends no gateways "
                     "(R9.2, R9.5)")
     hop = Hop(peering.name, KIND, Decision.FORWARD, packet, rule=f"{context.vpc} -> {far.name}")
     next_context = context.but(vpc=far.name, entered_via="peering", subnet="", az="",
                                sg_references=context.sg_references and not peering.inter_region)
-    following = deliver_in_vpc(net, far.name, packet, next_context, peering.name, KIND)
-    if isinstance(following, Step):     # nothing in the far VPC has the address: the drop alone is the hop
+    following = deliver_in_vpc(net, far.name, packet, next_context, peering.name, KIND, hops)
+    if isinstance(following, End):      # nothing in the far VPC has the address: the drop alone is the hop
         return following
-    return Step((hop,), next=following)
+    hops.append(hop)                    # deliver_in_vpc added nothing: the forward hop is still the last
+    return following

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from vpcsim.compile.components import EniKind, Route, RouteTable, TargetKind
 from vpcsim.compile.network import CompiledNetwork
-from vpcsim.engine.events import Arrival, At, Step
+from vpcsim.engine.events import NEW, Arrival, At, End
 from vpcsim.engine.forwarding import deliver_in_vpc, drop, enter_eni
 from vpcsim.engine.packet import Packet
 from vpcsim.engine.results import ComponentKind, Decision, Hop
@@ -21,47 +23,50 @@ _APPLIANCE_KINDS = (EniKind.INSTANCE, EniKind.INTERFACE)
 _GATEWAY_ARRIVALS = {TargetKind.INTERNET_GATEWAY: At.IGW_OUT, TargetKind.EGRESS_ONLY_INTERNET_GATEWAY: At.EIGW_OUT,
                      TargetKind.PEERING: At.PEERING, TargetKind.VPN_GATEWAY: At.VGW_OUT,
                      TargetKind.GATEWAY_ENDPOINT: At.ENDPOINT_OUT}
+# R1.12: AWS's reserved link-local range (IMDS, DNS, Time Sync …) per family, as integers worked out once.
 _SERVICE_RANGES = {4: (SERVICE_RANGE_V4.start, SERVICE_RANGE_V4.end), 6: (SERVICE_RANGE_V6.start, SERVICE_RANGE_V6.end)}
 
 
-def _in_service_range(family: int, address: int) -> bool:
-    """R1.12: AWS's reserved link-local range (IMDS, DNS, Time Sync …), as integers worked out once."""
-    bounds = _SERVICE_RANGES.get(family)
-    return bounds is not None and bounds[0] <= address <= bounds[1]
-
-
-def handle(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
+def handle(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
     table = net.route_tables[arrival.name]
     packet = arrival.packet.hop()
     if packet.ttl <= 0:
-        return drop(table.name, KIND, Decision.LOOP, packet, "LOOP",
+        return drop(hops, table.name, KIND, Decision.LOOP, packet, "LOOP",
                     "the packet's TTL ran out: the routes form a cycle")
-    if _in_service_range(packet.family, packet.dst):
-        return drop(table.name, KIND, Decision.NO_ROUTE, packet, "NO_ROUTE_TO_DESTINATION",
+    family, destination = packet.family, packet.dst
+    low, high = _SERVICE_RANGES[family]
+    if low <= destination <= high:
+        return drop(hops, table.name, KIND, Decision.NO_ROUTE, packet, "NO_ROUTE_TO_DESTINATION",
                     f"{packet.destination} is in AWS's reserved link-local range and is never forwarded "
                     "(R1.12)")
-    route = table.lookup(packet.family, packet.dst)
+    intervals = table.table.v4 if family == 4 else table.table.v6             # table.lookup, inlined (hot path)
+    index = bisect_right(intervals.starts, destination) - 1
+    route = intervals.values[index] if index >= 0 and destination <= intervals.ends[index] else None
     if route is None:
-        return drop(table.name, KIND, Decision.NO_ROUTE, packet, "NO_ROUTE_TO_DESTINATION",
+        return drop(hops, table.name, KIND, Decision.NO_ROUTE, packet, "NO_ROUTE_TO_DESTINATION",
                     f"route table {table.name} has no route to {packet.destination}", origin=table.path or None)
-    if route.target_kind is _BLACKHOLE:             # route.is_blackhole
-        return drop(table.name, KIND, Decision.BLACKHOLE, packet, "BAD_STATE_ROUTE",
+    kind = route.target_kind
+    if kind is _BLACKHOLE:                          # route.is_blackhole
+        return drop(hops, table.name, KIND, Decision.BLACKHOLE, packet, "BAD_STATE_ROUTE",
                     f"the route to {route.prefix} is a blackhole: its target {route.target!r} is gone",
                     route.label, origin=route.path or None)
-    unavailable = _unavailable(net, route)
+    unavailable = _unavailable(net, route) if kind is _PEERING or kind is _NETWORK_INTERFACE else None
     if unavailable is not None:
-        return drop(table.name, KIND, Decision.BLACKHOLE, packet, "BAD_STATE_ROUTE",
+        return drop(hops, table.name, KIND, Decision.BLACKHOLE, packet, "BAD_STATE_ROUTE",
                     f"the route to {route.prefix} is a blackhole: {unavailable} (R2.11)", route.label,
                     origin=route.path or None)
-    if _needs_public_ip(net, table, route):
-        return drop(table.name, KIND, Decision.DROP, packet, "INGRESS_RTB_NO_PUBLIC_IP",
+    if table.gateway is not None and _needs_public_ip(net, table, route):
+        return drop(hops, table.name, KIND, Decision.DROP, packet, "INGRESS_RTB_NO_PUBLIC_IP",
                     f"{route.target} has no public IP: a network interface that an internet gateway's route "
                     "table sends traffic to must have one (R2.16)", route.label, origin=route.path or None)
-    hop = Hop(table.name, KIND, _ROUTE, packet, route.label, None, None, None, None, route.path or None)
-    following = _to_target(net, arrival, table, route.target_kind, route.target, packet)
-    if isinstance(following, Step):
-        return Step((hop, *following.hops), following.next, following.end)
-    return Step((hop,), following)
+    hops.append(Hop(table.name, KIND, _ROUTE, packet, route.label, None, None, None, None, route.path or None))
+    if kind is _LOCAL:                              # the commonest target, handled here (_to_target's first case)
+        vpc = net.vpcs[table.vpc]
+        if not vpc.contains(family, destination):
+            return drop(hops, table.name, KIND, Decision.DROP, packet, "VPC_LOCAL_ROUTE_CIDR_RESTRICTION",
+                        f"{packet.destination} is outside the CIDRs of VPC {vpc.name}")
+        return deliver_in_vpc(net, vpc.name, packet, arrival.context, table.name, KIND, hops)
+    return _to_target(net, arrival, table, kind, route.target, packet, hops)
 
 
 def _unavailable(net: CompiledNetwork, route: Route) -> str | None:
@@ -95,43 +100,44 @@ def _needs_public_ip(net: CompiledNetwork, table: RouteTable, route: Route) -> b
 
 
 def _to_target(net: CompiledNetwork, arrival: Arrival, table: RouteTable, kind: TargetKind, target: str,
-               packet: Packet) -> Arrival | Step:
+               packet: Packet, hops: list[Hop]) -> Arrival | End:
     context = arrival.context
     if kind is _LOCAL:
         vpc = net.vpcs[table.vpc]
         if not vpc.contains(packet.family, packet.dst):
-            return drop(table.name, KIND, Decision.DROP, packet, "VPC_LOCAL_ROUTE_CIDR_RESTRICTION",
+            return drop(hops, table.name, KIND, Decision.DROP, packet, "VPC_LOCAL_ROUTE_CIDR_RESTRICTION",
                         f"{packet.destination} is outside the CIDRs of VPC {vpc.name}")
-        return deliver_in_vpc(net, vpc.name, packet, context, table.name, KIND)
+        return deliver_in_vpc(net, vpc.name, packet, context, table.name, KIND, hops)
     if kind is _TRANSIT_GATEWAY:
-        return _to_transit_gateway(net, arrival, table, target, packet)
+        return _to_transit_gateway(net, arrival, table, target, packet, hops)
     if kind is _NETWORK_INTERFACE:
         return enter_eni(net, net.enis[target], packet, context)
     gateway = _GATEWAY_ARRIVALS.get(kind)
     if gateway is not None:
-        return Arrival(gateway, target, packet, context)
+        return NEW(Arrival, (gateway, target, packet, context))
     if kind is TargetKind.NAT_GATEWAY:
         return enter_eni(net, net.enis[net.nat_gateways[target].eni], packet, context)
     if kind is TargetKind.GWLB_ENDPOINT:
         endpoint = net.endpoints[target]
         return enter_eni(net, net.enis[endpoint.enis[0]], packet, context)
-    return drop(table.name, KIND, Decision.BLACKHOLE, packet, "BAD_STATE_ROUTE",
+    return drop(hops, table.name, KIND, Decision.BLACKHOLE, packet, "BAD_STATE_ROUTE",
                 f"target {target} is unavailable")
 
 
-def _to_transit_gateway(net: CompiledNetwork, arrival: Arrival, table: RouteTable, tgw: str, packet: Packet
-                        ) -> Arrival | Step:
+def _to_transit_gateway(net: CompiledNetwork, arrival: Arrival, table: RouteTable, tgw: str, packet: Packet,
+                        hops: list[Hop]) -> Arrival | End:
     """R8.7: a subnet reaches the TGW only through the attachment's subnet in its own AZ."""
     context = arrival.context
     name = net.vpc_attachments.get((tgw, table.vpc))
     attachment = net.tgw_attachments[name] if name is not None else None
     if attachment is None:
-        return drop(table.name, KIND, Decision.NO_ROUTE, packet, "NO_POSSIBLE_DESTINATION",
+        return drop(hops, table.name, KIND, Decision.NO_ROUTE, packet, "NO_POSSIBLE_DESTINATION",
                     f"VPC {table.vpc} has no attachment to {tgw}")
-    az = net.subnets[context.subnet].az if context.subnet in net.subnets else context.az
+    subnet = net.subnets.get(context.subnet)
+    az = subnet.az if subnet is not None else context.az
     eni = attachment.enis_by_az.get(az)
     if eni is None:
-        return drop(table.name, KIND, Decision.NO_ROUTE, packet, "TGW_ROUTE_AZ_RESTRICTION",
+        return drop(hops, table.name, KIND, Decision.NO_ROUTE, packet, "TGW_ROUTE_AZ_RESTRICTION",
                     f"attachment {attachment.name} has no subnet in {az}, so traffic from {az} cannot reach "
                     f"{tgw} (R8.7)")
     return enter_eni(net, net.enis[eni], packet, context, az)

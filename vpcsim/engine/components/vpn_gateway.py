@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from vpcsim.compile.components import VgwRoute, VpnGateway
 from vpcsim.compile.network import CompiledNetwork
-from vpcsim.engine.events import Arrival, At, Context, End, Step
+from vpcsim.engine.events import Arrival, At, Context, End
 from vpcsim.engine.forwarding import deliver_in_vpc, drop
 from vpcsim.engine.packet import Packet
 from vpcsim.engine.results import ComponentKind, Decision, Hop
@@ -17,67 +17,64 @@ KIND = ComponentKind.VPN_GATEWAY
 
 
 def _exit(net: CompiledNetwork, vgw: VpnGateway, route: VgwRoute, packet: Packet, context: Context,
-          hop: Hop) -> Step:
+          hops: list[Hop]) -> End:
     """Out over the chosen connection to the site that holds the destination; the answer comes back in
     through the same connection."""
     connection = net.connections[route.connection]
     site = next((s for s in net.external.values() if connection.name in s.via and s.contains(4, packet.dst)),
                 None)
     where = site.name if site is not None else f"on-premises via {connection.name}"
-    exit_hop = Hop(site.name if site else connection.name, ComponentKind.EXTERNAL_SITE, Decision.EXIT, packet,
-                   message=f"reached {where} over {connection.kind.replace('_', ' ')} {connection.name}")
+    hops.append(Hop(site.name if site else connection.name, ComponentKind.EXTERNAL_SITE, Decision.EXIT, packet,
+                    message=f"reached {where} over {connection.kind.replace('_', ' ')} {connection.name}"))
     reply_from = Arrival(At.VGW_IN, vgw.name, packet.reply(),
                          context.but(direction="return", subnet="", entered_via="vgw",
                                      gateway=connection.name, sg_references=False))
-    return Step((hop, exit_hop), end=End("exited", packet, reply_from=reply_from))
+    return End("exited", packet, reply_from=reply_from)
 
 
-def handle_out(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
+def handle_out(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
     vgw = net.vpn_gateways[arrival.name]
     packet, context = arrival.packet, arrival.context
     if packet.family != 4:
-        return drop(vgw.name, KIND, Decision.DROP, packet, "PROTOCOL_RESTRICTION",
+        return drop(hops, vgw.name, KIND, Decision.DROP, packet, "PROTOCOL_RESTRICTION",
                     "a virtual private gateway does not carry IPv6 (R7.3)")
     if net.eni_at(vgw.vpc, 4, packet.src) is None:
-        return drop(vgw.name, KIND, Decision.DROP, packet, "VGW_PRIVATE_IP_ASSOCIATION_FOR_EGRESS",
+        return drop(hops, vgw.name, KIND, Decision.DROP, packet, "VGW_PRIVATE_IP_ASSOCIATION_FOR_EGRESS",
                     f"{packet.source} is not a private IP of an interface in VPC {vgw.vpc}: a virtual "
                     "private gateway carries only traffic of its own VPC's interfaces (R7.8, R7.11)")
     route = vgw.table.lookup(4, packet.dst)
     if route is None:
-        return drop(vgw.name, KIND, Decision.NO_ROUTE, packet, "NO_ROUTE_TO_DESTINATION",
+        return drop(hops, vgw.name, KIND, Decision.NO_ROUTE, packet, "NO_ROUTE_TO_DESTINATION",
                     f"{vgw.name} has learned no route to {packet.destination} from its VPN or Direct Connect "
                     "connections (R7.3)")
-    hop = Hop(vgw.name, KIND, Decision.FORWARD, packet, rule=route.label)
-    return _exit(net, vgw, route, packet, context, hop)
+    hops.append(Hop(vgw.name, KIND, Decision.FORWARD, packet, rule=route.label))
+    return _exit(net, vgw, route, packet, context, hops)
 
 
-def handle_in(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
+def handle_in(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
     vgw = net.vpn_gateways[arrival.name]
     packet, context = arrival.packet, arrival.context
     vpc = net.vpcs[vgw.vpc]
     if packet.family != 4:
-        return drop(vgw.name, KIND, Decision.DROP, packet, "PROTOCOL_RESTRICTION",
+        return drop(hops, vgw.name, KIND, Decision.DROP, packet, "PROTOCOL_RESTRICTION",
                     "a virtual private gateway does not carry IPv6 (R7.3)")
     if not vpc.contains(4, packet.dst):
         route = vgw.table.lookup(4, packet.dst)
         if route is None or route.connection == context.gateway:
-            return drop(vgw.name, KIND, Decision.NO_ROUTE, packet, "NO_ROUTE_TO_DESTINATION",
+            return drop(hops, vgw.name, KIND, Decision.NO_ROUTE, packet, "NO_ROUTE_TO_DESTINATION",
                         f"{packet.destination} is neither in VPC {vpc.name} nor a prefix {vgw.name} learned "
                         "from another of its connections: a VGW routes only to its VPC and between its "
                         "sites (R7.3, R7.7, R7.11)")
         origin = context.gateway or "on-premises"
-        hop = Hop(vgw.name, KIND, Decision.FORWARD, packet, rule=route.label,      # R7.7: VPN CloudHub
-                  message=f"VPN CloudHub: from {origin} to {route.connection} (R7.7)")
-        return _exit(net, vgw, route, packet, context, hop)
+        hops.append(Hop(vgw.name, KIND, Decision.FORWARD, packet, rule=route.label,      # R7.7: VPN CloudHub
+                        message=f"VPN CloudHub: from {origin} to {route.connection} (R7.7)"))
+        return _exit(net, vgw, route, packet, context, hops)
     if net.eni_at(vpc.name, 4, packet.dst) is None:
-        return drop(vgw.name, KIND, Decision.DROP, packet, "VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
+        return drop(hops, vgw.name, KIND, Decision.DROP, packet, "VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
                     f"{packet.destination} is not a private IP of an interface in VPC {vpc.name} (R7.8)")
-    hop = Hop(vgw.name, KIND, Decision.FORWARD, packet, rule=f"from {context.gateway or 'on-premises'}")
+    hops.append(Hop(vgw.name, KIND, Decision.FORWARD, packet, rule=f"from {context.gateway or 'on-premises'}"))
     context = context.but(vpc=vpc.name, entered_via="vgw", sg_references=False, subnet="")
     edge = vpc.edge_tables.get(vgw.name)
     if edge is not None:
-        return Step((hop,), next=Arrival(At.ROUTE_TABLE, edge, packet, context))
-    following = deliver_in_vpc(net, vpc.name, packet, context, vgw.name, KIND)
-    if isinstance(following, Step):
-        return Step((hop, *following.hops), end=following.end)
-    return Step((hop,), next=following)
+        return Arrival(At.ROUTE_TABLE, edge, packet, context)
+    return deliver_in_vpc(net, vpc.name, packet, context, vgw.name, KIND, hops)
