@@ -15,7 +15,8 @@ starts it headless at 120x40 and reports, from the moment ``ExplorerApp`` is bui
 * ``settled`` — nothing left in the message queues.
 
 Then it presses keys the way a person starts (open a VPC, walk into its subnets and interfaces, look at a
-security group, the transit gateway and its route table, filter the tree, open the map, page it, trace) and
+security group, the transit gateway and its route table, filter the tree, open the map, page it, trace; with
+``--matrix`` also the all-pairs matrix, which takes as long as ``vpcsim matrix``) and
 reports for each action two figures: ``blocked``, the longest time the event loop could not answer (what
 a person feels as a frozen screen; work in a worker thread does not count, except that it shares the GIL)
 and ``done``, the time until every worker it started has finished. ``--repeat`` runs that many processes
@@ -107,7 +108,7 @@ class Stalls:
         self.longest = 0.0
 
 
-def child(path: str, profile: str | None, pace: float) -> None:
+def child(path: str, profile: str | None, pace: float, with_matrix: bool) -> None:
     import vpcsim  # noqa: F401  (the CLI has it in memory before the explorer is imported)
 
     t0 = time.perf_counter()
@@ -226,6 +227,9 @@ def child(path: str, profile: str | None, pace: float) -> None:
             await timed("back to details (escape)", keys("escape"))
             await timed("help (?)", keys("question_mark"))
             await timed("close help (escape)", keys("escape"))
+            if with_matrix:
+                await timed("matrix (x), computed in a worker", keys("x"))
+                await timed("back to details (escape) again", keys("escape"))
 
     asyncio.run(run())
     if profiler is not None:
@@ -274,11 +278,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pace", type=float, default=1.0,
                         help="seconds between key actions, as a person reads (default 1; the explorer collects "
                              "garbage when left alone for half a second)")
+    parser.add_argument("--matrix", action="store_true",
+                        help="also open the all-pairs matrix (computed in a worker; as slow as `vpcsim matrix`)")
     parser.add_argument("--json", action="store_true", help="print the raw figures as JSON lines too")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        child(args.child, args.profile, args.pace)
+        child(args.child, args.profile, args.pace, args.matrix)
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         targets: list[tuple[str, str]] = [(p, p) for p in args.topology]
@@ -291,6 +297,8 @@ def main(argv: list[str] | None = None) -> int:
             runs = []
             for _ in range(1 if args.profile else args.repeat):
                 command = [sys.executable, "-m", "benchmarks.tui_startup", "--child", path, "--pace", str(args.pace)]
+                if args.matrix:
+                    command.append("--matrix")
                 if args.profile:
                     command += ["--profile", args.profile]
                 done = subprocess.run(command, stdout=subprocess.PIPE, stderr=None if args.profile else subprocess.PIPE,

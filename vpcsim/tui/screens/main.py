@@ -328,9 +328,9 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="reach")
     def _reach(self, eni: str) -> None:
-        worker = get_current_worker()
         from vpcsim.tui import reach
 
+        worker = get_current_worker()
         probes = reach.probes(self.catalog, eni)
         pane = self.query_one(DetailsPane)
         if not probes:
@@ -416,12 +416,12 @@ class MainScreen(Screen[None]):
         self.show_trace(trace)
 
     def show_trace(self, trace: Trace, focus: bool = True) -> None:
+        from vpcsim.tui import map_layout
+
         self.trace = trace
         self._error = None
         hops = (*trace.forward, *trace.reply)
         drop = self.catalog.hop_ref(trace.drop) if trace.drop is not None else None
-        from vpcsim.tui import map_layout
-
         self.query_one(TopologyTree).set_path(frozenset(map_layout.path_refs(self.catalog, hops)), drop)
         if not self.views_ready:
             return                  # the trace view and the map take it when they are mounted
