@@ -27,13 +27,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from vpcsim.analysis.classes import NetClass
 from vpcsim.analysis.destinations import Destinations, bits
 from vpcsim.analysis.flows import Flow
 from vpcsim.analysis.outcomes import Outcome
 from vpcsim.analysis.regions import Cuts, Interval, intervals_of
-from vpcsim.compile.components import EniKind
+from vpcsim.compile.components import EniKind, RouteTable
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.engine import simulate
 from vpcsim.engine.components import eni as eni_handler
@@ -85,14 +86,30 @@ class _Leg:
     disposition: Disposition | None = None        # dropped, as a request would end
     code: str | None = None
     arrival: Arrival | None = None                # where it stops
-    key: Hashable = None                          # what the next leg is keyed by
+    key: int = -1                                 # what the next leg is keyed by (in legs: the arrival's kind)
     az: str | None = None
+    table: Cuts | None = None                     # out legs: the transit gateway route table the hop reads
+    extra: Cuts | None = None                     # hop legs: the target attachment's subnets, and the
+    extra_profile: int = 0                        # profile there the leg holds for too
+    request_end: Outcome = field(default=Outcome(None), compare=False)     # a request dropped here
+    reply_end: Outcome = field(default=Outcome(None), compare=False)       # a reply dropped here
 
-    def request_end(self) -> Outcome:
-        return Outcome(self.disposition, self.code)
 
-    def reply_end(self) -> Outcome:
-        return Outcome(Disposition.REPLY_DENIED, self.code)
+@dataclass(slots=True)
+class _Side:
+    """Destinations behind one hop that fare alike on their side (for sources of one profile there)."""
+
+    ranks: int = 0
+    whole: bool = False                           # a leg could not be shared: walk each pair whole
+    ended: Outcome | None = None                  # the request is dropped on the way in
+    kind: int = -1                                # the kind of side (interned)
+    arrival: int = -1                             # the request arrives like this (interned)
+    sample: Arrival | None = None
+    reply: Outcome | None = None                  # and the reply is dropped on the way out
+    back: _Leg | None = None                      # or gets to the transit gateway like this
+    address: int = 0                              # (from this destination)
+    in_events: int = 0
+    back_events: int = 0
 
 
 REPLY_OK = Outcome(Disposition.ACCEPTED)
@@ -111,11 +128,20 @@ class Middles:
         self._whole_cache: dict[tuple[int, int], Middle | None] = {}
         self._cuts: dict[Hashable, Cuts] = {}
         self._ranks: dict[tuple[int, int], int] = {}
-        self._outs: dict[tuple[int, str], list[_Leg]] = {}
-        self._hops: dict[Hashable, list[tuple[_Leg, int]]] = {}           # out leg's key -> hop legs
-        self._hops_by: dict[tuple[Hashable, int], list[_Leg]] = {}        # and by profile in the table
+        self._ids: dict[Hashable, int] = {}                               # leg keys, interned
+        self._outs: dict[int, list[_Leg]] = {}                            # 2 * home class + forward
+        self._hops: dict[int, list[tuple[_Leg, int]]] = {}                # out leg's key -> hop legs, ranks
+        self._hops_by: dict[tuple[int, int], list[_Leg]] = {}             # and by profile in the table
         self._tables: dict[str | None, Cuts] = {}
-        self._ins: dict[Hashable, list[_Leg]] = {}
+        self._ins: dict[tuple[int, int], list[_Leg]] = {}                 # (hop leg's key, home class)
+        self._made: dict[tuple[int, int], Middle] = {}                    # by identity of leg and outcome
+        self._covered: dict[int, int] = {}                                # out leg's key -> ranks with a hop
+        self._unshared: dict[int, int] = {}                               # and ranks whose hop is not shared
+        self._sides: dict[tuple[int, int], list[_Side]] = {}
+        self._vpc_cuts_cache: dict[str, Cuts] = {}
+        self._route_tables_of: dict[str, list[RouteTable]] = {}
+        for table in net.route_tables.values():
+            self._route_tables_of.setdefault(table.vpc, []).append(table)
         ranked = destinations.ranked
         self._ordinary = sum(1 << i for i, cls in enumerate(ranked) if not cls.special)
         self._eni_ranks = sum(1 << i for i, cls in enumerate(ranked)
@@ -135,7 +161,7 @@ class Middles:
     def of(self, source: NetClass) -> dict[Middle | None, int]:
         """Middle -> ranks (``Destinations.ranked``) of the destination classes it holds for; None holds
         the classes whose pairs with ``source`` must be traced. Special classes are not included."""
-        found: dict[Middle | None, int] = {}
+        found: _Found = {}
         ranked = self.destinations.ranked
         across = 0
         if source.eni is not None and source.address is not None and source.vpc is not None:
@@ -147,21 +173,24 @@ class Middles:
             _add(found, self.whole(source, destination), 1 << rank)
         if across:
             self._across(source, across, found)
-        return found
+        by_value: dict[Middle | None, int] = {}
+        for middle, ranks in found.values():
+            by_value[middle] = by_value.get(middle, 0) | ranks
+        return by_value
 
     def one(self, source: NetClass, destination: NetClass) -> Middle | None:
         """The middle of one pair of classes (None: trace its pairs)."""
         rank = self.destinations.rank[destination.index]
         if source.eni is not None and source.address is not None and destination.vpc != source.vpc and \
                 (self._eni_ranks >> rank) & 1:
-            found: dict[Middle | None, int] = {}
+            found: _Found = {}
             self._across(source, 1 << rank, found)
-            return next(iter(found))
+            return next(iter(found.values()))[0]
         return self.whole(source, destination)
 
     # -- across VPCs, from legs ------------------------------------------------------------------------
 
-    def _across(self, source: NetClass, candidates: int, found: dict[Middle | None, int]) -> None:
+    def _across(self, source: NetClass, candidates: int, found: _Found) -> None:
         ranked = self.destinations.ranked
         remaining = candidates
         while remaining:
@@ -177,83 +206,190 @@ class Middles:
             group = remaining & self._profile_ranks(leg.cuts, leg.profile)
             remaining &= ~group
             if leg.arrival is None:
-                _add(found, Middle(end=leg.request_end()), group)
+                _add(found, self._ended(leg.request_end), group)
             else:
                 self._through(source, leg, group, found)
 
-    def _through(self, source: NetClass, out: _Leg, group: int, found: dict[Middle | None, int]) -> None:
+    def _through(self, source: NetClass, out: _Leg, group: int, found: _Found) -> None:
         """The destinations of ``group`` past the transit gateway the out leg reached."""
         assert out.arrival is not None and source.address is not None
         ranked = self.destinations.ranked
-        remaining = group
-        for hop, ranks in list(self._hops.get(out.key, ())):
-            part = remaining & ranks
-            if part:
-                remaining &= ~part
-                self._after_hop(source, out, hop, part, found)
-        while remaining:
-            rank = (remaining & -remaining).bit_length() - 1
+        hops = self._hops.setdefault(out.key, [])
+        unshared = self._unshared.get(out.key, 0)
+        for rank in bits(group & unshared):
+            _add(found, self.whole(source, ranked[rank]), 1 << rank)
+        group &= ~unshared
+        uncovered = group & ~self._covered.get(out.key, 0)
+        while uncovered:
+            rank = (uncovered & -uncovered).bit_length() - 1
             destination = ranked[rank]
             assert destination.address is not None
             try:
                 hop = self._walk_hop(out.arrival, source.address, destination.address, _az_of(destination))
             except _NotShared:
-                remaining &= ~(1 << rank)
+                self._unshared[out.key] = self._unshared.get(out.key, 0) | (1 << rank)
+                uncovered &= ~(1 << rank)
+                group &= ~(1 << rank)
                 _add(found, self.whole(source, destination), 1 << rank)
                 continue
             ranks = self._keep_hop(out, hop, destination.address)
-            part = remaining & ranks
-            remaining &= ~part
-            self._after_hop(source, out, hop, part, found)
+            self._covered[out.key] = self._covered.get(out.key, 0) | ranks
+            uncovered &= ~ranks
+        # Destinations that fare alike on their side of the hop, gathered over every hop, then the reply's
+        # way back once per kind: it depends on their side only through where it meets the gateway.
+        a = source.address
+        budget = simulate.EVENT_BUDGET
+        gathered: dict[int, list[Any]] = {}
+        for hop, ranks in hops:
+            part = group & ranks
+            if not part:
+                continue
+            if hop.arrival is None:
+                _add(found, self._ended(hop.request_end), part)
+                continue
+            for side in self._sides_of(hop, ranks, a):
+                mine = side.ranks & part
+                if not mine:
+                    continue
+                if side.whole or 1 + out.events + side.in_events > budget:
+                    self._add_whole(source, mine, found)
+                    continue
+                entry = gathered.get(side.kind)
+                if entry is None:
+                    gathered[side.kind] = [side, mine, side.back_events]
+                else:
+                    entry[1] |= mine
+                    entry[2] = max(entry[2], side.back_events)
+        for side, mine, back_events in gathered.values():
+            self._back(source, side, mine, back_events, found)
 
-    def _after_hop(self, source: NetClass, out: _Leg, hop: _Leg, part: int, found: dict[Middle | None, int]
-                   ) -> None:
-        if hop.arrival is None:
-            _add(found, Middle(end=hop.request_end()), part)
+    def _back(self, source: NetClass, side: _Side, mine: int, back_events: int, found: _Found) -> None:
+        """The replies of the destinations ``mine``, which all fare as ``side`` on their side."""
+        if side.ended is not None:
+            _add(found, self._ended(side.ended), mine)
             return
-        ranked = self.destinations.ranked
-        for rank in bits(part):
-            destination = ranked[rank]
-            middle: Middle | None
-            try:
-                middle = self._composed(source, destination, hop, 1 + out.events)
-            except _NotShared:
-                middle = self.whole(source, destination)
-            _add(found, middle, 1 << rank)
-
-    def _composed(self, source: NetClass, destination: NetClass, hop: _Leg, events: int) -> Middle:
-        """The rest of one pair once the request has crossed the transit gateway: its in leg, then the
-        reply's out, hop and in legs."""
-        a, d = source.address, destination.address
-        assert a is not None and d is not None and hop.arrival is not None
-        arrived = self._in(hop, destination, a)
-        if events + arrived.events > simulate.EVENT_BUDGET:
-            raise _NotShared
-        if arrived.arrival is None:
-            return Middle(end=arrived.request_end())
-        arrival = arrived.arrival
-        context = arrival.context
-        middle = Middle(reply=REPLY_OK, fields=_fields_of(arrival.packet), sg_references=context.sg_references,
-                        entered_via=context.entered_via, arrival=arrival)
-        back = self._out(destination, a, forward=False)
-        if back.arrival is None:
-            return replace(middle, reply=back.reply_end())
-        hop_back = self._hop(back, d, a, _az_of(source))
+        if side.back is None:
+            assert side.reply is not None
+            _add(found, self._made_of(side, side.reply), mine)
+            return
+        a = source.address
+        assert a is not None and source.vpc is not None
+        try:
+            hop_back = self._hop(side.back, side.address, a, _az_of(source))
+        except _NotShared:
+            self._add_whole(source, mine, found)
+            return
         if hop_back.arrival is None:
-            return replace(middle, reply=hop_back.reply_end())
-        home = self._in(hop_back, source, d)
-        if home.arrival is None:
-            return replace(middle, reply=home.reply_end())
-        if 1 + back.events + home.events > simulate.EVENT_BUDGET:
-            raise _NotShared
-        return middle
+            _add(found, self._made_of(side, hop_back.reply_end), mine)
+            return
+        # The way home: the same for destinations with one profile in the source VPC's intervals.
+        ranked = self.destinations.ranked
+        cuts = self._vpc_cuts(source.vpc)
+        while mine:
+            rank = (mine & -mine).bit_length() - 1
+            d = ranked[rank].address
+            assert d is not None
+            same = mine & self._profile_ranks(cuts, cuts.profile(d))
+            mine &= ~same
+            try:
+                home = self._in(hop_back, source, d)
+            except _NotShared:
+                self._add_whole(source, same, found)
+                continue
+            if home.arrival is not None and 1 + back_events + home.events > simulate.EVENT_BUDGET:
+                self._add_whole(source, same, found)
+                continue
+            _add(found, self._made_of(side, REPLY_OK if home.arrival is not None else home.reply_end), same)
+
+    def _add_whole(self, source: NetClass, ranks: int, found: _Found) -> None:
+        """Pairs whose legs cannot be shared: one whole walk each."""
+        ranked = self.destinations.ranked
+        for rank in bits(ranks):
+            _add(found, self.whole(source, ranked[rank]), 1 << rank)
+
+    def _sides_of(self, hop: _Leg, ranks: int, a: int) -> list[_Side]:
+        """The destinations ``ranks`` behind ``hop``, grouped by what happens on their side — the in leg,
+        then the reply's out leg — for every source with ``a``'s profile in the destination VPC's
+        intervals (``_vpc_cuts``: every leg on that side consults a part of them)."""
+        assert hop.arrival is not None
+        profile = self._vpc_cuts(hop.arrival.context.vpc).profile(a)
+        found = self._sides.get((id(hop), profile))
+        if found is not None:
+            return found
+        ranked = self.destinations.ranked
+        sides: dict[Hashable, _Side] = {}
+        for rank in bits(ranks & self._eni_ranks):
+            destination = ranked[rank]
+            key: Hashable
+            try:
+                arrived = self._in(hop, destination, a)
+                if arrived.arrival is None:
+                    key, side = ("end", id(arrived.request_end)), _Side(ended=arrived.request_end)
+                else:
+                    back = self._out(destination, a, False)
+                    if back.arrival is None:
+                        key = ("reply", arrived.key, id(back.reply_end))
+                        side = _Side(arrival=arrived.key, sample=arrived.arrival, reply=back.reply_end)
+                    else:
+                        key = ("back", arrived.key, back.key)
+                        side = _Side(arrival=arrived.key, sample=arrived.arrival, back=back,
+                                     address=destination.address or 0, back_events=back.events)
+                side.in_events = arrived.events
+            except _NotShared:
+                key, side = ("whole",), _Side(whole=True)
+            side.kind = self._id(("side", key))
+            kept = sides.setdefault(key, side)
+            kept.ranks |= 1 << rank
+            kept.in_events = max(kept.in_events, side.in_events)
+            kept.back_events = max(kept.back_events, side.back_events)
+        found = self._sides[(id(hop), profile)] = list(sides.values())
+        return found
+
+    def _made_of(self, side: _Side, reply: Outcome) -> Middle:
+        made = self._made.get((side.arrival, id(reply)))
+        if made is None:
+            arrival = side.sample
+            assert arrival is not None
+            context = arrival.context
+            made = self._made[(side.arrival, id(reply))] = Middle(
+                reply=reply, fields=_fields_of(arrival.packet), sg_references=context.sg_references,
+                entered_via=context.entered_via, arrival=arrival)
+        return made
+
+    def _vpc_cuts(self, vpc: str) -> Cuts:
+        """Every interval a leg inside ``vpc`` may consult about the far end's address: its CIDRs, its
+        subnets, their network ACLs (both directions), its route tables, the AWS service range."""
+        found = self._vpc_cuts_cache.get(vpc)
+        if found is None:
+            net = self.net
+            intervals: list[Interval] = list(intervals_of(net.vpcs[vpc].cidrs, 4))
+            intervals.append((SERVICE_RANGE_V4.start, SERVICE_RANGE_V4.end))
+            for name in net.vpcs[vpc].subnets:
+                subnet = net.subnets[name]
+                intervals += intervals_of([subnet.cidr] if subnet.cidr is not None else [], 4)
+                acl = net.network_acls[subnet.network_acl]
+                for direction in (acl.ingress, acl.egress):
+                    rules = direction.get(4)
+                    if rules is not None:
+                        intervals += ((s, e) for r in rules.rules for f, s, e in r.peer.ranges if f == 4)
+            for table in self._route_tables_of.get(vpc, ()):
+                intervals += intervals_of((r.prefix for r in table.routes), 4)
+            found = self._vpc_cuts_cache[vpc] = Cuts.of(intervals)
+        return found
+
+    def _ended(self, outcome: Outcome) -> Middle:
+        made = self._made.get((-1, id(outcome)))
+        if made is None:
+            made = self._made[(-1, id(outcome))] = Middle(end=outcome)
+        return made
 
     # -- legs ---------------------------------------------------------------------------------------------
 
     def _out(self, home: NetClass, remote: int, forward: bool) -> _Leg:
         """The leg from ``home``'s interface to the transit gateway, for the remote address ``remote``."""
-        key = (home.index, "forward" if forward else "return")
-        legs = self._outs.setdefault(key, [])
+        legs = self._outs.get(2 * home.index + forward)
+        if legs is None:
+            legs = self._outs[2 * home.index + forward] = []
         for leg in legs:
             if leg.cuts.profile(remote) == leg.profile:
                 return leg
@@ -262,22 +398,23 @@ class Middles:
         return leg
 
     def _hop(self, out: _Leg, src: int, dst: int, az: str) -> _Leg:
-        assert out.arrival is not None
-        near = self._hops_by.get((out.key, self._table_cuts(out.arrival).profile(dst)), ())
-        for hop in near:
-            if hop.cuts.profile(dst) == hop.profile and (hop.az is None or hop.az == az):
+        assert out.table is not None and out.arrival is not None
+        for hop in self._hops_by.get((out.key, out.table.profile(dst)), ()):
+            if (hop.extra is None or hop.extra.profile(dst) == hop.extra_profile) and (hop.az is None or hop.az == az):
                 return hop
         hop = self._walk_hop(out.arrival, src, dst, az)
         self._keep_hop(out, hop, dst)
         return hop
 
     def _keep_hop(self, out: _Leg, hop: _Leg, dst: int) -> int:
-        assert out.arrival is not None
+        assert out.table is not None
         ranks = self._profile_ranks(hop.cuts, hop.profile)
+        if hop.extra is not None:
+            ranks &= self._profile_ranks(hop.extra, hop.extra_profile)
         if hop.az is not None:
             ranks &= self._az_ranks.get(hop.az, 0)
         self._hops.setdefault(out.key, []).append((hop, ranks))
-        self._hops_by.setdefault((out.key, self._table_cuts(out.arrival).profile(dst)), []).append(hop)
+        self._hops_by.setdefault((out.key, out.table.profile(dst)), []).append(hop)
         return ranks
 
     def _table_cuts(self, boundary: Arrival) -> Cuts:
@@ -290,14 +427,21 @@ class Middles:
 
     def _in(self, hop: _Leg, home: NetClass, remote: int) -> _Leg:
         """The leg from where the hop entered the VPC to ``home``'s interface, for the remote ``remote``."""
-        key = (hop.key, home.index)
-        legs = self._ins.setdefault(key, [])
+        legs = self._ins.get((hop.key, home.index))
+        if legs is None:
+            legs = self._ins[(hop.key, home.index)] = []
         for leg in legs:
             if leg.cuts.profile(remote) == leg.profile:
                 return leg
         leg = self._walk_in(hop, home, remote)
         legs.append(leg)
         return leg
+
+    def _id(self, key: Hashable) -> int:
+        found = self._ids.get(key)
+        if found is None:
+            found = self._ids[key] = len(self._ids)
+        return found
 
     def _walk_out(self, home: NetClass, remote: int, forward: bool) -> _Leg:
         net = self.net
@@ -343,7 +487,7 @@ class Middles:
             return leg
         if arrival.packet.src != packet.src or arrival.packet.dst != packet.dst:
             raise _NotShared
-        return replace(leg, arrival=arrival, key=_hop_key(net, arrival))
+        return replace(leg, arrival=arrival, key=self._id(_hop_key(net, arrival)), table=self._table_cuts(arrival))
 
     def _walk_hop(self, boundary: Arrival, src: int, dst: int, az: str) -> _Leg:
         """The transit gateway's decision and the hand-off into the target VPC (R8.2-R8.10)."""
@@ -360,16 +504,13 @@ class Middles:
             return True
 
         hops, end, arrival = self._walk(start, pause)
-        source = net.tgw_attachments[boundary.context.attachment]
-        parts: list[Hashable] = [("tgw-routes", source.route_table)]
+        table = self._table_cuts(boundary)
+        leg = self._leg(table, dst, len(seen), hops, end)
         target = net.tgw_attachments.get(arrival.context.attachment) if arrival is not None else None
-        intervals: list[Interval] = []
-        if target is not None:
-            parts.append(("attachment", target.name))
-            intervals += intervals_of((c for s in target.subnets_by_az.values()
-                                       if (c := net.subnets[s].cidr) is not None), 4)
-        cuts = self._cuts_of(tuple(parts), intervals)
-        leg = self._leg(cuts, dst, len(seen), hops, end)
+        if target is not None:         # into the target VPC: leave_eni asks whether dst is in the attachment's subnet
+            subnets = self._cuts_of((("attachment", target.name),), list(intervals_of(
+                (c for s in target.subnets_by_az.values() if (c := net.subnets[s].cidr) is not None), 4)))
+            leg = replace(leg, extra=subnets, extra_profile=subnets.profile(dst))
         if end is not None and hops[-1].kind is ComponentKind.ENI:
             raise _NotShared                  # into the attachment's own subnet: found by its exact address
         if arrival is None or target is None:
@@ -378,7 +519,7 @@ class Middles:
             raise _NotShared
         # R8.9: the AZ is the source's when the target has it, else the destination's.
         depends = boundary.context.az not in target.enis_by_az
-        return replace(leg, arrival=arrival, key=_in_key(arrival), az=az if depends else None)
+        return replace(leg, arrival=arrival, key=self._id(_in_key(arrival)), az=az if depends else None)
 
     def _walk_in(self, hop: _Leg, home: NetClass, remote: int) -> _Leg:
         eni = home.eni
@@ -411,7 +552,10 @@ class Middles:
         moved = arrival.packet
         if moved.src != remote or moved.dst != home.address or _shape(moved)[:-2] != _shape(packet)[:-2]:
             raise _NotShared
-        return replace(leg, arrival=arrival)
+        # What the destination's security group and the matrix read of the arrival: one ``Middle`` per kind.
+        context = arrival.context
+        kind = self._id(("arrival", _fields_of(moved), context.sg_references, context.entered_via))
+        return replace(leg, arrival=arrival, key=kind)
 
     def _walk(self, first: Arrival | Step, pause: Callable[[Arrival], bool]
               ) -> tuple[list[Hop], End | None, Arrival | None]:
@@ -427,7 +571,10 @@ class Middles:
         last = hops[-1]
         if end.how != "dropped" or last.decision is Decision.LOOP:
             raise _NotShared
-        return replace(leg, disposition=ENDS_IN.get(last.decision, Disposition.NO_ROUTE), code=last.code or "UNKNOWN")
+        code = last.code or "UNKNOWN"
+        disposition = ENDS_IN.get(last.decision, Disposition.NO_ROUTE)
+        return replace(leg, disposition=disposition, code=code, request_end=Outcome(disposition, code),
+                       reply_end=Outcome(Disposition.REPLY_DENIED, code))
 
     def _cuts_of(self, parts: tuple[Hashable, ...], extra: list[Interval]) -> Cuts:
         """The intervals of the components a leg met (``parts``) and of the containment tests around them."""
@@ -578,8 +725,12 @@ class Middles:
         return Outcome(success)
 
 
-def _add(found: dict[Middle | None, int], middle: Middle | None, ranks: int) -> None:
-    found[middle] = found.get(middle, 0) | ranks
+_Found = dict[int, tuple[Middle | None, int]]        # by identity of the middle (hashing one is slow)
+
+
+def _add(found: _Found, middle: Middle | None, ranks: int) -> None:
+    entry = found.get(id(middle))
+    found[id(middle)] = (middle, (entry[1] if entry else 0) | ranks)
 
 
 def _az_of(cls: NetClass) -> str:
