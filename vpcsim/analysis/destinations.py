@@ -45,6 +45,25 @@ def runs(mask: int) -> Iterator[tuple[int, int]]:
         position += length
 
 
+SHIFTED_RUNS = 8       # more runs than this: set them in a byte buffer (each shift costs a pass over the int)
+
+
+def _spans_mask(spans: list[tuple[int, int]], size: int) -> int:
+    """The mask with the bits ``[low, high)`` of every span set."""
+    buffer = bytearray((size + 8) // 8)
+    for low, high in spans:
+        first, last = low >> 3, high >> 3
+        if first == last:
+            buffer[first] |= ((1 << (high - low)) - 1) << (low & 7)
+            continue
+        buffer[first] |= (0xFF << (low & 7)) & 0xFF
+        if last > first + 1:
+            buffer[first + 1:last] = b"\xff" * (last - first - 1)
+        if high & 7:
+            buffer[last] |= (1 << (high & 7)) - 1
+    return int.from_bytes(buffer, "little")
+
+
 def _mask(positions: Iterable[int], size: int) -> int:
     buffer = bytearray((size + 8) // 8)
     for position in positions:
@@ -93,10 +112,13 @@ class Destinations:
         """The destinations of the classes whose ranks are the set bits of ``ranks``."""
         if self.contiguous:
             starts = self._starts
-            mask = 0
-            for start, stop in runs(ranks):
-                mask |= ((1 << (starts[stop] - starts[start])) - 1) << starts[start]
-            return mask
+            spans = [(starts[start], starts[stop]) for start, stop in runs(ranks)]
+            if len(spans) <= SHIFTED_RUNS:
+                mask = 0
+                for low, high in spans:
+                    mask |= ((1 << (high - low)) - 1) << low
+                return mask
+            return _spans_mask(spans, self.size)
         masks = self._class_masks
         mask = 0
         for rank in bits(ranks):

@@ -130,14 +130,14 @@ class Middles:
         self._ranks: dict[tuple[int, int], int] = {}
         self._ids: dict[Hashable, int] = {}                               # leg keys, interned
         self._outs: dict[int, list[_Leg]] = {}                            # 2 * home class + forward
-        self._hops: dict[int, list[tuple[_Leg, int]]] = {}                # out leg's key -> hop legs, ranks
+        # out leg's key -> hop legs: the leg, its ranks, the cuts of the VPC it enters, its sides by profile
+        self._hops: dict[int, list[tuple[_Leg, int, Cuts | None, dict[int, list[_Side]]]]] = {}
         self._hops_by: dict[tuple[int, int], list[_Leg]] = {}             # and by profile in the table
         self._tables: dict[str | None, Cuts] = {}
         self._ins: dict[tuple[int, int], list[_Leg]] = {}                 # (hop leg's key, home class)
         self._made: dict[tuple[int, int], Middle] = {}                    # by identity of leg and outcome
         self._covered: dict[int, int] = {}                                # out leg's key -> ranks with a hop
         self._unshared: dict[int, int] = {}                               # and ranks whose hop is not shared
-        self._sides: dict[tuple[int, int], list[_Side]] = {}
         self._vpc_cuts_cache: dict[str, Cuts] = {}
         self._route_tables_of: dict[str, list[RouteTable]] = {}
         for table in net.route_tables.values():
@@ -238,20 +238,23 @@ class Middles:
         # Destinations that fare alike on their side of the hop, gathered over every hop, then the reply's
         # way back once per kind: it depends on their side only through where it meets the gateway.
         a = source.address
-        budget = simulate.EVENT_BUDGET
+        limit = simulate.EVENT_BUDGET - 1 - out.events       # for the request's in leg
         gathered: dict[int, list[Any]] = {}
-        for hop, ranks in hops:
+        for hop, ranks, cuts, sides_of in hops:
             part = group & ranks
             if not part:
                 continue
-            if hop.arrival is None:
+            if cuts is None:
                 _add(found, self._ended(hop.request_end), part)
                 continue
-            for side in self._sides_of(hop, ranks, a):
+            sides = sides_of.get(cuts.profile(a))
+            if sides is None:
+                sides = sides_of[cuts.profile(a)] = self._sides_of(hop, ranks, a)
+            for side in sides:
                 mine = side.ranks & part
                 if not mine:
                     continue
-                if side.whole or 1 + out.events + side.in_events > budget:
+                if side.whole or side.in_events > limit:
                     self._add_whole(source, mine, found)
                     continue
                 entry = gathered.get(side.kind)
@@ -259,7 +262,8 @@ class Middles:
                     gathered[side.kind] = [side, mine, side.back_events]
                 else:
                     entry[1] |= mine
-                    entry[2] = max(entry[2], side.back_events)
+                    if side.back_events > entry[2]:
+                        entry[2] = side.back_events
         for side, mine, back_events in gathered.values():
             self._back(source, side, mine, back_events, found)
 
@@ -312,10 +316,6 @@ class Middles:
         then the reply's out leg — for every source with ``a``'s profile in the destination VPC's
         intervals (``_vpc_cuts``: every leg on that side consults a part of them)."""
         assert hop.arrival is not None
-        profile = self._vpc_cuts(hop.arrival.context.vpc).profile(a)
-        found = self._sides.get((id(hop), profile))
-        if found is not None:
-            return found
         ranked = self.destinations.ranked
         sides: dict[Hashable, _Side] = {}
         for rank in bits(ranks & self._eni_ranks):
@@ -342,8 +342,7 @@ class Middles:
             kept.ranks |= 1 << rank
             kept.in_events = max(kept.in_events, side.in_events)
             kept.back_events = max(kept.back_events, side.back_events)
-        found = self._sides[(id(hop), profile)] = list(sides.values())
-        return found
+        return list(sides.values())
 
     def _made_of(self, side: _Side, reply: Outcome) -> Middle:
         made = self._made.get((side.arrival, id(reply)))
@@ -413,7 +412,8 @@ class Middles:
             ranks &= self._profile_ranks(hop.extra, hop.extra_profile)
         if hop.az is not None:
             ranks &= self._az_ranks.get(hop.az, 0)
-        self._hops.setdefault(out.key, []).append((hop, ranks))
+        cuts = self._vpc_cuts(hop.arrival.context.vpc) if hop.arrival is not None else None
+        self._hops.setdefault(out.key, []).append((hop, ranks, cuts, {}))
         self._hops_by.setdefault((out.key, out.table.profile(dst)), []).append(hop)
         return ranks
 
