@@ -207,6 +207,7 @@ class NetClasses:
         from vpcsim.engine.endpoints import resolve
 
         by_key: dict[Hashable, NetClass] = {}
+        fine: dict[int, dict[Hashable, list[Endpoint]]] = {}
         for endpoint in classes.endpoints:
             key = classes.net_key(endpoint)
             found = by_key.get(key)
@@ -214,11 +215,10 @@ class NetClasses:
                 special = classes.is_special(endpoint) or _ipv6_site(classes.net, endpoint)
                 found = by_key[key] = NetClass(len(by_key), [], special)
             found.members.append(endpoint)
+            groups = endpoint.eni.security_groups if endpoint.eni is not None else ()
+            fine.setdefault(found.index, {}).setdefault(groups, []).append(endpoint)     # fine_key, given key
         for cls in by_key.values():
-            fine: dict[Hashable, list[Endpoint]] = {}
-            for endpoint in cls.members:
-                fine.setdefault(classes.fine_key(endpoint), []).append(endpoint)
-            cls.fine = list(fine.values())
+            cls.fine = list(fine[cls.index].values())
             cls.names = tuple(e.name for e in cls.members)
             cls.groups = frozenset(g for e in cls.members if e.eni is not None for g in e.eni.security_groups)
             first = cls.members[0]
