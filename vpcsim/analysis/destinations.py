@@ -45,6 +45,7 @@ def runs(mask: int) -> Iterator[tuple[int, int]]:
         position += length
 
 
+RECENT = 64             # class masks kept (each as large as a row: one bit per destination)
 SHIFTED_RUNS = 8       # more runs than this: set them in a byte buffer (each shift costs a pass over the int)
 
 
@@ -96,6 +97,7 @@ class Destinations:
         self.addresses = [cls.address for cls in self.ranked if cls.address is not None]
         self.by_address = {cls.address: cls for cls in self.ranked if cls.address is not None}
         self._names: dict[int, tuple[str, ...]] = {}
+        self._recent: dict[int, int] = {}
 
     def _build_class_mask(self, rank: int) -> int:
         cls = self.ranked[rank]
@@ -109,7 +111,16 @@ class Destinations:
         return self._class_masks[rank]
 
     def classes_mask(self, ranks: int) -> int:
-        """The destinations of the classes whose ranks are the set bits of ``ranks``."""
+        """The destinations of the classes whose ranks are the set bits of ``ranks``. (Sources of one VPC
+        come one after the other and mostly ask for the same ranks: the last few answers are kept.)"""
+        found = self._recent.get(ranks)
+        if found is None:
+            if len(self._recent) >= RECENT:
+                self._recent.clear()
+            found = self._recent[ranks] = self._classes_mask(ranks)
+        return found
+
+    def _classes_mask(self, ranks: int) -> int:
         if self.contiguous:
             starts = self._starts
             spans = [(starts[start], starts[stop]) for start, stop in runs(ranks)]
