@@ -96,6 +96,7 @@ class _Leg:
     extra_profile: int = 0                        # profile there the leg holds for too
     request_end: Outcome = NOT_APPLICABLE         # a request dropped here ends so
     reply_end: Outcome = NOT_APPLICABLE           # a reply dropped here ends so
+    whole: bool = False                           # out legs: not shareable, walk these pairs whole
 
 
 @dataclass(slots=True)
@@ -198,7 +199,9 @@ class Middles:
                 continue
             group = remaining & self._profile_ranks(leg.cuts, leg.profile)
             remaining &= ~group
-            if leg.arrival is None:
+            if leg.whole:
+                self._add_whole(source, group, found)
+            elif leg.arrival is None:
                 _add(found, self._ended(leg.request_end), group)
             else:
                 self._through(source, leg, group, found)
@@ -320,6 +323,8 @@ class Middles:
                     key, side = ("end", id(arrived.request_end)), _Side(ended=arrived.request_end)
                 else:
                     back = self._out(destination, a, False)
+                    if back.whole:
+                        raise _NotShared
                     if back.arrival is None:
                         key = ("reply", arrived.key, id(back.reply_end))
                         side = _Side(arrival=arrived.key, sample=arrived.arrival, reply=back.reply_end)
@@ -465,15 +470,20 @@ class Middles:
                 return False
             raise _NotShared
 
-        hops, end, arrival = self._walk(first, pause)
         subnet = net.subnets[eni.subnet]
         parts: list[Hashable] = [("subnet", eni.subnet)]
         intervals: list[Interval] = list(intervals_of([subnet.cidr] if subnet.cidr is not None else [], 4))
-        for stop in seen:
-            if stop.at is At.NACL_OUT:
-                parts.append(("acl-egress", stop.name))
-            elif stop.at is At.ROUTE_TABLE:
-                parts.append(("routes", stop.name))
+        try:
+            hops, end, arrival = self._walk(first, pause)
+        except _NotShared:
+            # Where the walk stopped being shareable was decided by the components met before: every remote
+            # address with this profile in their intervals stops there too, and is walked whole straight away.
+            parts += [("acl-egress" if stop.at is At.NACL_OUT else "routes", stop.name) for stop in seen
+                      if stop.at is At.NACL_OUT or stop.at is At.ROUTE_TABLE]
+            cuts = self._cuts_of(tuple(parts), intervals)
+            return _Leg(cuts, cuts.profile(remote), len(seen), whole=True)
+        parts += [("acl-egress" if stop.at is At.NACL_OUT else "routes", stop.name) for stop in seen
+                  if stop.at is At.NACL_OUT or stop.at is At.ROUTE_TABLE]
         cuts = self._cuts_of(tuple(parts), intervals)
         leg = self._leg(cuts, remote, len(seen), hops, end)
         if arrival is None:
