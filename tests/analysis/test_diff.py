@@ -5,11 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import topologies
+from tgw_topologies import tgw_topologies
 
 import vpcsim
 from vpcsim.analysis.diff import diff, diff_intents
 from vpcsim.compile.network import CompiledNetwork
+from vpcsim.errors import TopologyError
 
 ROOT = Path(__file__).resolve().parents[2]
 PUBLIC_WEB = ROOT / "topologies" / "public-web.yaml"
@@ -92,3 +98,62 @@ def test_diff_limited_to_intents(tmp_path: Path) -> None:
     assert [c.name for c in result.intents or ()] == ["app-2 leaves through the NAT gateway of its own AZ"]
     change = (result.intents or ())[0]
     assert change.old.passed and not change.new.passed and change.new.code == "VIA_NOT_TRAVERSED"
+
+
+def _without_some_rules(topology: dict[str, Any], seed: int) -> dict[str, Any]:
+    """A second version: some security group rules and routes removed."""
+    import random
+
+    variant: dict[str, Any] = yaml.safe_load(yaml.safe_dump(topology))
+    chance = random.Random(seed)
+    for vpc in variant["vpcs"].values():
+        for group in (vpc.get("security_groups") or {}).values():
+            for key in ("ingress", "egress"):
+                if group.get(key) and chance.random() < 0.4:
+                    group[key].pop(chance.randrange(len(group[key])))
+        for table in (vpc.get("route_tables") or {}).values():
+            if table.get("routes") and chance.random() < 0.3:
+                table["routes"].pop(chance.randrange(len(table["routes"])))
+    return variant
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(topology=st.one_of(topologies(), tgw_topologies()), seed=st.integers(0, 1000))
+def test_changed_cells_equal_group_pair_by_group_pair(tmp_path_factory: pytest.TempPathFactory,
+                                                      topology: dict[str, Any], seed: int) -> None:
+    """``diff._changed`` reads rows with masks; the straightforward way traces one pair per group pair."""
+    from vpcsim.analysis.classes import EndpointClasses, endpoints_of
+    from vpcsim.analysis.diff import _changed, _Version
+    from vpcsim.analysis.flows import mentioned_flows
+    from vpcsim.analysis.outcomes import trace_outcome
+
+    folder = tmp_path_factory.mktemp("versions")
+    nets = []
+    for i, version in enumerate((topology, _without_some_rules(topology, seed))):
+        (folder / f"v{i}.yaml").write_text(yaml.safe_dump(version))
+        try:
+            nets.append(vpcsim.load(folder / f"v{i}.yaml").compiled)
+        except TopologyError:
+            return                                 # removing a route can leave a topology that must not load
+    old, new = nets
+    names = [e.name for e in endpoints_of(old)]
+    old_classes, new_classes = EndpointClasses(old), EndpointClasses(new)
+    groups: dict[Any, list[str]] = {}
+    for name in names:
+        key = (old_classes.fine_key(old_classes.by_name[name]), new_classes.fine_key(new_classes.by_name[name]))
+        groups.setdefault(key, []).append(name)
+    members = list(groups.values())
+    before = _Version(old, old_classes)
+    after = _Version(new, new_classes, before.destinations.names)
+    for flow in mentioned_flows([old, new])[:2]:
+        want: dict[Any, dict[int, tuple[list[str], list[list[str]]]]] = {}
+        for a_group in members:
+            for d_group in members:
+                if a_group is d_group and len(a_group) < 2:
+                    continue
+                a, d = (a_group[0], a_group[1]) if a_group is d_group else (a_group[0], d_group[0])
+                was, now = trace_outcome(old, a, d, flow), trace_outcome(new, a, d, flow)
+                if was.disposition != now.disposition:
+                    want.setdefault((was, now), {}).setdefault(id(a_group), (a_group, []))[1].append(d_group)
+        got = _changed(members, before.rows(flow), after.rows(flow))
+        assert list(got) == list(want) and got == want, flow.label

@@ -12,14 +12,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reference import reference_topologies
 from strategies import topologies
+from tgw_topologies import tgw_topologies
 
 import vpcsim
 from vpcsim.analysis.classes import EndpointClasses, endpoints_of
 from vpcsim.analysis.flows import Flow, any_flows, mentioned_flows
 from vpcsim.analysis.matrix import PairOutcomes, iter_blocks, matrix, pairwise
+from vpcsim.errors import TopologyError
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = reference_topologies()
+SEMANTICS = sorted((ROOT / "tests" / "semantics" / "topologies").glob("*.yaml"))
 
 
 @pytest.mark.parametrize("path", REFERENCE, ids=lambda p: p.stem)
@@ -41,6 +44,31 @@ def test_matrix_equals_pair_by_pair_on_random_topologies(topology: dict[str, Any
         net = vpcsim.load(path).compiled
     flows = any_flows([net])
     flow = data.draw(st.sampled_from(flows))
+    assert matrix(net, [flow]).flows[0].outcomes() == pairwise(net, flow)
+
+
+@pytest.mark.parametrize("path", SEMANTICS, ids=lambda p: p.stem)
+def test_matrix_equals_pair_by_pair_on_every_rule_topology(path: Path) -> None:
+    """The smallest topology of each AWS rule: NAT, appliance mode, AZ restrictions, SG referencing across
+    peerings and transit gateways, overlapping VPCs, replies to the wrong host …"""
+    try:
+        net = vpcsim.load(path).compiled
+    except TopologyError:
+        pytest.skip("a topology the rule says must not load")
+    for flow_matrix in matrix(net, any_flows([net])).flows:
+        assert flow_matrix.outcomes() == pairwise(net, flow_matrix.flow), flow_matrix.flow.label
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(topology=tgw_topologies(), data=st.data())
+def test_matrix_equals_pair_by_pair_on_random_transit_gateway_topologies(topology: dict[str, Any],
+                                                                          data: st.DataObject) -> None:
+    """Where legs of walks are shared between classes (analysis/middles.py)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "t.yaml"
+        path.write_text(yaml.safe_dump(topology))
+        net = vpcsim.load(path).compiled
+    flow = data.draw(st.sampled_from([Flow(6, 443, 443), Flow(6, 22, 22), Flow(1, 8, 8), *any_flows([net])[:4]]))
     assert matrix(net, [flow]).flows[0].outcomes() == pairwise(net, flow)
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Hashable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from vpcsim.compile.components import Eni, EniKind, TargetKind
@@ -179,3 +179,60 @@ def _appliance_referenced_groups(net: CompiledNetwork) -> frozenset[str]:
             for rules in table.by_protocol.values():
                 groups.update(r.peer.security_group for r in rules if r.peer.security_group)
     return frozenset(groups)
+
+
+@dataclass(slots=True)
+class NetClass:
+    """Endpoints no route or NACL can tell apart (``EndpointClasses.net_key``), split into fine classes."""
+
+    index: int
+    members: list[Endpoint]
+    special: bool                                                 # trace its pairs one by one
+    fine: list[list[Endpoint]] = field(default_factory=list)      # members split by security groups
+    names: tuple[str, ...] = ()
+    groups: frozenset[str] = frozenset()                          # every SG some member belongs to
+    address: int | None = None                                    # its members' IPv4 address as a destination
+    vpc: str | None = None                                        # its interfaces' VPC
+
+    @property
+    def eni(self) -> Eni | None:
+        return self.members[0].eni
+
+
+class NetClasses:
+    """The net classes of a set of endpoints, in topology order (``classes``) and in destination order
+    (``ordered``: by address, so the members of any CIDR are consecutive)."""
+
+    def __init__(self, classes: EndpointClasses) -> None:
+        from vpcsim.engine.endpoints import resolve
+
+        by_key: dict[Hashable, NetClass] = {}
+        fine: dict[int, dict[Hashable, list[Endpoint]]] = {}
+        for endpoint in classes.endpoints:
+            key = classes.net_key(endpoint)
+            found = by_key.get(key)
+            if found is None:
+                special = classes.is_special(endpoint) or _ipv6_site(classes.net, endpoint)
+                found = by_key[key] = NetClass(len(by_key), [], special)
+            found.members.append(endpoint)
+            groups = endpoint.eni.security_groups if endpoint.eni is not None else ()
+            fine.setdefault(found.index, {}).setdefault(groups, []).append(endpoint)     # fine_key, given key
+        for cls in by_key.values():
+            cls.fine = list(fine[cls.index].values())
+            cls.names = tuple(e.name for e in cls.members)
+            cls.groups = frozenset(g for e in cls.members if e.eni is not None for g in e.eni.security_groups)
+            first = cls.members[0]
+            cls.vpc = first.eni.vpc if first.eni is not None else None
+            if not cls.special:
+                cls.address = resolve(classes.net, first.name, "to").address_for(4)
+        self.classes = list(by_key.values())
+        self.of = {e.name: cls for cls in self.classes for e in cls.members}
+        self.ordered = sorted(self.classes, key=_destination_order)
+
+
+def _destination_order(cls: NetClass) -> tuple[int, int, int]:
+    return (cls.address is None, cls.address or 0, cls.index)
+
+
+def _ipv6_site(net: CompiledNetwork, endpoint: Endpoint) -> bool:
+    return endpoint.kind == "site" and net.external[endpoint.name].cidrs[0].family != 4

@@ -6,10 +6,11 @@ port of a reported range changed the same way. A change is a different dispositi
 the same disposition — another rule denying — is not a change of reachability).
 
 Endpoints are grouped by their fine class in the old version AND in the new one: members of one such group
-are indistinguishable in both, so one pair per group pair and flow answers for all of them; its outcome in
-each version comes from the matrix's cached pieces (``matrix.PairOutcomes``). Each change comes with a
-representative pair traced in full in both versions and the first hop where the two traces part — the rule
-that changed it.
+are indistinguishable in both, so one pair per group pair and flow answers for all of them. Its outcome in
+each version is read from that version's matrix rows (``rows.py``), built over one order of destinations
+for both versions: a group's changed destinations are the bits where the two rows' dispositions differ —
+mask operations, never a loop over all group pairs. Each change comes with a representative pair traced in
+full in both versions and the first hop where the two traces part — the rule that changed it.
 
 With ``--intents``, only the intents are compared: those whose verdict or deciding code changed.
 """
@@ -21,10 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vpcsim.analysis.check import IntentResult, check
-from vpcsim.analysis.classes import EndpointClasses, endpoints_of
+from vpcsim.analysis.classes import EndpointClasses, NetClasses, endpoints_of
+from vpcsim.analysis.destinations import Destinations, bits
 from vpcsim.analysis.flows import Flow, mentioned_flows
 from vpcsim.analysis.intents import load_intents
-from vpcsim.analysis.matrix import Outcome, PairOutcomes
+from vpcsim.analysis.outcomes import Outcome
+from vpcsim.analysis.rows import Row, Rows
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.engine.results import Hop, Trace
 from vpcsim.errors import QueryError, SourcePos
@@ -92,21 +95,11 @@ def diff(old: CompiledNetwork, new: CompiledNetwork, flows: Sequence[Flow] | Non
         key = (old_classes.fine_key(old_endpoints[name]), new_classes.fine_key(new_endpoints[name]))
         groups.setdefault(key, []).append(name)
     members = list(groups.values())
+    before_version = _Version(old, old_classes)
+    after_version = _Version(new, new_classes, before_version.destinations.names)
     found: dict[tuple[tuple[str, ...], tuple[str, ...], Outcome, Outcome], list[Flow]] = {}
     for flow in chosen:
-        before_of = PairOutcomes(old, old_classes, flow)
-        after_of = PairOutcomes(new, new_classes, flow)
-        cells: dict[tuple[Outcome, Outcome], dict[int, tuple[list[str], list[list[str]]]]] = {}
-        for a_group in members:
-            for d_group in members:
-                if a_group is d_group and len(a_group) < 2:
-                    continue
-                a, d = (a_group[0], a_group[1]) if a_group is d_group else (a_group[0], d_group[0])
-                before = before_of(old_endpoints[a], old_endpoints[d])
-                after = after_of(new_endpoints[a], new_endpoints[d])
-                if before.disposition != after.disposition:      # a different reason alone is no change
-                    row = cells.setdefault((before, after), {}).setdefault(id(a_group), (a_group, []))
-                    row[1].append(d_group)
+        cells = _changed(members, before_version.rows(flow), after_version.rows(flow))
         for (before, after), rows in cells.items():
             for sources, d_groups in _merge_rows(rows):
                 destinations = tuple(n for g in d_groups for n in g)
@@ -118,6 +111,76 @@ def diff(old: CompiledNetwork, new: CompiledNetwork, flows: Sequence[Flow] | Non
     return Diff(old_name or old.source, new_name or new.source, tuple(common), chosen, tuple(changes),
                 tuple(n for n in new_endpoints if n not in old_endpoints),
                 tuple(n for n in old_endpoints if n not in new_endpoints))
+
+
+class _Version:
+    """One version of the network: its classes over the common endpoints, destinations in a given order."""
+
+    def __init__(self, net: CompiledNetwork, classes: EndpointClasses, order: tuple[str, ...] | None = None) -> None:
+        self.net = net
+        self.grouping = NetClasses(classes)
+        self.destinations = Destinations(self.grouping, None if order is None else
+                                         [classes.by_name[name] for name in order])
+
+    def rows(self, flow: Flow) -> _Rows:
+        return _Rows(Rows(self.net, self.grouping, flow, self.destinations))
+
+
+class _Rows:
+    """The row of any source endpoint (each source net class computed once)."""
+
+    def __init__(self, rows: Rows) -> None:
+        self.rows = rows
+        self.position = rows.destinations.position
+        self._of: dict[str, Row] = {}
+
+    def of(self, name: str) -> Row:
+        found = self._of.get(name)
+        if found is None:
+            for group, row in self.rows.of(self.rows.grouping.of[name]):
+                for member in group:
+                    self._of[member.name] = row
+            found = self._of[name]
+        return found
+
+
+Cells = dict[tuple[Outcome, Outcome], dict[int, tuple[list[str], list[list[str]]]]]
+
+
+def _changed(members: list[list[str]], before: _Rows, after: _Rows) -> Cells:
+    """(before, after) -> source group -> the destination groups whose pair with it changed disposition (a
+    different reason alone is no change), in the order a loop over group pairs would meet them. One pair
+    stands for each pair of groups: the groups' first members, or the first two members of a group paired
+    with itself."""
+    position = before.position
+    heads = [position[group[0]] for group in members]
+    group_at = {p: i for i, p in enumerate(heads)}
+    every_head = 0
+    for p in heads:
+        every_head |= 1 << p
+    cells: Cells = {}
+    for i, a_group in enumerate(members):
+        reps = every_head & ~(1 << heads[i])
+        second = -1
+        if len(a_group) > 1:
+            second = position[a_group[1]]
+            reps |= 1 << second
+        old_row, new_row = before.of(a_group[0]), after.of(a_group[0])
+        changed: list[tuple[int, Outcome, Outcome]] = []
+        for old_outcome, old_mask in old_row.items():
+            old_mask &= reps
+            if not old_mask:
+                continue
+            for new_outcome, new_mask in new_row.items():
+                if old_outcome.disposition == new_outcome.disposition:
+                    continue
+                for p in bits(old_mask & new_mask):
+                    changed.append((i if p == second else group_at[p], old_outcome, new_outcome))
+        changed.sort(key=lambda cell: cell[0])
+        for j, old_outcome, new_outcome in changed:
+            row = cells.setdefault((old_outcome, new_outcome), {}).setdefault(id(a_group), (a_group, []))
+            row[1].append(members[j])
+    return cells
 
 
 def _merge_rows(rows: dict[int, tuple[list[str], list[list[str]]]]) -> list[tuple[tuple[str, ...], list[list[str]]]]:
