@@ -173,10 +173,14 @@ def _fan_out(rows: Rows, processes: int, keep_blocks: bool) -> Iterator[_Part]:
         return
     global _SHARED
     rows.prepare()
-    _SHARED = (rows, keep_blocks)
     count = min(len(sources), processes * BATCHES_PER_PROCESS)
     size = -(-len(sources) // count)
     batches = [list(range(i, min(i + size, len(sources)))) for i in range(0, len(sources), size)]
+    # The first batch here: it walks most legs every later source shares (out of each kind of source,
+    # behind each hop), which the workers then inherit instead of each walking them again.
+    yield _part(rows, [sources[i] for i in batches[0]], keep_blocks)
+    batches = batches[1:]
+    _SHARED = (rows, keep_blocks)
     try:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
             yield from pool.imap_unordered(_work, batches)
