@@ -188,7 +188,13 @@ def child(path: str, profile: str | None, pace: float, with_matrix: bool) -> Non
                 return lambda: pilot.press(*names)
 
             def select(ref: Ref) -> Callable[[], None]:
-                return lambda: screen.select(ref)
+                def act() -> None:
+                    heap = getattr(app, "heap", None)
+                    if heap is not None:
+                        heap.touched()        # stands for the click that would select it: someone is there
+                    screen.select(ref)
+
+                return act
 
             await timed("next VPC (down)", keys("down"))
             await timed("open VPC (enter)", keys("enter"))

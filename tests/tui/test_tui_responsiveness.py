@@ -195,3 +195,36 @@ def test_tree_lines_are_measured_as_they_are_rendered(load: Loader) -> None:
                     [tree.render_label(n, Style(), Style()).cell_len for n in lines]
 
     asyncio.run(scenario())
+
+
+def test_the_footer_is_rebuilt_only_when_its_keys_change(load: Loader, monkeypatch: pytest.MonkeyPatch) -> None:
+    from textual.widgets import Footer
+
+    from vpcsim.tui.widgets.key_footer import KeyFooter
+
+    rebuilt: list[str] = []
+    recompose = Footer.recompose
+
+    async def counting(self: Footer) -> None:
+        rebuilt.append("x")
+        await recompose(self)
+
+    monkeypatch.setattr(Footer, "recompose", counting)
+
+    def shown(app: ExplorerApp) -> list[str]:
+        return [key.description for key in app.screen.query_one(KeyFooter).query("FooterKey").results()
+                if key.description]
+
+    async def scenario() -> None:
+        app = ExplorerApp(load("nat-per-az"))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert shown(app)[:3] == ["Details", "Map", "Trace"]
+            assert len(rebuilt) <= 2                  # Textual asks five times before the first frame
+            before = len(rebuilt)
+            await press(pilot, "down", "down")        # same keys: nothing to rebuild
+            assert len(rebuilt) == before
+            await press(pilot, "t")                   # a text field: the letters are gone from the footer
+            assert "Details" not in shown(app)
+
+    asyncio.run(scenario())

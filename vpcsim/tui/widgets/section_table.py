@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import work
 from textual.message import Message
 from textual.widgets import DataTable
 
@@ -38,22 +39,30 @@ class SectionTable(DataTable[Text]):
                          show_cursor=True, **kwargs)  # type: ignore[arg-type]
         self.section = section
         self.set_class(not section.header, "-keyvalue")
-        self._filling = 0           # which fill the rows still to come belong to
 
     def on_mount(self) -> None:
         self.fill(self.section)
 
     def fill(self, section: Section) -> None:
         self.section = section
-        self._filling += 1
         self.clear(columns=True)
         self.add_columns(*section.columns)
-        self._add_rows(self._filling, 0, FIRST_ROWS)
+        end = self._add_rows(0, FIRST_ROWS)
+        if end < len(section.rows):
+            self._add_the_rest(section, end)
 
-    def _add_rows(self, filling: int, start: int, count: int) -> None:
-        """Add rows ``start`` to ``start + count`` of the section, then the next ones after the next frame."""
-        if filling != self._filling or not self.is_attached:
-            return                  # filled again (or removed) since: those rows are not wanted any more
+    @work(exclusive=True, group="rows")
+    async def _add_the_rest(self, section: Section, start: int) -> None:
+        """The rest of a long section, ``MORE_ROWS`` a frame (a worker: a new fill cancels it, and the app
+        knows the table is still busy)."""
+        while start < len(section.rows):
+            await self.wait_for_refresh()
+            if self.section is not section:
+                return
+            start = self._add_rows(start, MORE_ROWS)
+
+    def _add_rows(self, start: int, count: int) -> int:
+        """Add rows ``start`` to ``start + count`` of the section; returns where it stopped."""
         section = self.section
         end = min(start + count, len(section.rows))
         for i in range(start, end):
@@ -67,8 +76,7 @@ class SectionTable(DataTable[Text]):
             if row.target is not None and isinstance(row.target, Ref) and cells:
                 cells[-1].append(" ›", "dim")
             self.add_row(*cells, key=str(i))
-        if end < len(section.rows):
-            self.call_after_refresh(self._add_rows, filling, end, MORE_ROWS)
+        return end
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
