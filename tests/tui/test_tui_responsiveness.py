@@ -163,8 +163,11 @@ def test_the_collector_runs_only_when_the_app_is_left_alone(monkeypatch: pytest.
             heap.tick()
         assert heap.passes == 1                          # left alone: one pass (and the survivors frozen)
         clock[0] += 1.0                                  # a late tick: the loop was busy
-        heap.tick()
-        del garbage
+        more = [[] for _ in range(heap_module.BACKLOG + 10)]
+        heap.tick(busy=True)
+        assert heap.passes == 1                          # busy: a young pass only
+        assert gc.get_count()[0] < heap_module.BACKLOG
+        del garbage, more
     finally:
         heap.release()
         gc.unfreeze()
