@@ -39,31 +39,30 @@ def peer_text(packet: Packet, direction: str) -> str:
 
 def handle_out(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
     """Leaving subnet ``arrival.name``: outbound rules against the destination; on to the route table."""
-    _, name, packet, context = arrival
-    subnet = net.subnets[name]
-    acl = net.network_acls[subnet.network_acl]
-    table = acl.egress[packet.family]
-    protocol = packet.protocol                                      # _first, inlined (hot path)
-    rule = table.first_match(protocol, packet.family, packet.dst_port, packet.icmp_type,
-                             max(packet.icmp_code, 0) if protocol in (ICMP, ICMPV6) else packet.icmp_code, packet.dst)
-    if rule is None or not rule.allow:
-        return _deny(acl, subnet.name, table, rule, packet, "egress", context.sender or None, hops)
-    hops.append(Hop(acl.name, KIND, _ALLOW, packet, rule.label, None, f"subnet {subnet.name}", "egress",
-                    context.sender or None, rule.path or None))
-    return NEW(Arrival, (_ROUTE_TABLE, context.table, packet, context))
+    context = arrival.context
+    return _judge(net, arrival, hops, "egress", context.sender, _ROUTE_TABLE, context.table)
 
 
 def handle_in(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
     """Entering subnet ``arrival.name``: inbound rules against the source; on to the target interface."""
+    context = arrival.context
+    return _judge(net, arrival, hops, "ingress", context.target_eni, _ENI_IN, context.target_eni)
+
+
+def _judge(net: CompiledNetwork, arrival: Arrival, hops: list[Hop], direction: str, interface: str,
+           next_at: At, next_name: str) -> Arrival | End:
+    """The subnet's NACL in one direction: the first matching rule allows (on to ``next_at``) or denies."""
     _, name, packet, context = arrival
     subnet = net.subnets[name]
     acl = net.network_acls[subnet.network_acl]
-    table = acl.ingress[packet.family]
-    protocol = packet.protocol                                      # _first, inlined (hot path)
+    ingress = direction == "ingress"
+    table = (acl.ingress if ingress else acl.egress)[packet.family]
+    protocol = packet.protocol
     rule = table.first_match(protocol, packet.family, packet.dst_port, packet.icmp_type,
-                             max(packet.icmp_code, 0) if protocol in (ICMP, ICMPV6) else packet.icmp_code, packet.src)
+                             max(packet.icmp_code, 0) if protocol in (ICMP, ICMPV6) else packet.icmp_code,
+                             packet.src if ingress else packet.dst)
     if rule is None or not rule.allow:
-        return _deny(acl, subnet.name, table, rule, packet, "ingress", context.target_eni or None, hops)
-    hops.append(Hop(acl.name, KIND, _ALLOW, packet, rule.label, None, f"subnet {subnet.name}", "ingress",
-                    context.target_eni or None, rule.path or None))
-    return NEW(Arrival, (_ENI_IN, context.target_eni, packet, context))
+        return _deny(acl, subnet.name, table, rule, packet, direction, interface or None, hops)
+    hops.append(Hop(acl.name, KIND, _ALLOW, packet, rule.label, None, f"subnet {subnet.name}", direction,
+                    interface or None, rule.path or None))
+    return NEW(Arrival, (next_at, next_name, packet, context))
