@@ -158,7 +158,7 @@ class Middles:
         for i, cls in enumerate(ranked):
             az = cls.eni.az if cls.eni is not None else ""
             self._az_ranks[az] = self._az_ranks.get(az, 0) | (1 << i)
-        self._request = simulate._packet(flow.protocol, 4, 0, 0, flow.port, None)
+        self._request = simulate.first_packet(flow.protocol, 4, 0, 0, flow.port, None)
 
     # -- every destination of one source class ---------------------------------------------------------
 
@@ -647,14 +647,14 @@ class Middles:
         dst = self._engine_endpoint(d_name, "to")
         if src.kind == "internet" and dst.kind == "internet":
             raise _Irregular
-        family = simulate._choose_family(src, dst)
+        family = simulate.choose_family(src, dst)
         if family != 4:
             raise _Irregular
         src_address = src.address_for(family)
         dst_address = dst.address_for(family, public=src.kind in ("internet", "site"))
         if src_address is None or dst_address is None:
             raise _Irregular
-        packet = simulate._packet(self.flow.protocol, family, src_address, dst_address, self.flow.port, None)
+        packet = simulate.first_packet(self.flow.protocol, family, src_address, dst_address, self.flow.port, None)
         self.walks += 1
         state = State()
         a_eni, d_eni = src.eni, dst.eni
@@ -663,7 +663,7 @@ class Middles:
             first = leave_eni(net, a_eni, packet, Context(vpc=a_eni.vpc, az=a_eni.az))
             events = 1                       # the source's own ENI_OUT step, taken by the egress verdict
         else:
-            first = simulate._injection(net, src, packet, dst)
+            first = simulate.injection(net, src, packet, dst)
             events = 0
         ends = {(At.ENI_OUT, a_eni.name), (At.ENI_IN, a_eni.name)} if a_eni is not None else set()
         if d_eni is not None:

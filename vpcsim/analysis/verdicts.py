@@ -72,7 +72,7 @@ class Verdicts:
         self.net = net
         self.destinations = destinations
         self.flow = flow
-        probe = simulate._packet(flow.protocol, 4, 0, 0, flow.port, None)
+        probe = simulate.first_packet(flow.protocol, 4, 0, 0, flow.port, None)
         self.fields: Fields = (probe.protocol, probe.dst_port, probe.icmp_type,
                                max(probe.icmp_code, 0) if probe.protocol in (ICMP, ICMPV6) else probe.icmp_code)
         of = destinations.grouping.of
@@ -146,7 +146,7 @@ class Verdicts:
         key = (eni.vpc, self.destinations.grouping.of[d.name].index)     # a class lies in one address atom
         found = self._references.get(key)
         if found is None:
-            packet = simulate._packet(self.flow.protocol, 4, eni.primary_ip or 0, self._address_at(position),
+            packet = simulate.first_packet(self.flow.protocol, 4, eni.primary_ip or 0, self._address_at(position),
                                       self.flow.port, None)
             found = self._references[key] = eni_handler.egress_references_ok(self.net, eni, packet)
         return found
@@ -163,7 +163,7 @@ class Verdicts:
     def _egress_denial(self, eni: Eni, position: int) -> Outcome:
         address = self._address_at(position)
         assert eni.primary_ip is not None
-        packet = simulate._packet(self.flow.protocol, 4, eni.primary_ip, address, self.flow.port, None)
+        packet = simulate.first_packet(self.flow.protocol, 4, eni.primary_ip, address, self.flow.port, None)
         step = eni_handler.handle_out(self.net, State(), Arrival(At.ENI_OUT, eni.name, packet,
                                                                  Context(vpc=eni.vpc, az=eni.az)))
         return _denial(step)

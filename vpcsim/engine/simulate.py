@@ -120,7 +120,10 @@ def _out_of_budget(arrival: Arrival, budget: int, hops: list[Hop]) -> End:
     return End("dropped", arrival.packet)
 
 
-def _packet(protocol: int, family: int, src: int, dst: int, port: int | None, src_port: int | None) -> Packet:
+def first_packet(protocol: int, family: int, src: int, dst: int, port: int | None, src_port: int | None) -> Packet:
+    """The first packet of a question: a TCP SYN, a UDP datagram or an ICMP echo request, with the defaults a
+    query leaves out (destination port 443 for TCP, 53 for UDP; source port 49152). Analyses ask it too, so
+    their probes are the packets ``trace`` would send."""
     if protocol == TCP:
         return Packet(family, src, dst, TCP, src_port or 49152, 443 if port is None else port, tcp_flags="S")
     if protocol == UDP:
@@ -142,7 +145,9 @@ def _protocol_number(protocol: str | int) -> int:
     raise QueryError(f"--protocol {protocol!r} is not a protocol", "use tcp, udp, icmp, icmpv6 or a number 0-255")
 
 
-def _choose_family(src: Endpoint, dst: Endpoint) -> int:
+def choose_family(src: Endpoint, dst: Endpoint) -> int:
+    """IPv4 or IPv6 for a question: what an end given as an address says, else IPv6 only for an IPv6-only
+    source interface."""
     if dst.family is not None:
         return dst.family
     if src.family is not None:
@@ -157,8 +162,9 @@ def _starting(direction: str, vpc: str, az: str) -> Context:
     return NEW(Context, (direction, vpc, "", az, "", "", "", "", True, "", "", False))
 
 
-def _injection(net: CompiledNetwork, src: Endpoint, packet: Packet, dst: Endpoint) -> Arrival | Step:
-    """Where the first packet enters the simulation."""
+def injection(net: CompiledNetwork, src: Endpoint, packet: Packet, dst: Endpoint) -> Arrival | Step:
+    """Where the first packet enters the simulation: the source interface, the internet gateway that owns the
+    destination's public address, the VPN or Direct Connect of a site, or a drop for an AWS service."""
     if src.eni is not None:
         return NEW(Arrival, (_ENI_OUT, src.eni.name, packet, _starting("forward", src.eni.vpc, src.eni.az)))
     if src.kind == "internet":
@@ -284,7 +290,7 @@ def _conversation(net: CompiledNetwork, src_text: str, dst_text: str, number: in
     if src.kind == "internet" and dst.kind == "internet":
         raise QueryError(f"both --from {src_text!r} and --to {dst_text!r} are on the internet",
                          "one end must be inside the modelled network or an on-premises site")
-    family = _choose_family(src, dst)
+    family = choose_family(src, dst)
     if number == ICMP and family == 6:
         number = ICMPV6
     outside = src.kind in ("internet", "site")
@@ -294,11 +300,11 @@ def _conversation(net: CompiledNetwork, src_text: str, dst_text: str, number: in
         raise QueryError(f"--from {src_text!r} has no IPv{family} address", "pick a destination of its family")
     if dst_address is None:
         raise QueryError(f"--to {dst_text!r} has no IPv{family} address", "pick a source of its family")
-    packet = _packet(number, family, src_address, dst_address, port, src_port)
+    packet = first_packet(number, family, src_address, dst_address, port, src_port)
     query = Query(src_text, dst_text, packet.protocol_name, packet.dst_port if number in (TCP, UDP) else port,
                   src_port)
     state = State()
-    forward, end = walk(net, state, _injection(net, src, packet, dst))
+    forward, end = walk(net, state, injection(net, src, packet, dst))
     if end.how == "dropped":
         return Trace(query, _disposition_of(forward), tuple(forward), (),        # positional: cheaper than keywords
                      (explain(net, forward[-1], "forward"),), None, network, packet)

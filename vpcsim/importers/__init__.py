@@ -1,8 +1,8 @@
 """Importers: real networks -> the same ``Topology`` a YAML file gives (DESIGN §1, §3).
 
 ``load_source`` is what every command reads a ``TOPO`` argument with: a folder is an AWS describe-* snapshot
-(``aws.import_aws``), a JSON file that starts like ``terraform show -json`` output is a Terraform plan or state
-(``terraform.import_terraform``); anything else is a topology file (``vpcsim.load.load_topology``). Each of them
+(``import_aws``), a JSON file that starts like ``terraform show -json`` output is a Terraform plan or state
+(``import_terraform``); anything else is a topology file (``vpcsim.load.load_topology``). Each of them
 answers ``--strict`` (``vpcsim.load.strict``): with it on, a topology that loads with warnings is refused.
 """
 
@@ -29,20 +29,38 @@ def load_source(path: str | Path) -> LoadedTopology:
 
 
 def import_aws(folder: str | Path) -> LoadedTopology:
-    """A folder of ``aws ec2 describe-*`` outputs as a validated topology (see ``vpcsim.importers.aws``)."""
-    from vpcsim.importers.aws import import_aws as run
+    """A folder of ``aws ec2 describe-*`` outputs as a validated topology: read and dispatched by top-level key
+    (``vpcsim.importers.aws``), mapped onto the schema (``aws_build``), then settled (``settle``).
 
-    loaded = run(folder)
+    Raises ``TopologyError`` when the folder holds no JSON at all, when a file is not valid JSON, or when the
+    mapped topology fails validation in a way no repair can fix.
+    """
+    from vpcsim.importers.aws import read_folder
+    from vpcsim.importers.aws_build import build
+    from vpcsim.importers.settle import settle
+
+    root = Path(folder)
+    snap = read_folder(root)
+    out = build(snap, root)
+    loaded = settle(out.data, out.positions(), snap.warnings, str(root))
     strict.check(loaded.warnings)
     return loaded
 
 
 def import_terraform(path: str | Path) -> LoadedTopology:
     """``terraform show -json`` output (a plan or a state) as a validated topology (see
-    ``vpcsim.importers.terraform``)."""
-    from vpcsim.importers.terraform import import_terraform as run
+    ``vpcsim.importers.terraform``, mapped by ``terraform_build``).
 
-    loaded = run(path)
+    Raises ``TopologyError`` when the file is not valid JSON, is not Terraform's JSON output, or maps onto a
+    topology that no repair can make valid.
+    """
+    from vpcsim.importers.settle import settle
+    from vpcsim.importers.terraform import read_plan
+    from vpcsim.importers.terraform_build import build
+
+    plan = read_plan(Path(path))
+    out = build(plan)
+    loaded = settle(out.data, out.positions(), plan.warnings, str(path))
     strict.check(loaded.warnings)
     return loaded
 

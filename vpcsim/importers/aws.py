@@ -27,7 +27,6 @@ from pathlib import Path as FsPath
 from vpcsim.errors import Diagnostic, SourcePos, TopologyError
 from vpcsim.importers.json_file import read_json
 from vpcsim.importers.located import Element, Malformed, SourceFile
-from vpcsim.load.loader import LoadedTopology
 
 Reader = Callable[["Snapshot", Element], None]
 
@@ -275,21 +274,6 @@ NOT_MODELLED = {
 
 
 # --- the folder -------------------------------------------------------------------------------------------
-
-
-def import_aws(folder: str | FsPath) -> LoadedTopology:
-    """Read a folder of describe-* JSON outputs into a validated topology, its positions and warnings.
-
-    Raises ``TopologyError`` when the folder holds no JSON at all, when a file is not valid JSON, or when the
-    mapped topology fails validation in a way no repair can fix.
-    """
-    from vpcsim.importers.aws_build import build
-    from vpcsim.importers.settle import settle
-
-    root = FsPath(folder)
-    snap = read_folder(root)
-    out = build(snap, root)
-    return settle(out.data, out.positions(), snap.warnings, str(root))
 
 
 def read_folder(root: FsPath) -> Snapshot:

@@ -23,7 +23,6 @@ from typing import Any
 from vpcsim.errors import Diagnostic, SourcePos, TopologyError
 from vpcsim.importers.json_file import read_json
 from vpcsim.importers.located import Element, SourceFile
-from vpcsim.load.loader import LoadedTopology
 from vpcsim.load.yaml import MAX_FILE_BYTES
 
 SNIFF_BYTES = 4096
@@ -58,20 +57,6 @@ def is_terraform_file(path: str | FsPath) -> bool:
     except OSError:
         return False
     return b'"format_version"' in rest and b'"terraform_version"' in rest
-
-
-def import_terraform(path: str | FsPath) -> LoadedTopology:
-    """Read ``terraform show -json`` output (a plan or a state) into a validated topology and its warnings.
-
-    Raises ``TopologyError`` when the file is not valid JSON, is not Terraform's JSON output, or maps onto a
-    topology that no repair can make valid.
-    """
-    from vpcsim.importers.settle import settle
-    from vpcsim.importers.terraform_build import build
-
-    plan = read_plan(FsPath(path))
-    out = build(plan)
-    return settle(out.data, out.positions(), plan.warnings, str(path))
 
 
 def model_name(address: str) -> str:
