@@ -106,8 +106,8 @@ def _measure_vpc(catalog: Catalog, name: str, on_page: int, path: set[Ref], drop
         s = net.subnets[subnet_name]
         line = f"{s.cidr or s.ipv6_cidr or ''} {s.az}".strip()
         subnets.append((Ref("subnet", subnet_name), subnet_name, line, _members(catalog, subnet_name, path, drop)))
-    endpoints = tuple(Label(ref, marked(ref, e.name, drop)) for e in net.endpoints.values()
-                      if e.vpc == name and e.type == "gateway" for ref in (Ref("endpoint", e.name),))
+    endpoints = tuple(_label("endpoint", e.name, drop) for e in net.endpoints.values()
+                      if e.vpc == name and e.type == "gateway")
     title = f"{name} {vpc.cidrs[0] if vpc.cidrs else ''}".strip()
     inner = max([MIN_SUBNET_WIDTH, len(title) + 1] + [max(len(t) + 4, len(line) + 2) for _, t, line, _ in subnets])
     inner = min(inner, MAX_SUBNET_WIDTH)
