@@ -98,6 +98,8 @@ def marked(ref: Ref, text: str, drop: Ref | None) -> str:
 
 
 def _measure_vpc(catalog: Catalog, name: str, on_page: int, path: set[Ref], drop: Ref | None) -> VpcShape:
+    """A VPC is as wide as its subnets need (their names and CIDRs, within bounds so one long name cannot
+    widen the page) or as the row of gateways on its top edge, whichever is wider."""
     net = catalog.net
     vpc = net.vpcs[name]
     gateways = _gateways(net, name)
