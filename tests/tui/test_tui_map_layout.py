@@ -7,7 +7,7 @@ from collections.abc import Callable
 import vpcsim
 from vpcsim.tui import map_layout
 from vpcsim.tui.catalog import Catalog
-from vpcsim.tui.map_layout import Canvas, Region
+from vpcsim.tui.map_canvas import Canvas, Region
 from vpcsim.tui.refs import Ref
 
 Loader = Callable[[str], vpcsim.Network]

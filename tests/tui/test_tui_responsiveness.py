@@ -19,7 +19,8 @@ from vpcsim.ip import format_address
 from vpcsim.tui import heap as heap_module
 from vpcsim.tui import suggester as suggester_module
 from vpcsim.tui.app import ExplorerApp
-from vpcsim.tui.catalog import Catalog, address_text
+from vpcsim.tui.catalog import Catalog
+from vpcsim.tui.catalog_search import address_text
 from vpcsim.tui.facts import Row, Section
 from vpcsim.tui.heap import Heap
 from vpcsim.tui.screens.main import MainScreen

@@ -1,89 +1,26 @@
-"""The explorer's index of a compiled network: what the tree shows, where each component sits, and what
-points at what. Plain Python (no Textual), built lazily so a 1,000-VPC network opens at once: only the
-top of the tree is computed up front, every other index on first use.
+"""The explorer's index of a compiled network: where each component sits and what belongs to what.
+Plain Python (no Textual), built lazily so a 1,000-VPC network opens at once: every index is computed on
+first use.
 
-Tree shape::
-
-    <account> / <region>
-        <vpc>
-            subnets -> <subnet> -> <eni> …
-            route tables, network ACLs, security groups, gateways (IGW, EIGW, VGW, NAT), endpoints
-    transit gateways -> <tgw> -> route tables, attachments
-    peering connections, VPN / Direct Connect, external sites, internet, diagnostics
+What the tree shows is built from it in ``catalog_tree``, the search index in ``catalog_search`` and "what
+routes to it" in ``catalog_routes``.
 """
 
 from __future__ import annotations
 
-import socket
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
-from vpcsim.compile.components import EniKind, Route, TargetKind
-from vpcsim.compile.graph import TARGET_NODE_KINDS
-from vpcsim.ip import format_address
-from vpcsim.tui.refs import DIAGNOSTICS, HOP_KINDS, INTERNET, Ref
+from vpcsim.tui import catalog_routes
+from vpcsim.tui.catalog_search import SearchIndex, search_index
+from vpcsim.tui.refs import HOP_KINDS, Ref, group, split_group, top_group
 
 if TYPE_CHECKING:
     from vpcsim.compile.network import CompiledNetwork
     from vpcsim.engine.results import Hop
     from vpcsim.model import Topology
-
-_VPC_GROUPS = (("subnets", "subnets"), ("route_tables", "route tables"), ("network_acls", "network ACLs"),
-               ("security_groups", "security groups"), ("gateways", "gateways"), ("endpoints", "endpoints"))
-_TOP_GROUPS = (("transit_gateways", "transit gateways"), ("peering", "peering connections"),
-               ("connections", "VPN / Direct Connect"), ("external", "external sites"))
-_TGW_GROUPS = (("route_tables", "route tables"), ("attachments", "attachments"))
-
-#: Route target kinds -> the kind of ref a route's target names (``local`` names the VPC).
-TARGET_REF_KINDS: dict[TargetKind, str] = {TargetKind.LOCAL: "vpc", **TARGET_NODE_KINDS}
-
-
-class Entry(NamedTuple):
-    """One tree line: what it points at, its name, a dim annotation, and whether it has children."""
-
-    ref: Ref
-    label: str
-    detail: str = ""
-    expandable: bool = False
-
-
-def group(owner: Ref, what: str) -> Ref:
-    """The tree group ``what`` under ``owner`` (``group("vpc", "shop", "subnets")`` -> ``group:vpc:shop:subnets``)."""
-    return Ref("group", f"{owner.kind}:{owner.name}:{what}")
-
-
-def top_group(what: str) -> Ref:
-    return Ref("group", f"top::{what}")
-
-
-def split_group(name: str) -> tuple[str, str, str]:
-    """``"vpc:shop:subnets"`` -> ``("vpc", "shop", "subnets")`` (the owner's name may hold colons)."""
-    kind, rest = name.split(":", 1)
-    owner, what = rest.rsplit(":", 1)
-    return kind, owner, what
-
-
-_GROUP_LABELS = dict(_VPC_GROUPS + _TOP_GROUPS + _TGW_GROUPS)
-
-
-def address_text(family: int, value: int) -> str:
-    """``format_address``, five times faster for IPv4 (the search index and the trace form's completions
-    format every address of a 100,000-interface network)."""
-    if family == 4:
-        return socket.inet_ntoa(value.to_bytes(4, "big"))
-    return format_address(family, value)
-
-
-class _SearchIndex(NamedTuple):
-    """One line of text per component (name, id, CIDRs, addresses; lower case) and what it names, in three
-    parallel tuples of strings: the cycle collector stops looking at them after one pass, where a list of
-    ``(text, Ref)`` pairs would cost every later full collection half a million objects."""
-
-    hay: tuple[str, ...]
-    kinds: tuple[str, ...]
-    names: tuple[str, ...]
 
 
 def sg_display(key: str) -> str:
@@ -110,8 +47,6 @@ class Catalog:
     def diagnostics(self) -> tuple[object, ...]:
         return tuple(self.net.warnings)
 
-    # -- the tree ----------------------------------------------------------------------------------
-
     @cached_property
     def accounts(self) -> dict[str, list[str]]:
         by_account: dict[str, list[str]] = {}
@@ -119,58 +54,9 @@ class Catalog:
             by_account.setdefault(f"{vpc.account} / {vpc.region}", []).append(vpc.name)
         return by_account
 
-    def roots(self) -> list[Entry]:
-        net = self.net
-        entries = [Entry(Ref("account", key), key, f"{len(vpcs)} VPC{'s' if len(vpcs) != 1 else ''}", True)
-                   for key, vpcs in self.accounts.items()]
-        sizes = {"transit_gateways": len(net.transit_gateways), "peering": len(net.peerings),
-                 "connections": len(net.connections), "external": len(net.external)}
-        entries += [Entry(top_group(what), label, str(sizes[what]), True)
-                    for what, label in _TOP_GROUPS if sizes[what]]
-        if self.has_internet:
-            entries.append(self.entry(INTERNET))
-        if self.diagnostics:
-            entries.append(self.entry(DIAGNOSTICS))
-        return entries
-
     @cached_property
     def has_internet(self) -> bool:
         return any(v.internet_gateway or v.egress_only_internet_gateway for v in self.net.vpcs.values())
-
-    def children(self, ref: Ref) -> list[Entry]:
-        net = self.net
-        kind, name = ref
-        if kind == "account":
-            return [self.entry(Ref("vpc", v)) for v in self.accounts.get(name, [])]
-        if kind == "vpc":
-            return [Entry(group(ref, what), label, str(len(self._vpc_members(name, what))), True)
-                    for what, label in _VPC_GROUPS if self._vpc_members(name, what)]
-        if kind == "subnet":
-            return [self.entry(Ref("eni", e)) for e in self.subnet_enis.get(name, ())]
-        if kind == "transit_gateway":
-            tgw = net.transit_gateways[name]
-            sizes = {"route_tables": len(tgw.route_tables), "attachments": len(tgw.attachments)}
-            return [Entry(group(ref, what), label, str(sizes[what]), True) for what, label in _TGW_GROUPS
-                    if sizes[what]]
-        if kind == "group":
-            owner_kind, owner, what = split_group(name)
-            if owner_kind == "vpc":
-                return [self.entry(r) for r in self._vpc_members(owner, what)]
-            if owner_kind == "transit_gateway":
-                tgw = net.transit_gateways[owner]
-                if what == "route_tables":
-                    return [self.entry(Ref("tgw_route_table", t)) for t in tgw.route_tables
-                            if t in net.tgw_route_tables]
-                return [self.entry(Ref("tgw_attachment", a)) for a in tgw.attachments]
-            members = {"transit_gateways": [Ref("transit_gateway", t) for t in net.transit_gateways],
-                       "peering": [Ref("peering", p) for p in net.peerings],
-                       "connections": [Ref("connection", c) for c in net.connections],
-                       "external": [Ref("external", s) for s in net.external]}
-            return [self.entry(r) for r in members.get(what, [])]
-        return []
-
-    def _vpc_members(self, vpc_name: str, what: str) -> list[Ref]:
-        return self.vpc_members[vpc_name].get(what, [])
 
     @cached_property
     def vpc_members(self) -> dict[str, dict[str, list[Ref]]]:
@@ -196,66 +82,6 @@ class Catalog:
             if vpc_name in members:
                 members[vpc_name]["security_groups"].append(Ref("security_group", key))
         return {v: dict(m) for v, m in members.items()}
-
-    def entry(self, ref: Ref) -> Entry:
-        """The tree line of any ref (labels and annotations in one place)."""
-        net = self.net
-        kind, name = ref
-        if kind == "vpc":
-            vpc = net.vpcs[name]
-            return Entry(ref, name, " ".join(str(p) for p in vpc.cidrs[:2]), True)
-        if kind == "subnet":
-            s = net.subnets[name]
-            return Entry(ref, name, f"{s.cidr or s.ipv6_cidr or ''} {s.az}".strip(), bool(self.subnet_enis.get(name)))
-        if kind == "eni":
-            eni = net.enis[name]
-            address = address_text(4, eni.primary_ip) if eni.primary_ip is not None else (
-                address_text(6, eni.ipv6_ips[0]) if eni.ipv6_ips else "")
-            owner = eni.owner if eni.owner and eni.owner not in name else ""
-            return Entry(ref, name, " ".join(x for x in (owner, address) if x))
-        if kind == "route_table":
-            table = net.route_tables[name]
-            main = net.vpcs[table.vpc].main_route_table == name
-            note = "main" if main else (f"edge: {table.gateway}" if table.gateway else "")
-            return Entry(ref, name, note)
-        if kind == "network_acl":
-            return Entry(ref, name, "default" if name.endswith("-default-acl") else "")
-        if kind == "security_group":
-            return Entry(ref, sg_display(name), "default" if "@" in name else "")
-        if kind == "nat_gateway":
-            nat = net.nat_gateways[name]
-            return Entry(ref, name, f"NAT {nat.connectivity}")
-        if kind in ("internet_gateway", "egress_only_internet_gateway", "vpn_gateway"):
-            return Entry(ref, name, {"internet_gateway": "IGW", "egress_only_internet_gateway": "EIGW",
-                                     "vpn_gateway": "VGW"}[kind])
-        if kind == "endpoint":
-            ep = net.endpoints[name]
-            return Entry(ref, name, f"{ep.type} {ep.service.rsplit('.', 1)[-1]}")
-        if kind == "peering":
-            p = net.peerings[name]
-            return Entry(ref, name, f"{p.requester} <-> {p.accepter}")
-        if kind == "transit_gateway":
-            return Entry(ref, name, f"ASN {net.transit_gateways[name].asn}", True)
-        if kind == "tgw_route_table":
-            return Entry(ref, name, f"{len(net.tgw_route_tables[name].routes)} routes")
-        if kind == "tgw_attachment":
-            att = net.tgw_attachments[name]
-            return Entry(ref, name, f"{att.kind} {att.resource}")
-        if kind == "connection":
-            conn = net.connections[name]
-            return Entry(ref, name, f"{'VPN' if conn.kind == 'vpn' else 'DX'} -> {conn.gateway}")
-        if kind == "external":
-            return Entry(ref, name, " ".join(str(p) for p in net.external[name].cidrs[:2]))
-        if kind == "internet":
-            return Entry(ref, "internet")
-        if kind == "diagnostics":
-            return Entry(ref, "diagnostics", str(len(self.diagnostics)))
-        if kind == "account":
-            return Entry(ref, name, "", True)
-        if kind == "group":
-            what = split_group(name)[2]
-            return Entry(ref, _GROUP_LABELS.get(what, what), "", True)
-        raise KeyError(ref)
 
     def exists(self, ref: Ref) -> bool:
         net = self.net
@@ -397,24 +223,7 @@ class Catalog:
     @cached_property
     def routes_to(self) -> dict[Ref, list[tuple[Ref, str]]]:
         """Target -> the (route table, route label) pairs that send traffic to it ("what routes to it")."""
-        found: dict[Ref, list[tuple[Ref, str]]] = defaultdict(list)
-        for table in self.net.route_tables.values():
-            for route in table.routes:
-                target = self.route_target(route, table.vpc)
-                if target is not None and route.target_kind is not TargetKind.LOCAL:
-                    found[target].append((Ref("route_table", table.name), route.label))
-        for rtb in self.net.tgw_route_tables.values():
-            for tgw_route in rtb.routes:
-                if tgw_route.attachment:
-                    found[Ref("tgw_attachment", tgw_route.attachment)].append(
-                        (Ref("tgw_route_table", rtb.name), tgw_route.label))
-        return dict(found)
-
-    def route_target(self, route: Route, vpc: str) -> Ref | None:
-        kind = TARGET_REF_KINDS.get(route.target_kind)
-        if kind is None:
-            return None
-        return Ref("vpc", vpc) if kind == "vpc" else Ref(kind, route.target)
+        return catalog_routes.routes_to(self.net)
 
     def hop_ref(self, hop: Hop) -> Ref | None:
         """The tree node a hop happened at (``None`` for places the tree does not show, e.g. AWS services)."""
@@ -423,49 +232,6 @@ class Catalog:
             return None
         ref = Ref(kind, hop.component)
         return ref if self.exists(ref) else None
-
-    def is_instance_eni(self, name: str) -> bool:
-        return self.net.enis[name].kind is EniKind.INSTANCE
-
-    # -- search ------------------------------------------------------------------------------------
-
-    @cached_property
-    def _search_index(self) -> _SearchIndex:
-        net = self.net
-        hay: list[str] = []
-        kinds: list[str] = []
-        names: list[str] = []
-
-        def add(text: str, kind: str, name: str) -> None:
-            hay.append(text.lower())
-            kinds.append(kind)
-            names.append(name)
-
-        for vpc in net.vpcs.values():
-            add(f"{vpc.name} {vpc.id} {' '.join(map(str, vpc.cidrs))}", "vpc", vpc.name)
-        for s in net.subnets.values():
-            add(f"{s.name} {s.id} {s.cidr or ''} {s.ipv6_cidr or ''} {s.az}", "subnet", s.name)
-        for e in net.enis.values():
-            addresses = [address_text(4, a) for a in e.private_ips] + [address_text(6, a) for a in e.ipv6_ips]
-            if e.public_ip is not None:
-                addresses.append(address_text(4, e.public_ip))
-            add(f"{e.name} {e.id} {e.owner} {' '.join(addresses)}", "eni", e.name)
-        for t in net.route_tables.values():
-            add(f"{t.name} {t.id}", "route_table", t.name)
-        for a in net.network_acls.values():
-            add(f"{a.name} {a.id}", "network_acl", a.name)
-        for key in self.security_group_vpc:
-            add(key, "security_group", key)
-        for gw in self.gateway_vpc:
-            add(gw, self.gateway_kind(gw), gw)
-        simple: list[tuple[str, Mapping[str, object]]] = [
-            ("nat_gateway", net.nat_gateways), ("endpoint", net.endpoints), ("peering", net.peerings),
-            ("transit_gateway", net.transit_gateways), ("tgw_route_table", net.tgw_route_tables),
-            ("tgw_attachment", net.tgw_attachments), ("connection", net.connections), ("external", net.external)]
-        for kind, items in simple:
-            for name, item in items.items():
-                add(f"{name} {getattr(item, 'id', '')}", kind, name)
-        return _SearchIndex(tuple(hay), tuple(kinds), tuple(names))
 
     @cached_property
     def _gateway_kinds(self) -> dict[str, str]:
@@ -481,30 +247,13 @@ class Catalog:
         """The kind of a VPC gateway by name: internet, egress-only internet, or virtual private gateway."""
         return self._gateway_kinds.get(name, "vpn_gateway")
 
+    # -- search ------------------------------------------------------------------------------------
+
+    @cached_property
+    def _search_index(self) -> SearchIndex:
+        gateways = {gw: self.gateway_kind(gw) for gw in self.gateway_vpc}
+        return search_index(self.net, self.security_group_vpc, gateways)
+
     def search(self, text: str, limit: int = 200) -> tuple[list[Ref], int]:
         """Refs whose name, id or addresses contain ``text`` (case-insensitive): the first ``limit`` and the total."""
-        needle = text.strip().lower()
-        if not needle:
-            return [], 0
-        index = self._search_index
-        found = [i for i, hay in enumerate(index.hay) if needle in hay]
-        return [Ref(index.kinds[i], index.names[i]) for i in found[:limit]], len(found)
-
-    # -- names for the trace form ------------------------------------------------------------------
-
-    def endpoint_names(self) -> Iterator[str]:
-        """Everything ``--from``/``--to`` accepts by name, and the addresses of interfaces."""
-        net = self.net
-        yield "internet"
-        yield from net.instances
-        yield from net.nat_gateways
-        yield from net.endpoints
-        yield from net.external
-        yield from net.enis
-        for eni in net.enis.values():
-            for address in eni.private_ips:
-                yield address_text(4, address)
-            if eni.public_ip is not None:
-                yield address_text(4, eni.public_ip)
-            for address in eni.ipv6_ips:
-                yield address_text(6, address)
+        return self._search_index.find(text, limit)

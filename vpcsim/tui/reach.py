@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING
 
 from vpcsim.compile.components import EniKind
 from vpcsim.errors import QueryError
-from vpcsim.tui.facts import PROTOCOLS, Row, TraceQuery
+from vpcsim.tui.facts import Row, TraceQuery
+from vpcsim.tui.rule_rows import PROTOCOLS
 
 if TYPE_CHECKING:
     from vpcsim.api import Network

@@ -87,3 +87,20 @@ HOP_KINDS: dict[str, str] = {
 
 INTERNET = Ref("internet", "internet")
 DIAGNOSTICS = Ref("diagnostics", "diagnostics")
+
+
+def group(owner: Ref, what: str) -> Ref:
+    """The tree group ``what`` under ``owner``: ``group(Ref("vpc", "shop"), "subnets")`` is
+    ``group:vpc:shop:subnets``."""
+    return Ref("group", f"{owner.kind}:{owner.name}:{what}")
+
+
+def top_group(what: str) -> Ref:
+    return Ref("group", f"top::{what}")
+
+
+def split_group(name: str) -> tuple[str, str, str]:
+    """``"vpc:shop:subnets"`` -> ``("vpc", "shop", "subnets")`` (the owner's name may hold colons)."""
+    kind, rest = name.split(":", 1)
+    owner, what = rest.rsplit(":", 1)
+    return kind, owner, what

@@ -13,6 +13,7 @@ screen, and hands them over when they arrive (``Opened`` says when that is done)
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -27,9 +28,11 @@ from textual.worker import get_current_worker
 
 from vpcsim.api import Network
 from vpcsim.errors import QueryError
-from vpcsim.tui import facts
 from vpcsim.tui.catalog import Catalog
+from vpcsim.tui.catalog_search import endpoint_names
+from vpcsim.tui.details import details
 from vpcsim.tui.facts import Section, TraceQuery
+from vpcsim.tui.facts_vpc import REACH_COLUMNS
 from vpcsim.tui.refs import Ref
 from vpcsim.tui.widgets.details_pane import DetailsPane
 from vpcsim.tui.widgets.key_footer import KeyFooter
@@ -95,7 +98,7 @@ class MainScreen(Screen[None]):
                 yield Input(placeholder="/ filter: name, id, CIDR, address", id="filter")
                 yield tree
             with ContentSwitcher(initial="details", id="views"):
-                yield DetailsPane(facts.details(self.catalog, self._shown) if self._shown else None, id="details")
+                yield DetailsPane(details(self.catalog, self._shown) if self._shown else None, id="details")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -123,7 +126,7 @@ class MainScreen(Screen[None]):
         if name == "trace":
             from vpcsim.tui.widgets.trace_panel import TracePanel
 
-            return TracePanel(self.catalog.endpoint_names, id="trace")
+            return TracePanel(partial(endpoint_names, self.catalog.net), id="trace")
         if name == "matrix":
             from vpcsim.tui.widgets.matrix_panel import MatrixPanel
 
@@ -281,7 +284,7 @@ class MainScreen(Screen[None]):
         if ref is None or (ref == self._shown and not force):
             return
         self._shown = ref
-        self.query_one(DetailsPane).show(facts.details(self.catalog, ref, self.trace))
+        self.query_one(DetailsPane).show(details(self.catalog, ref, self.trace))
         if ref.kind == "eni":
             self._reach(ref.name)
 
@@ -336,7 +339,7 @@ class MainScreen(Screen[None]):
         if not probes:
             why = "no security group applies" if self.network.compiled.enis[eni].ingress is None else \
                 "its security groups open no ports"
-            self.app.call_from_thread(pane.update_section, Section("reach", "", facts.REACH_COLUMNS, (), note=why))
+            self.app.call_from_thread(pane.update_section, Section("reach", "", REACH_COLUMNS, (), note=why))
             return
         rows = []
         shown = time.monotonic()
@@ -347,10 +350,10 @@ class MainScreen(Screen[None]):
             if time.monotonic() - shown >= REACH_PROGRESS_S and i + 1 < len(probes):
                 shown = time.monotonic()        # progress at this pace: each update lays the pane out again
                 self.app.call_from_thread(pane.update_section, Section(
-                    "reach", "", facts.REACH_COLUMNS, tuple(rows), note=f"computing… {i + 1}/{len(probes)}"))
+                    "reach", "", REACH_COLUMNS, tuple(rows), note=f"computing… {i + 1}/{len(probes)}"))
         note = f"{sum(r.mark == 'ok' for r in rows)} of {len(rows)} probes get through · enter opens the trace"
         if not worker.is_cancelled:
-            self.app.call_from_thread(pane.update_section, Section("reach", "", facts.REACH_COLUMNS, tuple(rows),
+            self.app.call_from_thread(pane.update_section, Section("reach", "", REACH_COLUMNS, tuple(rows),
                                                                    note=note))
 
     # -- the matrix and the diff (vpcsim.analysis), computed in workers ---------------------------------

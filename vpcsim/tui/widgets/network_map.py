@@ -17,7 +17,7 @@ from textual.strip import Strip
 
 from vpcsim.tui import map_layout
 from vpcsim.tui.catalog import Catalog
-from vpcsim.tui.map_layout import Picture
+from vpcsim.tui.map_canvas import Picture
 from vpcsim.tui.refs import Ref
 
 if TYPE_CHECKING:

@@ -12,7 +12,9 @@ from textual import on
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from vpcsim.tui.catalog import Catalog, Entry
+from vpcsim.tui import catalog_tree
+from vpcsim.tui.catalog import Catalog
+from vpcsim.tui.catalog_tree import Entry
 from vpcsim.tui.refs import TAGS, Ref
 
 MATCH_LIMIT = 200
@@ -78,7 +80,7 @@ class TopologyTree(Tree[Ref]):
         if node.id in self._loaded or node.data is None:
             return
         self._loaded.add(node.id)
-        for entry in self.catalog.children(node.data):
+        for entry in catalog_tree.children(self.catalog, node.data):
             self._add(node, entry)
 
     @on(Tree.NodeExpanded)
@@ -94,12 +96,12 @@ class TopologyTree(Tree[Ref]):
 
     def start_ref(self) -> Ref | None:
         """Where the tree starts: on the first VPC when there is one account (opened), else the first line."""
-        roots = self.catalog.roots()
+        roots = catalog_tree.roots(self.catalog)
         if not roots:
             return None
         first = roots[0].ref
         if first.kind == "account" and len(self.catalog.accounts) == 1:
-            children = self.catalog.children(first)
+            children = catalog_tree.children(self.catalog, first)
             if children:
                 return children[0].ref
         return first
@@ -108,7 +110,7 @@ class TopologyTree(Tree[Ref]):
         self.clear()
         self._by_ref.clear()
         self._loaded = {self.root.id}
-        for entry in self.catalog.roots():
+        for entry in catalog_tree.roots(self.catalog):
             self._add(self.root, entry)
         first = self.root.children[0] if self.root.children else None
         if first is not None and first.data is not None and first.data.kind == "account" and \
@@ -174,7 +176,7 @@ class TopologyTree(Tree[Ref]):
                         existing.expand()        # a match that holds another match opens
                     node = existing
                 else:
-                    entry = self.catalog.entry(link)
+                    entry = catalog_tree.entry(self.catalog, link)
                     is_match = link == ref
                     node = self._add(node, entry, expand=not is_match)
                     if not is_match:
