@@ -97,10 +97,12 @@ def _without_timings(text: str) -> str:
 
 
 def digest(outputs: Iterable[str]) -> tuple[str, int]:
+    """The hash of the outputs, with this checkout's path written as ``<root>`` (outputs name their files, and
+    the two versions compared live in two folders)."""
     h = hashlib.sha256()
     count = 0
     for text in outputs:
-        h.update(text.encode())
+        h.update(text.replace(str(ROOT), "<root>").encode())
         h.update(b"\0")
         count += 1
     return h.hexdigest()[:20], count
