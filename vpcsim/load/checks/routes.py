@@ -100,7 +100,8 @@ def destination_is_not_repeated(ctx: Context, at: VpcRoute) -> Iterator[Diagnost
 
 
 def target_exists_once(ctx: Context, at: VpcRoute) -> Iterator[Diagnostic]:
-    """A target names a route target (aws-semantics §2.4's table of targets) of exactly one kind."""
+    """A target names a route target (aws-semantics §2.4's table of targets) of exactly one kind: names are
+    unique within a kind (DESIGN §2), so a route target, looked up across kinds, could name two."""
     target = at.route.target
     if target in ("local", "blackhole"):
         return
