@@ -1,4 +1,5 @@
-"""One test per check in ``vpcsim/load/validate.py``, named after the AWS rule it enforces (aws-semantics.md).
+"""One test per check of ``vpcsim/load/validate.py`` (the checks live in ``vpcsim/load/checks/``), named after
+the AWS rule it enforces (aws-semantics.md).
 
 Each test loads the smallest topology that breaks the rule and pins the one diagnostic it must produce:
 the message, the hint where it matters, and the line and column of the value at fault. The positive
