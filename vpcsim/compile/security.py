@@ -15,7 +15,7 @@ from vpcsim.compile.components import EniKind, Path
 from vpcsim.compile.interfaces import EniSpec
 from vpcsim.compile.prefix_lists import PrefixLists
 from vpcsim.compile.references import References, default_sg_key
-from vpcsim.compile.rules import ICMP, ICMPV6, NetworkAclTable, Peer, Rule, SecurityGroupTable
+from vpcsim.compile.rules import ICMPS, ICMPV6, NetworkAclTable, Peer, Rule, SecurityGroupTable
 from vpcsim.ip import Prefix, cidr_or_none, parse_prefix
 from vpcsim.model import Topology
 from vpcsim.model import Vpc as VpcModel
@@ -149,7 +149,7 @@ def _named_peer(refs: References, prefix_lists: PrefixLists, members: Members, t
 
 def _icmp_fields(protocol: int, icmp_type: int | None, icmp_code: int | None) -> tuple[int, int]:
     """A rule's ICMP type and code, -1 for any: only ICMP and ICMPv6 rules have them."""
-    if protocol not in (ICMP, ICMPV6):
+    if protocol not in ICMPS:
         return -1, -1
     return (-1 if icmp_type is None else icmp_type), (-1 if icmp_code is None else icmp_code)
 
