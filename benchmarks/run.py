@@ -173,7 +173,7 @@ def _rss_mb() -> float:
 def measure(n_vpcs: int, args: argparse.Namespace, folder: Path) -> Result:
     global _NETWORK, _QUERIES
     from vpcsim.api import Network
-    from vpcsim.compile.network import compile_network
+    from vpcsim.compile.compiler import compile_network
     from vpcsim.engine.simulate import trace as engine_trace
     from vpcsim.load import load_topology
 

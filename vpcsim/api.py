@@ -99,7 +99,7 @@ def load(path: str | Path, *, strict: bool | None = None, cache: bool | None = N
             compiled = caching.fetch(Path(path)) if use_cache else None
             topology = None
             if compiled is None:
-                from vpcsim.compile.network import compile_network  # not needed for a cached network
+                from vpcsim.compile.compiler import compile_network  # not needed for a cached network
                 from vpcsim.importers import load_source
 
                 started = time.perf_counter()

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from vpcsim import Network
-from vpcsim.compile.network import CompiledNetwork, compile_network
+from vpcsim.compile.compiler import compile_network
+from vpcsim.compile.network import CompiledNetwork
 from vpcsim.importers import import_aws, load_source
 from vpcsim.importers.output import write_topology
 from vpcsim.load import LoadedTopology, load_topology

@@ -41,7 +41,7 @@ from typing import Any
 import pytest
 
 from vpcsim import Disposition, Network
-from vpcsim.compile.network import compile_network
+from vpcsim.compile.compiler import compile_network
 from vpcsim.importers import import_aws
 from vpcsim.load import LoadedTopology, load_topology
 

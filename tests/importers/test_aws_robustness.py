@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from vpcsim.compile.network import compile_network
+from vpcsim.compile.compiler import compile_network
 from vpcsim.errors import TopologyError
 from vpcsim.importers import import_aws
 

@@ -28,7 +28,8 @@ import pytest
 import vpcsim
 from vpcsim import Disposition, Network, TopologyError
 from vpcsim.cli import main
-from vpcsim.compile.network import CompiledNetwork, compile_network
+from vpcsim.compile.compiler import compile_network
+from vpcsim.compile.network import CompiledNetwork
 from vpcsim.errors import WarningsAsErrors
 from vpcsim.importers import import_terraform, load_source
 from vpcsim.importers.output import write_topology

@@ -59,6 +59,23 @@ def test_a_cached_network_still_knows_where_each_rule_was_written(cache_dir: Pat
     assert dict(cached.positions.keys) == dict(fresh.positions.keys)
 
 
+def test_a_cached_network_is_read_and_traced_without_the_model_or_the_compiler(cache_dir: Path,
+                                                                               topology: Path) -> None:
+    """docs/architecture.md: ``compile/network.py`` holds only the result, so a cached load imports neither
+    pydantic (the model, the loader) nor the compiler."""
+    vpcsim.load(topology, cache=True)
+    script = ("import sys, vpcsim\n"
+              "net = vpcsim.load(sys.argv[1], cache=True)\n"
+              "assert net.topology is None\n"
+              "net.trace('app-1', 'internet:192.0.2.80', port=443)\n"
+              "print(sorted(m for m in sys.modules if m == 'pydantic' or m in sys.argv[2:]))\n")
+    heavy = ("vpcsim.compile.compiler", "vpcsim.model.topology", "vpcsim.load.loader")
+    done = subprocess.run([sys.executable, "-c", script, str(topology), *heavy], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
 def test_editing_the_topology_misses_the_cache(cache_dir: Path, topology: Path) -> None:
     vpcsim.load(topology, cache=True)
     topology.write_text(topology.read_text().replace("name: nat-per-az", "name: nat-per-az-edited", 1))

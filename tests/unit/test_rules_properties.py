@@ -39,6 +39,14 @@ def rule_matches(rule: Rule, protocol: int, family: int, port: int, icmp_type: i
     return peer_matches(rule.peer, family, address, sg_references)
 
 
+def fields_admit(rule: Rule, protocol: int, port: int, icmp_type: int, icmp_code: int) -> bool:
+    """``rule_matches`` without the peer: protocol (or all), then ports (TCP/UDP) or type and code (ICMP)."""
+    return (rule.protocol in (ALL, protocol)
+            and (rule.protocol not in PORTED or rule.port_low <= port <= rule.port_high)
+            and (rule.protocol not in (ICMP, ICMPV6) or (rule.icmp_type in (-1, icmp_type)
+                                                         and rule.icmp_code in (-1, icmp_code))))
+
+
 def everywhere(peer: Peer, family: int) -> bool:
     return peer.cidr_everywhere and any(fam == family for fam, _, _ in peer.ranges)
 
@@ -139,6 +147,19 @@ def test_security_group_table_agrees_with_a_scan(data: st.DataObject) -> None:
             and (r.protocol not in PORTED or (r.port_low, r.port_high) == (0, 65535)) for r in ordered)
         assert table.admits_from_everywhere(*fields) == any(
             everywhere(r.peer, probe.family) and rule_matches(r, *fields, False) for r in ordered)
+
+
+@FAST
+@given(st.data())
+def test_security_group_table_admitting_agrees_with_a_scan(data: st.DataObject) -> None:
+    """``admitting``: the rules whose protocol and ports (or ICMP type and code) admit a packet, whatever its
+    peer, in the table's order (what the matrix asks of a table for every destination at once)."""
+    rules, seeds = data.draw(rule_sets(), label="rules")
+    table = SecurityGroupTable.of(rules)
+    for probe in data.draw(probes(rules, seeds), label="packets"):
+        expected = tuple(r for r in sg_order(rules, probe.protocol)
+                         if fields_admit(r, probe.protocol, probe.port, probe.icmp_type, probe.icmp_code))
+        assert table.admitting(probe.protocol, probe.port, probe.icmp_type, probe.icmp_code) == expected
 
 
 @FAST

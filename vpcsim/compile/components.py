@@ -1,5 +1,5 @@
 """The compiled network's parts: frozen, slotted, integer-addressed (DESIGN §8: nothing on the hot path
-holds pydantic or ``ipaddress`` objects). Built by ``compile.network``; read by the engine."""
+holds pydantic or ``ipaddress`` objects). Built by ``compile.compiler``; read by the engine."""
 
 from __future__ import annotations
 

@@ -1,22 +1,19 @@
 """The compiled network: every table a packet consults, built once (DESIGN §1, §8), frozen and picklable.
 
-Building it from a validated ``Topology`` is ``vpcsim.compile.compiler``'s work; this module holds only the
-result, so reading a cached network (``vpcsim.cache``) imports neither pydantic models nor the compiler.
+Building it from a validated ``Topology`` is ``vpcsim.compile.compiler``'s work (``compile_network``); this
+module holds only the result, so reading a cached network (``vpcsim.cache``) imports neither pydantic models
+nor the compiler.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from vpcsim.compile import components as c
 from vpcsim.compile.lpm import PrefixTable
 from vpcsim.ip import Prefix
 from vpcsim.load.positions import Positions
-
-if TYPE_CHECKING:
-    from vpcsim.model import Topology
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,27 +60,3 @@ class CompiledNetwork:
 
     def vpc_containing(self, family: int, address: int) -> list[c.Vpc]:
         return [v for v in self.vpcs.values() if v.contains(family, address)]
-
-
-def compile_network(topo: Topology, positions: Positions | None = None, warnings: Iterable[Any] = (),
-                    source: str = "") -> CompiledNetwork:
-    """Build the network. The cyclic garbage collector is paused meanwhile, as ``vpcsim.load`` pauses it for
-    the whole load: compiling makes ~10 objects per ENI that all live on and no cycles, so each collection pass
-    (over the topology already in memory, too) only costs time — about a third more at M."""
-    import gc
-
-    from vpcsim.compile.compiler import Compiler
-
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return Compiler(topo, positions or Positions()).build(tuple(warnings), source)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def default_sg_key(vpc: str) -> str:
-    return f"default@{vpc}"
-
-

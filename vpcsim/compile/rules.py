@@ -11,18 +11,23 @@ them whose CIDRs hold each address: a few spans scanned, or past ``_SCAN`` spans
 map. A look-up is a dict look-up for the atom, then the spans or a bisect for the address (plus a set look-up
 per security-group-reference rule ahead of that).
 
+What a rule matches is written once, in ``matching``: ``Rule.matches``, the scans, the choice of an atom's
+candidates and ``SecurityGroupTable.admitting`` (what the matrix asks of a table for every peer at once) all
+go through it; only the atoms' address look-up is their own.
+
 Nothing is built at compile time: a topology has thousands of tables and a batch of traces touches only some
-protocols and ports of each. A protocol's first ``_SCANS`` look-ups scan its rules (``_scan``, which is
-``Rule.matches`` in one loop); the next ones build the atom they need, when first asked for. Building an atom
-costs about two scans of a NACL and three to five of a security group table at M (measured: ~5.5 and ~6.5 µs
-against ~2.6 and ~1.8 µs), so a table never pays much more than the better choice in hindsight would have
-(the ski-rental rule), and a table used once costs what a scan costs.
+protocols and ports of each. A protocol's first ``_SCANS`` look-ups scan its rules (``matching``); the next
+ones build the atom they need, when first asked for. Building an atom costs about two scans of a NACL and
+three to five of a security group table at M (measured: ~5.5 and ~6.5 µs against ~2.6 and ~1.8 µs), so a
+table never pays much more than the better choice in hindsight would have (the ski-rental rule), and a table
+used once costs what a scan costs.
 """
 
 from __future__ import annotations
 
 import heapq
 from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +38,9 @@ ICMP = 1
 TCP = 6
 UDP = 17
 ICMPV6 = 58
-PORTED = (TCP, UDP)
+PORTED = (TCP, UDP)              # rules of these protocols have a port range
+ICMPS = (ICMP, ICMPV6)           # and of these an ICMP type and code (-1: any)
+ANY_FAMILY = 0                   # ``matching`` without an address: whatever the peer
 
 _BELOW = -(1 << 200)          # below every port and address: the first atom / interval starts here
 _SCAN = 8                     # spans an atom scans; more (prefix lists) get an interval map
@@ -61,6 +68,7 @@ class Peer:
         return Peer, (self.ranges, self.members, self.security_group, self.cidr_everywhere)  # see Compact
 
     def matches(self, family: int, address: int, sg_references: bool = True) -> bool:
+        """The address half of ``matching``: a range holds it, or (with references) it is a member's."""
         for fam, start, end in self.ranges:
             if fam == family and start <= address <= end:
                 return True
@@ -86,25 +94,46 @@ class Rule(Compact):
 
     def matches(self, protocol: int, family: int, port: int, icmp_type: int, icmp_code: int,
                 peer_address: int, sg_references: bool = True) -> bool:
-        if self.protocol != ALL and self.protocol != protocol:
-            return False
-        if self.protocol in PORTED:
-            if not self.port_low <= port <= self.port_high:
-                return False
-        elif self.protocol in (ICMP, ICMPV6):
-            if self.icmp_type != -1 and self.icmp_type != icmp_type:
-                return False
-            if self.icmp_code != -1 and self.icmp_code != icmp_code:
-                return False
-        return self.peer.matches(family, peer_address, sg_references)
+        """The rule matches a packet with these fields from (or to) ``peer_address`` (``matching``)."""
+        return next(matching((self,), protocol, port, icmp_type, icmp_code, family, peer_address, sg_references),
+                    None) is not None
 
     def opens_everything(self, protocol: int, family: int) -> bool:
         """R3.10: the rule allows all ``protocol`` traffic to/from 0.0.0.0/0 (or ::/0) on every port."""
         if self.protocol != ALL and self.protocol != protocol:
             return False
-        if self.protocol in PORTED and (self.port_low, self.port_high) != (0, 65535):
-            return False
-        return self.peer.is_everywhere(family)
+        return _on_every_port(self) and self.peer.is_everywhere(family)
+
+
+def matching(rules: Iterable[Rule], protocol: int, port: int, icmp_type: int, icmp_code: int,
+             family: int = ANY_FAMILY, address: int = 0, sg_references: bool = True) -> Iterator[Rule]:
+    """The rules, in order, that match a packet (R3.4, R4.7): its protocol, or all; for TCP and UDP a port
+    range holding its destination port; for ICMP and ICMPv6 its type and code (-1 for any); and a peer holding
+    ``address`` of ``family`` (``Peer.matches``; SG member addresses only with ``sg_references``).
+
+    With ``family`` left at ``ANY_FAMILY`` the peer is not asked: the rules the packet's fields admit from
+    some peer. The one place a rule is matched; a generator, so a scan stops at the first match, and the rules
+    its fields rule out cost no call."""
+    ported = protocol in PORTED
+    icmp = protocol in ICMPS
+    for rule in rules:
+        kind = rule.protocol
+        if kind != protocol:
+            if kind != ALL:
+                continue
+        elif ported:
+            if not rule.port_low <= port <= rule.port_high:
+                continue
+        elif icmp and ((rule.icmp_type != -1 and rule.icmp_type != icmp_type)
+                       or (rule.icmp_code != -1 and rule.icmp_code != icmp_code)):
+            continue
+        if family == ANY_FAMILY or rule.peer.matches(family, address, sg_references):
+            yield rule
+
+
+def _on_every_port(rule: Rule) -> bool:
+    """R3.10: the rule does not narrow ports (all ports of TCP or UDP, or a protocol without ports)."""
+    return rule.protocol not in PORTED or (rule.port_low, rule.port_high) == (0, 65535)
 
 
 # -- compiled look-ups ------------------------------------------------------------------------------------
@@ -195,20 +224,13 @@ class _ProtocolLookup:
         key: int | tuple[int, int] | None
         if self.ported:
             key = port
-        elif self.protocol in (ICMP, ICMPV6):
+        elif self.protocol in ICMPS:
             key = (icmp_type, icmp_code)
         else:
             key = None
         found = self.atoms.get(key)
         if found is None:
-            if self.ported:
-                chosen = [r for r in self.rules if r.protocol not in PORTED or r.port_low <= port <= r.port_high]
-            elif key is not None:
-                chosen = [r for r in self.rules if r.protocol not in (ICMP, ICMPV6) or (
-                    r.icmp_type in (-1, icmp_type) and r.icmp_code in (-1, icmp_code))]
-            else:
-                chosen = list(self.rules)
-            found = _Atom.of(chosen)
+            found = _Atom.of(list(matching(self.rules, self.protocol, port, icmp_type, icmp_code)))
             if len(self.atoms) < _KEYS:
                 self.atoms[key] = found
         return found
@@ -248,32 +270,6 @@ def _fresh(cls: Any, state: tuple[Any, ...]) -> Any:
     return cls(*state)
 
 
-def _scan(rules: tuple[Rule, ...], protocol: int, family: int, port: int, icmp_type: int, icmp_code: int,
-          address: int, sg_references: bool) -> Rule | None:
-    """The first of ``rules`` that matches: ``Rule.matches`` spelt out in one loop, for a table's first look-up."""
-    ported = protocol in PORTED
-    icmp = protocol in (ICMP, ICMPV6)
-    key = (family, address)
-    for rule in rules:
-        kind = rule.protocol
-        if kind != protocol:
-            if kind != ALL:
-                continue
-        elif ported:
-            if not rule.port_low <= port <= rule.port_high:
-                continue
-        elif icmp and ((rule.icmp_type != -1 and rule.icmp_type != icmp_type)
-                       or (rule.icmp_code != -1 and rule.icmp_code != icmp_code)):
-            continue
-        peer = rule.peer
-        for fam, start, end in peer.ranges:
-            if fam == family and start <= address <= end:
-                return rule
-        if sg_references and key in peer.members:
-            return rule
-    return None
-
-
 @dataclass(frozen=True, slots=True)
 class SecurityGroupTable:
     """The union of the rules of every SG on an ENI, one direction (R3.1: any match allows).
@@ -298,7 +294,7 @@ class SecurityGroupTable:
                 families = rule.peer.everywhere
                 if families:
                     everywhere.append(rule)
-                    if rule.protocol not in PORTED or (rule.port_low, rule.port_high) == (0, 65535):
+                    if _on_every_port(rule):
                         wide.update((rule.protocol, family) for family in families)
         object.__setattr__(self, "wide_open", frozenset(wide))
         # R3.10 asks admits_from_everywhere of every allowed TCP/UDP packet whose other direction opens
@@ -322,8 +318,8 @@ class SecurityGroupTable:
             scans = self._scans.get(protocol, 0)
             if scans < _SCANS:
                 self._scans[protocol] = scans + 1
-                return _scan(self._candidates(protocol), protocol, family, port, icmp_type, icmp_code, peer,
-                             sg_references)
+                return next(matching(self._candidates(protocol), protocol, port, icmp_type, icmp_code, family,
+                                     peer, sg_references), None)
             lookup = self._lookups[protocol] = _ProtocolLookup.of(protocol, self._candidates(protocol))
         return lookup.first(port, icmp_type, icmp_code, family, peer, sg_references)
 
@@ -334,9 +330,14 @@ class SecurityGroupTable:
     def admits_from_everywhere(self, protocol: int, family: int, port: int, icmp_type: int, icmp_code: int,
                                peer: int) -> bool:
         """R3.10: a rule whose peer is 0.0.0.0/0 (or ::/0) allows this packet (not only a narrower one)."""
-        return any(family in rule.peer.everywhere
-                   and rule.matches(protocol, family, port, icmp_type, icmp_code, peer, False)
-                   for rule in self.from_everywhere)
+        allowing = matching(self.from_everywhere, protocol, port, icmp_type, icmp_code, family, peer, False)
+        return any(family in rule.peer.everywhere for rule in allowing)
+
+    def admitting(self, protocol: int, port: int, icmp_type: int, icmp_code: int) -> tuple[Rule, ...]:
+        """The rules that allow a packet with these fields from (or to) some peer, whichever: the protocol's,
+        then the all-protocol ones (``matching`` without an address). For an analysis that decides every
+        peer at once."""
+        return tuple(matching(self._candidates(protocol), protocol, port, icmp_type, icmp_code))
 
     @classmethod
     def of(cls, rules: list[Rule]) -> SecurityGroupTable:
@@ -379,7 +380,7 @@ class NetworkAclTable:
             scans = self._scans.get(protocol, 0)
             if scans < _SCANS:
                 self._scans[protocol] = scans + 1
-                return _scan(self.rules, protocol, family, port, icmp_type, icmp_code, peer, True)
+                return next(matching(self.rules, protocol, port, icmp_type, icmp_code, family, peer), None)
             lookup = self._lookups[protocol] = _ProtocolLookup.of(
                 protocol, tuple(r for r in self.rules if r.protocol in (ALL, protocol)))
         return lookup.first(port, icmp_type, icmp_code, family, peer, True)
