@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import vpcsim
-from vpcsim.analysis.classes import EndpointClasses, NetClasses
-from vpcsim.analysis.destinations import Destinations, bits, runs
-from vpcsim.analysis.regions import Cuts
+from vpcsim.analysis.matrix.classes import MemberClasses, NetClasses
+from vpcsim.analysis.matrix.destinations import Destinations, bits, runs
+from vpcsim.analysis.matrix.regions import Cuts
 
 ROOT = Path(__file__).resolve().parents[2]
 SPACE = 64
@@ -49,14 +49,14 @@ def test_bits_and_runs(mask: int) -> None:
 
 def test_range_masks_hold_the_destinations_inside_the_range_in_either_order() -> None:
     net = vpcsim.load(ROOT / "topologies" / "hub-spoke-tgw.yaml").compiled
-    grouping = NetClasses(EndpointClasses(net))
+    grouping = NetClasses(MemberClasses(net))
     ordered = Destinations(grouping)
-    shuffled = Destinations(grouping, list(reversed(ordered.endpoints)))
+    shuffled = Destinations(grouping, list(reversed(ordered.members)))
     assert ordered.contiguous and not shuffled.contiguous
     for destinations in (ordered, shuffled):
         for start, end in [(0, (1 << 32) - 1), (10 << 24, (11 << 24) - 1), *((c.address, c.address)
                                                                           for c in grouping.ordered if c.address)]:
-            inside = {e.name for e in destinations.endpoints
+            inside = {e.name for e in destinations.members
                       if (a := grouping.of[e.name].address) is not None and start <= a <= end}
             assert set(destinations.names_of(destinations.range_mask(start, end))) == inside
         for rank, cls in enumerate(destinations.ranked):
