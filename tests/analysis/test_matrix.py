@@ -62,7 +62,7 @@ def test_matrix_equals_pair_by_pair_on_every_rule_topology(path: Path) -> None:
 @given(topology=tgw_topologies(), data=st.data())
 def test_matrix_equals_pair_by_pair_on_random_transit_gateway_topologies(topology: dict[str, Any],
                                                                           data: st.DataObject) -> None:
-    """Where legs of walks are shared between classes (analysis/middles.py)."""
+    """Where legs of walks are shared between classes (analysis/matrix/legs.py, middles.py)."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "t.yaml"
         path.write_text(yaml.safe_dump(topology))

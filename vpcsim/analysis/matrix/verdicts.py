@@ -5,8 +5,8 @@ rule matching its protocol and port has a peer containing the other end — an a
 address of a member of a security group where references hold (R3.7, R3.8). So:
 
 * the destinations a source's egress rules let it reach are the union of the masks of its matching rules'
-  peers (``Destinations.range_mask``; members by address), the group part only where the engine says
-  references hold between the two (``eni.egress_references_ok``);
+  (``rule_matching.py``) peers (``Destinations.range_mask``; members by address), the group part only where
+  the engine says references hold between the two (``eni.egress_references_ok``);
 * the destinations whose ingress rules admit a source are the union, over the peers containing the source's
   address, of the destinations having a matching rule with that peer (``_Ingress``: built once per flow).
 
