@@ -100,7 +100,7 @@ class _Walked(NamedTuple):
     shared: bool                                  # False: the rule stopped it as unshareable
 
 
-Rule = Callable[[Arrival, int], Stop]             # an arrival and how many the leg has met (it included)
+StopRule = Callable[[Arrival, int], Stop]         # an arrival and how many the leg has met (it included)
 
 
 class Legs:
@@ -281,7 +281,7 @@ class Legs:
         kind = self._key(("arrival", fields_of(moved), context.sg_references, context.entered_via))
         return replace(leg, arrival=arrival, key=kind)
 
-    def _walk(self, first: Arrival, rule: Rule) -> _Walked:
+    def _walk(self, first: Arrival, rule: StopRule) -> _Walked:
         """Walk from ``first`` until the leg's ``rule`` stops it (or the packet is dropped, delivered or
         leaves the network)."""
         self.walks += 1
