@@ -122,10 +122,9 @@ def _without_some_rules(topology: dict[str, Any], seed: int) -> dict[str, Any]:
 def test_changed_cells_equal_group_pair_by_group_pair(tmp_path_factory: pytest.TempPathFactory,
                                                       topology: dict[str, Any], seed: int) -> None:
     """``diff._changed`` reads rows with masks; the straightforward way traces one pair per group pair."""
-    from vpcsim.analysis.classes import EndpointClasses, endpoints_of
     from vpcsim.analysis.diff import _changed, _Version
     from vpcsim.analysis.flows import mentioned_flows
-    from vpcsim.analysis.outcomes import trace_outcome
+    from vpcsim.analysis.matrix import MemberClasses, members_of, trace_outcome
 
     folder = tmp_path_factory.mktemp("versions")
     nets = []
@@ -136,8 +135,8 @@ def test_changed_cells_equal_group_pair_by_group_pair(tmp_path_factory: pytest.T
         except TopologyError:
             return                                 # removing a route can leave a topology that must not load
     old, new = nets
-    names = [e.name for e in endpoints_of(old)]
-    old_classes, new_classes = EndpointClasses(old), EndpointClasses(new)
+    names = [e.name for e in members_of(old)]
+    old_classes, new_classes = MemberClasses(old), MemberClasses(new)
     groups: dict[Any, list[str]] = {}
     for name in names:
         key = (old_classes.fine_key(old_classes.by_name[name]), new_classes.fine_key(new_classes.by_name[name]))

@@ -1,5 +1,6 @@
 """The pieces the matrix is built from agree with the straightforward versions: profiles of address
-intervals (regions.Cuts) and destination masks (destinations.Destinations)."""
+intervals (regions.Cuts), destination masks (destinations.Destinations) and rule matching whatever the peer
+(rule_matching)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import vpcsim
-from vpcsim.analysis.classes import EndpointClasses, NetClasses
-from vpcsim.analysis.destinations import Destinations, bits, runs
-from vpcsim.analysis.regions import Cuts
+from vpcsim.analysis.matrix.classes import MemberClasses, NetClasses
+from vpcsim.analysis.matrix.destinations import Destinations, bits, runs
+from vpcsim.analysis.matrix.regions import Cuts
+from vpcsim.analysis.matrix.rule_matching import Fields, matches_fields, matching_rules
+from vpcsim.compile.rules import ALL, ICMP, ICMPV6, TCP, UDP, Peer, Rule, SecurityGroupTable
 
 ROOT = Path(__file__).resolve().parents[2]
 SPACE = 64
@@ -49,16 +52,33 @@ def test_bits_and_runs(mask: int) -> None:
 
 def test_range_masks_hold_the_destinations_inside_the_range_in_either_order() -> None:
     net = vpcsim.load(ROOT / "topologies" / "hub-spoke-tgw.yaml").compiled
-    grouping = NetClasses(EndpointClasses(net))
+    grouping = NetClasses(MemberClasses(net))
     ordered = Destinations(grouping)
-    shuffled = Destinations(grouping, list(reversed(ordered.endpoints)))
+    shuffled = Destinations(grouping, list(reversed(ordered.members)))
     assert ordered.contiguous and not shuffled.contiguous
     for destinations in (ordered, shuffled):
         for start, end in [(0, (1 << 32) - 1), (10 << 24, (11 << 24) - 1), *((c.address, c.address)
                                                                           for c in grouping.ordered if c.address)]:
-            inside = {e.name for e in destinations.endpoints
+            inside = {e.name for e in destinations.members
                       if (a := grouping.of[e.name].address) is not None and start <= a <= end}
             assert set(destinations.names_of(destinations.range_mask(start, end))) == inside
         for rank, cls in enumerate(destinations.ranked):
             assert set(destinations.names_of(destinations.class_mask(rank))) == set(cls.names)
         assert destinations.classes_mask(0b101) == destinations.class_mask(0) | destinations.class_mask(2)
+
+
+rules = st.builds(lambda protocol, low, span, icmp_type, icmp_code: Rule(
+    protocol, low, min(low + span, 65535), icmp_type, icmp_code, Peer(((4, 0, (1 << 32) - 1),)), "r"),
+    st.sampled_from([ALL, ICMP, TCP, UDP, ICMPV6, 47]), st.integers(0, 65535), st.integers(0, 2000),
+    st.integers(-1, 3), st.integers(-1, 3))
+fields = st.tuples(st.sampled_from([ICMP, TCP, UDP, ICMPV6, 47]), st.integers(0, 65535), st.integers(0, 3),
+                   st.integers(0, 3))
+
+
+@given(rules, fields)
+def test_the_matrix_matches_rules_as_the_engine_does_whatever_the_peer(rule: Rule, packet: Fields) -> None:
+    """``rule_matching.matches_fields`` is ``Rule.matches`` without the peer (a peer that holds every address)."""
+    protocol, port, icmp_type, icmp_code = packet
+    assert matches_fields(rule, packet) == rule.matches(protocol, 4, port, icmp_type, icmp_code, 1)
+    table = SecurityGroupTable.of([rule])
+    assert matching_rules(table, packet) == ((rule,) if matches_fields(rule, packet) else ())

@@ -15,9 +15,8 @@ from strategies import topologies
 from tgw_topologies import tgw_topologies
 
 import vpcsim
-from vpcsim.analysis.classes import EndpointClasses, endpoints_of
 from vpcsim.analysis.flows import Flow, any_flows, mentioned_flows
-from vpcsim.analysis.matrix import PairOutcomes, iter_blocks, matrix, pairwise
+from vpcsim.analysis.matrix import MemberClasses, PairOutcomes, iter_blocks, matrix, members_of, pairwise
 from vpcsim.errors import TopologyError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,7 +62,7 @@ def test_matrix_equals_pair_by_pair_on_every_rule_topology(path: Path) -> None:
 @given(topology=tgw_topologies(), data=st.data())
 def test_matrix_equals_pair_by_pair_on_random_transit_gateway_topologies(topology: dict[str, Any],
                                                                           data: st.DataObject) -> None:
-    """Where legs of walks are shared between classes (analysis/middles.py)."""
+    """Where legs of walks are shared between classes (analysis/matrix/legs.py, middles.py)."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "t.yaml"
         path.write_text(yaml.safe_dump(topology))
@@ -118,7 +117,7 @@ def _crowded(folder: Path) -> Path:
 
 def test_classes_group_endpoints_and_still_agree_with_pair_by_pair(tmp_path: Path) -> None:
     net = vpcsim.load(_crowded(tmp_path)).compiled
-    endpoints = endpoints_of(net)
+    endpoints = members_of(net)
     flows = mentioned_flows([net])
     result = matrix(net, flows)
     assert result.classes < len(endpoints) / 2          # same subnet and atom: one class
@@ -132,17 +131,17 @@ def test_classes_group_endpoints_and_still_agree_with_pair_by_pair(tmp_path: Pat
 @pytest.mark.parametrize("path", [*REFERENCE, None], ids=lambda p: p.stem if p else "crowded")
 def test_single_pair_outcomes_equal_their_traces(path: Path | None, tmp_path: Path) -> None:
     net = vpcsim.load(path or _crowded(tmp_path)).compiled
-    classes = EndpointClasses(net)
+    classes = MemberClasses(net)
     for flow in mentioned_flows([net])[:3]:
         outcome_of = PairOutcomes(net, classes, flow)
-        got = {(a.name, d.name): outcome_of(a, d) for a in classes.endpoints for d in classes.endpoints
+        got = {(a.name, d.name): outcome_of(a, d) for a in classes.members for d in classes.members
                if a.name != d.name}
         assert got == pairwise(net, flow), flow.label
 
 
 def test_appliances_are_kept_alone(tmp_path: Path) -> None:
     net = vpcsim.load(_crowded(tmp_path)).compiled
-    classes = EndpointClasses(net)
+    classes = MemberClasses(net)
     fw = classes.by_name["fw"]
     assert classes.is_special(fw)
     assert not classes.is_special(classes.by_name["w-0"])

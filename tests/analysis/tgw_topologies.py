@@ -1,4 +1,5 @@
-"""Random topologies of VPCs on a transit gateway: where the matrix shares legs of walks (analysis/middles.py).
+"""Random topologies of VPCs on a transit gateway: where the matrix shares legs of walks
+(analysis/matrix/legs.py, middles.py).
 
 Every VPC is attached (in a random set of AZs, through its own subnets or dedicated /28s); route tables send
 random prefixes to the transit gateway or to blackholes; the gateway has several route tables with random

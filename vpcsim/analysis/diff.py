@@ -7,7 +7,7 @@ the same disposition — another rule denying — is not a change of reachabilit
 
 Endpoints are grouped by their fine class in the old version AND in the new one: members of one such group
 are indistinguishable in both, so one pair per group pair and flow answers for all of them. Its outcome in
-each version is read from that version's matrix rows (``rows.py``), built over one order of destinations
+each version is read from that version's matrix rows (``matrix/rows.py``), built over one order of destinations
 for both versions: a group's changed destinations are the bits where the two rows' dispositions differ —
 mask operations, never a loop over all group pairs. Each change comes with a representative pair traced in
 full in both versions and the first hop where the two traces part — the rule that changed it.
@@ -22,12 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vpcsim.analysis.check import IntentResult, check
-from vpcsim.analysis.classes import EndpointClasses, NetClasses, endpoints_of
-from vpcsim.analysis.destinations import Destinations, bits
 from vpcsim.analysis.flows import Flow, mentioned_flows
 from vpcsim.analysis.intents import load_intents
-from vpcsim.analysis.outcomes import Outcome
-from vpcsim.analysis.rows import Row, Rows
+from vpcsim.analysis.matrix.classes import MemberClasses, NetClasses, members_of
+from vpcsim.analysis.matrix.destinations import Destinations, bits
+from vpcsim.analysis.matrix.outcomes import Outcome
+from vpcsim.analysis.matrix.rows import Row, Rows
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.engine.results import Hop, Trace
 from vpcsim.errors import QueryError, SourcePos
@@ -84,12 +84,12 @@ class Diff:
 
 def diff(old: CompiledNetwork, new: CompiledNetwork, flows: Sequence[Flow] | None = None,
          old_name: str = "", new_name: str = "") -> Diff:
-    old_endpoints = {e.name: e for e in endpoints_of(old)}
-    new_endpoints = {e.name: e for e in endpoints_of(new)}
+    old_endpoints = {e.name: e for e in members_of(old)}
+    new_endpoints = {e.name: e for e in members_of(new)}
     common = [name for name in old_endpoints if name in new_endpoints]
     chosen = tuple(flows) if flows is not None else tuple(mentioned_flows([old, new]))
-    old_classes = EndpointClasses(old, tuple(old_endpoints[n] for n in common))
-    new_classes = EndpointClasses(new, tuple(new_endpoints[n] for n in common))
+    old_classes = MemberClasses(old, tuple(old_endpoints[n] for n in common))
+    new_classes = MemberClasses(new, tuple(new_endpoints[n] for n in common))
     groups: dict[Hashable, list[str]] = {}
     for name in common:
         key = (old_classes.fine_key(old_endpoints[name]), new_classes.fine_key(new_endpoints[name]))
@@ -116,7 +116,7 @@ def diff(old: CompiledNetwork, new: CompiledNetwork, flows: Sequence[Flow] | Non
 class _Version:
     """One version of the network: its classes over the common endpoints, destinations in a given order."""
 
-    def __init__(self, net: CompiledNetwork, classes: EndpointClasses, order: tuple[str, ...] | None = None) -> None:
+    def __init__(self, net: CompiledNetwork, classes: MemberClasses, order: tuple[str, ...] | None = None) -> None:
         self.net = net
         self.grouping = NetClasses(classes)
         self.destinations = Destinations(self.grouping, None if order is None else

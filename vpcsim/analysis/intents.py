@@ -229,10 +229,10 @@ class _Resolver:
         return (text,)
 
     def group(self, kind: str, value: str, path: tuple[str | int, ...]) -> tuple[str, ...]:
-        from vpcsim.analysis.classes import endpoints_of
+        from vpcsim.analysis.matrix.classes import members_of
 
         net = self.net
-        enis = [e for e in endpoints_of(net) if e.eni is not None]
+        enis = [e for e in members_of(net) if e.eni is not None]
         where = self.positions.of_value(path)
         if kind == "tag":
             key, equals, wanted = value.partition("=")

@@ -22,9 +22,9 @@ LEGEND = ("A accepted, E exits the network (reachable); d denied, n no route, b 
 
 def needs_blocks(format: str, net: CompiledNetwork) -> bool:
     """CSV and JSON list pairs; text draws a grid only for a few endpoints, else prints counts."""
-    from vpcsim.analysis.classes import endpoints_of
+    from vpcsim.analysis.matrix import members_of
 
-    return format != "text" or len(endpoints_of(net)) <= GRID_LIMIT
+    return format != "text" or len(members_of(net)) <= GRID_LIMIT
 
 
 def _letter(outcome: Outcome | None) -> str:

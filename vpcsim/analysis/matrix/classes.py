@@ -1,7 +1,8 @@
-"""Endpoints, and the classes of endpoints that no route or rule can tell apart.
+"""The members of a matrix, and the classes of members that no route or rule can tell apart.
 
-The endpoints of a network are ``internet``, every external site, every instance (through its primary ENI)
-and every standalone network interface. Two interfaces are *indistinguishable to the network* when they sit
+The members of a network (the ends of its matrix pairs) are ``internet``, every external site, every
+instance (through its primary ENI) and every standalone network interface. (They are not called endpoints:
+that word is taken by VPC endpoints.) Two interfaces are *indistinguishable to the network* when they sit
 in the same subnet (same route table, NACL, AZ, VPC), their addresses fall in the same *address atom* (no
 prefix of any route, rule, prefix list, CIDR or endpoint policy separates them), they agree on having a
 public address, and they belong to the same security groups among those that appliances' rules reference.
@@ -22,15 +23,17 @@ from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from vpcsim.analysis.flows import rules_of
 from vpcsim.compile.components import Eni, EniKind, TargetKind
 from vpcsim.compile.network import CompiledNetwork
+from vpcsim.engine.endpoints import resolve
 from vpcsim.ip import SERVICE_RANGE_V4, SERVICE_RANGE_V6, Prefix, is_address, is_cidr, parse_prefix
 
-ENDPOINT_ENI_KINDS = (EniKind.INSTANCE, EniKind.INTERFACE)
+MEMBER_ENI_KINDS = (EniKind.INSTANCE, EniKind.INTERFACE)
 
 
 @dataclass(frozen=True, slots=True)
-class Endpoint:
+class Member:
     """One end of a matrix pair: a name ``Network.trace`` accepts, and its interface when it has one."""
 
     name: str
@@ -38,19 +41,19 @@ class Endpoint:
     eni: Eni | None = None
 
 
-def endpoints_of(net: CompiledNetwork) -> tuple[Endpoint, ...]:
+def members_of(net: CompiledNetwork) -> tuple[Member, ...]:
     """``internet``, the external sites, the instances, then the standalone interfaces (topology order)."""
-    found: list[Endpoint] = [Endpoint("internet", "internet")]
-    found += [Endpoint(name, "site") for name in net.external]
+    found: list[Member] = [Member("internet", "internet")]
+    found += [Member(name, "site") for name in net.external]
     primary: set[str] = set()
     for name, instance in net.instances.items():
         if instance.enis and instance.enis[0] in net.enis:
             primary.add(instance.enis[0])
-            found.append(Endpoint(name, "eni", net.enis[instance.enis[0]]))
+            found.append(Member(name, "eni", net.enis[instance.enis[0]]))
     taken = {e.name for e in found}
     for name, eni in net.enis.items():
-        if eni.kind in ENDPOINT_ENI_KINDS and name not in primary and name not in taken:
-            found.append(Endpoint(name, "eni", eni))
+        if eni.kind in MEMBER_ENI_KINDS and name not in primary and name not in taken:
+            found.append(Member(name, "eni", eni))
     return tuple(found)
 
 
@@ -97,8 +100,6 @@ def _ranges(net: CompiledNetwork) -> Iterator[tuple[int, int, int]]:
             yield from (of(p) for p in _policy_prefixes(endpoint.policy))
     yield of(SERVICE_RANGE_V4)
     yield of(SERVICE_RANGE_V6)
-    from vpcsim.analysis.flows import rules_of
-
     for rule in rules_of([net]):
         yield from rule.peer.ranges
 
@@ -130,41 +131,41 @@ def _shared_addresses(net: CompiledNetwork) -> set[tuple[int, int]]:
     return shared
 
 
-class EndpointClasses:
-    """Net and fine classes of a network's endpoints (module docstring), computed once per network."""
+class MemberClasses:
+    """Net and fine classes of a network's members (module docstring), computed once per network."""
 
-    def __init__(self, net: CompiledNetwork, endpoints: tuple[Endpoint, ...] | None = None) -> None:
+    def __init__(self, net: CompiledNetwork, members: tuple[Member, ...] | None = None) -> None:
         self.net = net
-        self.endpoints = endpoints if endpoints is not None else endpoints_of(net)
-        self.by_name = {e.name: e for e in self.endpoints}
+        self.members = members if members is not None else members_of(net)
+        self.by_name = {e.name: e for e in self.members}
         self.atoms = AddressAtoms(net)
         self.shared = _shared_addresses(net)
         self.appliance_groups = _appliance_referenced_groups(net)
         self.route_targets = frozenset(r.target for table in net.route_tables.values() for r in table.routes
                                        if r.target_kind is TargetKind.NETWORK_INTERFACE)
 
-    def is_special(self, endpoint: Endpoint) -> bool:
-        eni = endpoint.eni
+    def is_special(self, member: Member) -> bool:
+        eni = member.eni
         if eni is None:
             return False
         return (not eni.source_dest_check or eni.primary_ip is None or eni.name in self.route_targets
                 or any((4, a) in self.shared for a in eni.private_ips)
                 or any((6, a) in self.shared for a in eni.ipv6_ips))
 
-    def net_key(self, endpoint: Endpoint) -> Hashable:
-        eni = endpoint.eni
+    def net_key(self, member: Member) -> Hashable:
+        eni = member.eni
         if eni is None:
-            return (endpoint.kind, endpoint.name)
-        if self.is_special(endpoint):
+            return (member.kind, member.name)
+        if self.is_special(member):
             return ("special", eni.name)
         atoms = self.atoms
         return ("eni", eni.subnet, tuple(atoms.of(4, a) for a in eni.private_ips),
                 tuple(atoms.of(6, a) for a in eni.ipv6_ips), atoms.of(4, eni.public_ip),
                 tuple(g for g in eni.security_groups if g in self.appliance_groups))
 
-    def fine_key(self, endpoint: Endpoint) -> Hashable:
-        eni = endpoint.eni
-        return (self.net_key(endpoint), eni.security_groups if eni is not None else ())
+    def fine_key(self, member: Member) -> Hashable:
+        eni = member.eni
+        return (self.net_key(member), eni.security_groups if eni is not None else ())
 
 
 def _appliance_referenced_groups(net: CompiledNetwork) -> frozenset[str]:
@@ -183,12 +184,12 @@ def _appliance_referenced_groups(net: CompiledNetwork) -> frozenset[str]:
 
 @dataclass(slots=True)
 class NetClass:
-    """Endpoints no route or NACL can tell apart (``EndpointClasses.net_key``), split into fine classes."""
+    """Members no route or NACL can tell apart (``MemberClasses.net_key``), split into fine classes."""
 
     index: int
-    members: list[Endpoint]
+    members: list[Member]
     special: bool                                                 # trace its pairs one by one
-    fine: list[list[Endpoint]] = field(default_factory=list)      # members split by security groups
+    fine: list[list[Member]] = field(default_factory=list)        # members split by security groups
     names: tuple[str, ...] = ()
     groups: frozenset[str] = frozenset()                          # every SG some member belongs to
     address: int | None = None                                    # its members' IPv4 address as a destination
@@ -200,23 +201,21 @@ class NetClass:
 
 
 class NetClasses:
-    """The net classes of a set of endpoints, in topology order (``classes``) and in destination order
+    """The net classes of a set of members, in topology order (``classes``) and in destination order
     (``ordered``: by address, so the members of any CIDR are consecutive)."""
 
-    def __init__(self, classes: EndpointClasses) -> None:
-        from vpcsim.engine.endpoints import resolve
-
+    def __init__(self, classes: MemberClasses) -> None:
         by_key: dict[Hashable, NetClass] = {}
-        fine: dict[int, dict[Hashable, list[Endpoint]]] = {}
-        for endpoint in classes.endpoints:
-            key = classes.net_key(endpoint)
+        fine: dict[int, dict[Hashable, list[Member]]] = {}
+        for member in classes.members:
+            key = classes.net_key(member)
             found = by_key.get(key)
             if found is None:
-                special = classes.is_special(endpoint) or _ipv6_site(classes.net, endpoint)
+                special = classes.is_special(member) or _ipv6_site(classes.net, member)
                 found = by_key[key] = NetClass(len(by_key), [], special)
-            found.members.append(endpoint)
-            groups = endpoint.eni.security_groups if endpoint.eni is not None else ()
-            fine.setdefault(found.index, {}).setdefault(groups, []).append(endpoint)     # fine_key, given key
+            found.members.append(member)
+            groups = member.eni.security_groups if member.eni is not None else ()
+            fine.setdefault(found.index, {}).setdefault(groups, []).append(member)     # fine_key, given key
         for cls in by_key.values():
             cls.fine = list(fine[cls.index].values())
             cls.names = tuple(e.name for e in cls.members)
@@ -234,5 +233,5 @@ def _destination_order(cls: NetClass) -> tuple[int, int, int]:
     return (cls.address is None, cls.address or 0, cls.index)
 
 
-def _ipv6_site(net: CompiledNetwork, endpoint: Endpoint) -> bool:
-    return endpoint.kind == "site" and net.external[endpoint.name].cidrs[0].family != 4
+def _ipv6_site(net: CompiledNetwork, member: Member) -> bool:
+    return member.kind == "site" and net.external[member.name].cidrs[0].family != 4

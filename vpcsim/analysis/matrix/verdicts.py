@@ -5,8 +5,8 @@ rule matching its protocol and port has a peer containing the other end — an a
 address of a member of a security group where references hold (R3.7, R3.8). So:
 
 * the destinations a source's egress rules let it reach are the union of the masks of its matching rules'
-  peers (``Destinations.range_mask``; members by address), the group part only where the engine says
-  references hold between the two (``eni.egress_references_ok``);
+  (``rule_matching.py``) peers (``Destinations.range_mask``; members by address), the group part only where
+  the engine says references hold between the two (``eni.egress_references_ok``);
 * the destinations whose ingress rules admit a source are the union, over the peers containing the source's
   address, of the destinations having a matching rule with that peer (``_Ingress``: built once per flow).
 
@@ -20,14 +20,15 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
 
-from vpcsim.analysis.classes import Endpoint, NetClass
-from vpcsim.analysis.destinations import Destinations, bits
 from vpcsim.analysis.flows import Flow
-from vpcsim.analysis.middles import Fields, Middle
-from vpcsim.analysis.outcomes import Outcome
+from vpcsim.analysis.matrix.classes import Member, NetClass
+from vpcsim.analysis.matrix.destinations import Destinations, bits, mask_of_positions
+from vpcsim.analysis.matrix.middle import Middle
+from vpcsim.analysis.matrix.outcomes import Outcome
+from vpcsim.analysis.matrix.rule_matching import Fields, fields_of, matching_rules
 from vpcsim.compile.components import Eni
 from vpcsim.compile.network import CompiledNetwork
-from vpcsim.compile.rules import ALL, ICMP, ICMPV6, PORTED, Rule, SecurityGroupTable
+from vpcsim.compile.rules import SecurityGroupTable
 from vpcsim.engine import simulate
 from vpcsim.engine.components import eni as eni_handler
 from vpcsim.engine.events import Arrival, At, Context, Step
@@ -35,15 +36,6 @@ from vpcsim.engine.results import ENDS_IN, Disposition
 from vpcsim.engine.state import State
 
 Denials = list[tuple[int, Outcome]]
-
-
-def matching_rules(table: SecurityGroupTable, fields: Fields) -> tuple[Rule, ...]:
-    """The rules of ``table`` that match a packet with these fields, whatever its peer."""
-    protocol, port, icmp_type, icmp_code = fields
-    return tuple(r for k in (protocol, ALL) for r in table.by_protocol.get(k, ())
-                 if (r.protocol not in PORTED or r.port_low <= port <= r.port_high)
-                 and (r.protocol not in (ICMP, ICMPV6) or ((r.icmp_type in (-1, icmp_type))
-                                                          and r.icmp_code in (-1, icmp_code))))
 
 
 @dataclass(slots=True)
@@ -72,11 +64,9 @@ class Verdicts:
         self.net = net
         self.destinations = destinations
         self.flow = flow
-        probe = simulate.first_packet(flow.protocol, 4, 0, 0, flow.port, None)
-        self.fields: Fields = (probe.protocol, probe.dst_port, probe.icmp_type,
-                               max(probe.icmp_code, 0) if probe.protocol in (ICMP, ICMPV6) else probe.icmp_code)
+        self.fields: Fields = fields_of(simulate.first_packet(flow.protocol, 4, 0, 0, flow.port, None))
         of = destinations.grouping.of
-        self._by_address = {e.eni.primary_ip: i for i, e in enumerate(destinations.endpoints)    # special: traced
+        self._by_address = {e.eni.primary_ip: i for i, e in enumerate(destinations.members)    # special: traced
                             if e.eni is not None and e.eni.primary_ip is not None and not of[e.name].special}
         self._egress: dict[tuple[int, str], _Egress] = {}
         self._members: dict[frozenset[tuple[int, int]], int] = {}
@@ -87,7 +77,7 @@ class Verdicts:
 
     # -- egress -------------------------------------------------------------------------------------------
 
-    def egress(self, a: Endpoint, regular: int) -> tuple[int, Denials]:
+    def egress(self, a: Member, regular: int) -> tuple[int, Denials]:
         """The destinations ``a``'s egress rules allow, and the denied ones of ``regular`` by outcome."""
         eni = a.eni
         assert eni is not None and eni.egress is not None
@@ -142,7 +132,7 @@ class Verdicts:
 
     def _references_hold(self, eni: Eni, position: int) -> bool:
         """R3.7/R8.15, as the engine decides it for a packet to that destination."""
-        d = self.destinations.endpoint_at(position)
+        d = self.destinations.member_at(position)
         key = (eni.vpc, self.destinations.grouping.of[d.name].index)     # a class lies in one address atom
         found = self._references.get(key)
         if found is None:
@@ -153,7 +143,7 @@ class Verdicts:
 
     def _address_at(self, position: int) -> int:
         """The destination's own address (group membership is per member, not per class)."""
-        d = self.destinations.endpoint_at(position)
+        d = self.destinations.member_at(position)
         if d.eni is not None and d.eni.primary_ip is not None:
             return d.eni.primary_ip
         address = self.destinations.grouping.of[d.name].address
@@ -170,7 +160,7 @@ class Verdicts:
 
     # -- ingress ------------------------------------------------------------------------------------------
 
-    def ingress(self, a: Endpoint, source: NetClass, middle: Middle, arriving: int) -> tuple[int, Denials]:
+    def ingress(self, a: Member, source: NetClass, middle: Middle, arriving: int) -> tuple[int, Denials]:
         """Of the destinations ``arriving`` (the request reaches them as ``middle`` says), those whose ingress
         rules admit ``a``, and the denied ones by outcome."""
         fields = middle.fields
@@ -211,21 +201,19 @@ class Verdicts:
         return found
 
     def _build_ingress(self, fields: Fields) -> _Ingress:
-        from vpcsim.analysis.destinations import _mask
-
         tables = _Ingress()
         by_table: dict[int, tuple[SecurityGroupTable, list[int]]] = {}
         none: list[int] = []
-        for position, endpoint in enumerate(self.destinations.endpoints):
-            table = endpoint.eni.ingress if endpoint.eni is not None else None
+        for position, destination in enumerate(self.destinations.members):
+            table = destination.eni.ingress if destination.eni is not None else None
             if table is None:
                 none.append(position)
             else:
                 by_table.setdefault(id(table), (table, []))[1].append(position)
         size = self.destinations.size
-        tables.none = _mask(none, size)
+        tables.none = mask_of_positions(none, size)
         for table, positions in by_table.values():
-            mask = _mask(positions, size)
+            mask = mask_of_positions(positions, size)
             if table.count == 0:
                 tables.empty |= mask
             for rule in matching_rules(table, fields):
@@ -267,7 +255,7 @@ class Verdicts:
 
     def _ingress_denial(self, middle: Middle, address: int, position: int) -> Outcome:
         arrival = middle.arrival
-        d = self.destinations.endpoint_at(position)
+        d = self.destinations.member_at(position)
         eni = d.eni
         assert arrival is not None and eni is not None and eni.primary_ip is not None
         moved = replace(arrival.packet, src=address, dst=eni.primary_ip)

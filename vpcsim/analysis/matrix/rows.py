@@ -6,7 +6,7 @@ destination class, from shared walks) and the two end security groups (``verdict
 destinations at once), in the order a conversation meets them: the source's egress rules deny → that
 denial; else the middle's end, if the request never reaches the destination; else the destination's
 ingress rules deny → that denial; else the middle's reply. Pairs the middles cannot settle, and every pair
-with a special endpoint (``classes.py``), are traced by the engine: one member pair per pair of fine classes.
+with a special member (``classes.py``), are traced by the engine: one member pair per pair of fine classes.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from vpcsim.analysis.classes import Endpoint, NetClass, NetClasses
-from vpcsim.analysis.destinations import Destinations, bits
 from vpcsim.analysis.flows import Flow
-from vpcsim.analysis.middles import Middle, Middles
-from vpcsim.analysis.outcomes import Outcome, trace_outcome
-from vpcsim.analysis.verdicts import Verdicts
+from vpcsim.analysis.matrix.classes import Member, NetClass, NetClasses
+from vpcsim.analysis.matrix.destinations import Destinations, bits
+from vpcsim.analysis.matrix.middle import Middle
+from vpcsim.analysis.matrix.middles import Middles
+from vpcsim.analysis.matrix.outcomes import Outcome, trace_outcome
+from vpcsim.analysis.matrix.verdicts import Verdicts
 from vpcsim.compile.network import CompiledNetwork
 
 Row = dict[Outcome, int]
@@ -50,7 +51,7 @@ class Rows:
         """Build what every row reads (before forking workers, so they inherit it)."""
         self.verdicts.ingress_tables(self.verdicts.fields)
 
-    def of(self, source: NetClass) -> Iterator[tuple[list[Endpoint], Row]]:
+    def of(self, source: NetClass) -> Iterator[tuple[list[Member], Row]]:
         """Each fine class of ``source`` with its row."""
         destinations = self.destinations
         if source.special:
@@ -72,7 +73,7 @@ class Rows:
                 self._trace_into(row, group, cls)
             yield group, row
 
-    def _row(self, group: list[Endpoint], source: NetClass, masks: list[tuple[Middle, int]], regular: int) -> Row:
+    def _row(self, group: list[Member], source: NetClass, masks: list[tuple[Middle, int]], regular: int) -> Row:
         a = group[0]
         row: Row = {}
         allowed = self.destinations.all
@@ -94,7 +95,7 @@ class Rows:
                 _add(row, outcome, part)
         return row
 
-    def _trace_into(self, row: Row, group: list[Endpoint], cls: NetClass) -> None:
+    def _trace_into(self, row: Row, group: list[Member], cls: NetClass) -> None:
         for d_group in cls.fine:
             a, d = _representatives(group, d_group)
             if a is None or d is None:
@@ -106,7 +107,7 @@ class Rows:
                 outcome = self._traces[key] = trace_outcome(self.net, a.name, d.name, self.flow)
             _add(row, outcome, self.group_mask(d_group))
 
-    def group_mask(self, group: list[Endpoint]) -> int:
+    def group_mask(self, group: list[Member]) -> int:
         found = self._group_masks.get(id(group))
         if found is None:
             found = self._group_masks[id(group)] = self.destinations.mask_of(e.name for e in group)
@@ -114,7 +115,7 @@ class Rows:
 
 
 def counts(row: Row, own: int, size: int) -> Counter[Outcome]:
-    """Pairs by outcome of a row whose sources are ``size`` endpoints at the bits of ``own`` (each of them
+    """Pairs by outcome of a row whose sources are ``size`` members at the bits of ``own`` (each of them
     paired with every destination but itself)."""
     found: Counter[Outcome] = Counter()
     for outcome, mask in row.items():
@@ -136,7 +137,7 @@ def _add(row: Row, outcome: Outcome, mask: int) -> None:
         row[outcome] = row.get(outcome, 0) | mask
 
 
-def _representatives(a_group: list[Endpoint], d_group: list[Endpoint]) -> tuple[Endpoint | None, Endpoint | None]:
+def _representatives(a_group: list[Member], d_group: list[Member]) -> tuple[Member | None, Member | None]:
     if a_group is d_group:
         return (a_group[0], a_group[1]) if len(a_group) > 1 else (None, None)
     return a_group[0], d_group[0]
