@@ -13,7 +13,7 @@ import vpcsim
 from vpcsim.analysis.matrix.classes import MemberClasses, NetClasses
 from vpcsim.analysis.matrix.destinations import Destinations, bits, runs
 from vpcsim.analysis.matrix.regions import Cuts
-from vpcsim.analysis.matrix.rule_matching import Fields, matches_fields, matching_rules
+from vpcsim.analysis.matrix.rule_matching import Fields
 from vpcsim.compile.rules import ALL, ICMP, ICMPV6, TCP, UDP, Peer, Rule, SecurityGroupTable
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,8 +77,8 @@ fields = st.tuples(st.sampled_from([ICMP, TCP, UDP, ICMPV6, 47]), st.integers(0,
 
 @given(rules, fields)
 def test_the_matrix_matches_rules_as_the_engine_does_whatever_the_peer(rule: Rule, packet: Fields) -> None:
-    """``rule_matching.matches_fields`` is ``Rule.matches`` without the peer (a peer that holds every address)."""
+    """``SecurityGroupTable.admitting`` (the matrix's question: which rules admit these fields from some peer)
+    is ``Rule.matches`` without the peer (a peer that holds every address)."""
     protocol, port, icmp_type, icmp_code = packet
-    assert matches_fields(rule, packet) == rule.matches(protocol, 4, port, icmp_type, icmp_code, 1)
-    table = SecurityGroupTable.of([rule])
-    assert matching_rules(table, packet) == ((rule,) if matches_fields(rule, packet) else ())
+    matches = rule.matches(protocol, 4, port, icmp_type, icmp_code, 1)
+    assert SecurityGroupTable.of([rule]).admitting(*packet) == ((rule,) if matches else ())

@@ -13,7 +13,7 @@ the classes. Instead (DESIGN §8):
    ``ranks.py``); within a VPC, or with the internet or a site, from one whole walk per pair of classes
    (``whole.py``).
 3. The end security groups are decided for all destinations at once (``verdicts.py``, with the one rule
-   match of ``rule_matching.py``), and each fine class of sources gets a *row*: outcome -> the mask of
+   match of ``compile.rules.matching``), and each fine class of sources gets a *row*: outcome -> the mask of
    destinations that get it (``rows.py``). Counts are bit counts; blocks (rectangles of sources ×
    destinations with one outcome, ``results.py``) come from rows, never n² traces (``assembly.py``).
 

@@ -5,7 +5,7 @@ rule matching its protocol and port has a peer containing the other end — an a
 address of a member of a security group where references hold (R3.7, R3.8). So:
 
 * the destinations a source's egress rules let it reach are the union of the masks of its matching rules'
-  (``rule_matching.py``) peers (``Destinations.range_mask``; members by address), the group part only where
+  (``SecurityGroupTable.admitting``) peers (``Destinations.range_mask``; members by address), the group part only where
   the engine says references hold between the two (``eni.egress_references_ok``);
 * the destinations whose ingress rules admit a source are the union, over the peers containing the source's
   address, of the destinations having a matching rule with that peer (``_Ingress``: built once per flow).
@@ -25,7 +25,7 @@ from vpcsim.analysis.matrix.classes import Member, NetClass
 from vpcsim.analysis.matrix.destinations import Destinations, bits, mask_of_positions
 from vpcsim.analysis.matrix.middle import Middle
 from vpcsim.analysis.matrix.outcomes import Outcome
-from vpcsim.analysis.matrix.rule_matching import Fields, fields_of, matching_rules
+from vpcsim.analysis.matrix.rule_matching import Fields, fields_of
 from vpcsim.compile.components import Eni
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.compile.rules import SecurityGroupTable
@@ -105,7 +105,7 @@ class Verdicts:
         destinations = self.destinations
         ranges = 0
         groups = 0
-        for rule in matching_rules(table, self.fields):
+        for rule in table.admitting(*self.fields):
             for family, start, end in rule.peer.ranges:
                 if family == 4:
                     ranges |= destinations.range_mask(start, end)
@@ -216,7 +216,7 @@ class Verdicts:
             mask = mask_of_positions(positions, size)
             if table.count == 0:
                 tables.empty |= mask
-            for rule in matching_rules(table, fields):
+            for rule in table.admitting(*fields):
                 for family, start, end in rule.peer.ranges:
                     if family != 4:
                         continue
