@@ -204,7 +204,7 @@ class NetClasses:
     (``ordered``: by address, so the members of any CIDR are consecutive)."""
 
     def __init__(self, classes: EndpointClasses) -> None:
-        from vpcsim.engine.endpoints import resolve
+        from vpcsim.engine.ends import resolve
 
         by_key: dict[Hashable, NetClass] = {}
         fine: dict[int, dict[Hashable, list[Endpoint]]] = {}

@@ -42,12 +42,11 @@ from vpcsim.compile.components import EniKind, RouteTable
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.engine import simulate
 from vpcsim.engine.components import eni as eni_handler
-from vpcsim.engine.endpoints import Endpoint as EngineEndpoint
-from vpcsim.engine.endpoints import resolve
+from vpcsim.engine.ends import QueryEnd, resolve
 from vpcsim.engine.events import Arrival, At, Context, End, Step
 from vpcsim.engine.forwarding import leave_eni
 from vpcsim.engine.packet import ICMP, ICMPV6, Packet
-from vpcsim.engine.results import ENDS_IN, ComponentKind, Decision, Disposition, Hop
+from vpcsim.engine.results import ENDS_IN, ComponentKind, Decision, Direction, Disposition, Hop
 from vpcsim.engine.state import State
 from vpcsim.errors import QueryError
 from vpcsim.ip import SERVICE_RANGE_V4
@@ -128,7 +127,7 @@ class Middles:
         self.destinations = destinations
         self.flow = flow
         self.walks = 0
-        self._engine: dict[tuple[str, str], EngineEndpoint] = {}
+        self._engine: dict[tuple[str, str], QueryEnd] = {}
         self._whole_cache: dict[tuple[int, int], Middle | None] = {}
         self._cuts: dict[Hashable, Cuts] = {}
         self._ranks: dict[tuple[int, int], int] = {}
@@ -451,7 +450,7 @@ class Middles:
             context = Context(vpc=eni.vpc, az=eni.az)
         else:
             packet = replace(request, src=remote, dst=home.address).reply()
-            context = Context(direction="return", vpc=eni.vpc, az=eni.az)
+            context = Context(direction=Direction.RETURN, vpc=eni.vpc, az=eni.az)
         first = leave_eni(net, eni, packet, context)
         if isinstance(first, Step) or first.at is not At.NACL_OUT:
             raise _NotShared                      # a neighbour in the same subnet: found by its exact address
@@ -634,7 +633,7 @@ class Middles:
         self._whole_cache[key] = found
         return found
 
-    def _engine_endpoint(self, name: str, role: str) -> EngineEndpoint:
+    def _engine_endpoint(self, name: str, role: str) -> QueryEnd:
         key = (name, role)
         found = self._engine.get(key)
         if found is None:
@@ -682,7 +681,7 @@ class Middles:
             if d_eni.kind in eni_handler.AUTO_TRACKED or arrival.context.entered_via == "tgw":
                 state.force_tracking()       # what eni.handle_in does to the state before its verdict (R3.12)
             answer = arrival.packet.reply()
-            start = leave_eni(net, d_eni, answer, Context(direction="return", vpc=d_eni.vpc, az=d_eni.az))
+            start = leave_eni(net, d_eni, answer, Context(direction=Direction.RETURN, vpc=d_eni.vpc, az=d_eni.az))
             reply = self._reply(state, start, a_eni, d_eni, Disposition.ACCEPTED, packet)
             return Middle(reply=reply, fields=_fields_of(arrival.packet), sg_references=arrival.context.sg_references,
                           entered_via=arrival.context.entered_via, source=source, arrival=arrival)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from vpcsim.compile.components import Eni, EniKind, Route, TargetKind
 from vpcsim.compile.network import CompiledNetwork
-from vpcsim.engine.events import Arrival, At, End
+from vpcsim.engine.events import EXITED, RETURN_PATH, VIA_IGW, Arrival, At, End
 from vpcsim.engine.forwarding import deliver_in_vpc, drop
 from vpcsim.engine.packet import Packet
 from vpcsim.engine.results import ComponentKind, Decision, Hop
@@ -54,6 +54,8 @@ def _no_public_address(net: CompiledNetwork, igw: str, eni: Eni | None, packet: 
 
 
 def handle_out(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
+    """IGW_OUT: the redirected-subnet rule (R2.17), no private or shared destinations (R5.5), 1:1 NAT of IPv4
+    (R5.2, R5.3), IPv6 as is (R5.6), hairpin to a public address of the network (R5.8)."""
     igw = arrival.name
     packet, context = arrival.packet, arrival.context
     vpc = net.vpcs[net.gateway_vpc[igw]]
@@ -87,15 +89,17 @@ def handle_out(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[
         target_vpc = net.vpcs[target.vpc]
         if target_vpc.internet_gateway:
             return Arrival(At.IGW_IN, target_vpc.internet_gateway, translated,
-                           context.but(vpc=target.vpc, subnet="", entered_via="igw", sg_references=False, az=""))
-    reply_from = Arrival(At.IGW_IN, igw, translated.reply(), context.but(direction="return", subnet="",
-                                                                     entered_via="igw", sg_references=False))
+                           context.but(vpc=target.vpc, subnet="", entered_via=VIA_IGW, sg_references=False, az=""))
+    reply_from = Arrival(At.IGW_IN, igw, translated.reply(), context.but(direction=RETURN_PATH, subnet="",
+                                                                     entered_via=VIA_IGW, sg_references=False))
     hops.append(Hop("internet", ComponentKind.INTERNET, Decision.EXIT, translated,
                     message=f"left AWS through {igw}"))
-    return End("exited", translated, reply_from=reply_from)
+    return End(EXITED, translated, reply_from=reply_from)
 
 
 def handle_in(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
+    """IGW_IN: no private or shared sources (R5.5), 1:1 NAT to the private IPv4 (R5.4), IPv6 into the VPC's
+    CIDRs (R5.6), then the gateway route table (R2.18) or local delivery."""
     igw = arrival.name
     packet, context = arrival.packet, arrival.context
     vpc = net.vpcs[net.gateway_vpc[igw]]
@@ -120,7 +124,7 @@ def handle_in(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[H
                         f"{packet.destination} is not inside the CIDRs of VPC {vpc.name} (R5.6)")
         translated = packet
         hops.append(Hop(igw, KIND, Decision.FORWARD, packet, rule="IPv6: no translation (R5.6)"))
-    context = context.but(vpc=vpc.name, entered_via="igw", sg_references=False, subnet="")
+    context = context.but(vpc=vpc.name, entered_via=VIA_IGW, sg_references=False, subnet="")
     edge = vpc.edge_tables.get(igw)
     if edge is not None:      # R2.18: translate first, then the gateway route table
         return Arrival(At.ROUTE_TABLE, edge, translated, context)
