@@ -143,8 +143,7 @@ def policy_allows(endpoint: Endpoint, vpc: Vpc, packet: Packet) -> tuple[bool, s
 
 
 def handle_out(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
-    """ENDPOINT_OUT, a gateway endpoint: TCP and ICMP echo only (R10.3), for its own VPC only (R10.2), if the
-    endpoint policy allows (R10.7-R10.9); then the AWS service answers."""
+    """Gateway endpoint, out: TCP and ICMP echo only (R10.3), own VPC only (R10.2), policy (R10.7-R10.9)."""
     endpoint = net.endpoints[arrival.name]
     packet, context = arrival.packet, arrival.context
     if not (packet.protocol == TCP or (packet.protocol == ICMP and packet.icmp_type == 8)):
@@ -168,7 +167,7 @@ def handle_out(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[
 
 
 def handle_in(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
-    """ENDPOINT_IN, a gateway endpoint: the service's answer, delivered in the endpoint's VPC (R10.1)."""
+    """Gateway endpoint, in: the service's answer, delivered in the endpoint's VPC (R10.1)."""
     endpoint = net.endpoints[arrival.name]
     packet, context = arrival.packet, arrival.context
     hops.append(Hop(endpoint.name, KIND, Decision.FORWARD, packet, rule=f"answer from {endpoint.service}"))
@@ -176,8 +175,7 @@ def handle_in(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[H
 
 
 def handle_gwlb(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
-    """GWLB_ENDPOINT: a transparent, symmetric bump in the wire that hands the packet back to its subnet's route
-    table (R10.14 [E])."""
+    """GWLB endpoint: a transparent bump in the wire, back to its subnet's route table (R10.14 [E])."""
     endpoint = net.endpoints[arrival.name]
     eni = net.enis[endpoint.enis[0]]
     subnet = net.subnets[eni.subnet]

@@ -127,8 +127,7 @@ def egress_references_ok(net: CompiledNetwork, eni: Eni, packet: Packet) -> bool
 
 
 def send(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
-    """ENI_OUT: the source/destination check (R2.20), link-local services (R11.1, R3.13), the security groups'
-    egress rules with connection tracking (R3.1-R3.12)."""
+    """ENI out: source/dest check (R2.20), link-local services (R11.1, R3.13), SG egress (R3.1-R3.12)."""
     eni = net.enis[arrival.name]
     _, _, packet, context = arrival
     if eni.source_dest_check and packet.src not in (eni.private_ips if packet.family == 4 else eni.ipv6_ips):
@@ -180,7 +179,7 @@ def send(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) 
 
 
 def handle_out(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
-    """``send`` seen alone, as a ``Step`` (analyses ask an interface's egress verdict this way)."""
+    """``send`` alone, as a ``Step`` (R2.20, R3.1-R3.12): analyses ask an interface's egress verdict so."""
     hops: list[Hop] = []
     return as_step(hops, send(net, state, arrival, hops))
 
@@ -224,9 +223,7 @@ def _to_link_local_service(net: CompiledNetwork, eni: Eni, packet: Packet, conte
 
 
 def receive(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
-    """ENI_IN: delivery, or a NAT gateway, TGW attachment, endpoint or appliance taking the packet on — the
-    source/destination check (R2.20), the security groups' ingress rules with connection tracking (R3.1-R3.12),
-    appliances forwarding what is not theirs (R2.21)."""
+    """ENI in: source/dest check (R2.20), SG ingress (R3.1-R3.12), delivery or an appliance forwarding (R2.21)."""
     eni = net.enis[arrival.name]
     _, _, packet, context = arrival
     if context.link_local:
@@ -289,6 +286,6 @@ def receive(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop
 
 
 def handle_in(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
-    """``receive`` seen alone, as a ``Step`` (analyses ask an interface's ingress verdict this way)."""
+    """``receive`` alone, as a ``Step`` (R2.20, R3.1-R3.12): analyses ask an interface's ingress verdict so."""
     hops: list[Hop] = []
     return as_step(hops, receive(net, state, arrival, hops))

@@ -54,8 +54,7 @@ def _no_public_address(net: CompiledNetwork, igw: str, eni: Eni | None, packet: 
 
 
 def handle_out(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
-    """IGW_OUT: the redirected-subnet rule (R2.17), no private or shared destinations (R5.5), 1:1 NAT of IPv4
-    (R5.2, R5.3), IPv6 as is (R5.6), hairpin to a public address of the network (R5.8)."""
+    """IGW out: redirected subnets (R2.17), R5.5 ranges, 1:1 NAT (R5.2, R5.3), IPv6 as is (R5.6), hairpin (R5.8)."""
     igw = arrival.name
     packet, context = arrival.packet, arrival.context
     vpc = net.vpcs[net.gateway_vpc[igw]]
@@ -98,8 +97,7 @@ def handle_out(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[
 
 
 def handle_in(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
-    """IGW_IN: no private or shared sources (R5.5), 1:1 NAT to the private IPv4 (R5.4), IPv6 into the VPC's
-    CIDRs (R5.6), then the gateway route table (R2.18) or local delivery."""
+    """IGW in: R5.5 ranges, 1:1 NAT (R5.4), IPv6 into the VPC (R5.6), then the gateway route table (R2.18)."""
     igw = arrival.name
     packet, context = arrival.packet, arrival.context
     vpc = net.vpcs[net.gateway_vpc[igw]]

@@ -40,8 +40,7 @@ def _socket(packet: Packet, address: str, port: int) -> str:
 
 
 def handle(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
-    """NAT_GATEWAY, the packet has passed its subnet's NACL: source NAT out (R6.4, R6.6, R6.10, NAT64 R6.11), or
-    the answer to a mapping translated back (R6.8); the conversation is tracked from here on (R3.12)."""
+    """NAT gateway: source NAT (R6.4, R6.6, R6.10, R6.11) or a mapping's answer back (R6.8); tracked (R3.12)."""
     nat = net.nat_gateways[arrival.name]
     eni = net.enis[nat.eni]
     packet, context = arrival.packet, arrival.context

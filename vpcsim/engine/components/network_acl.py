@@ -49,15 +49,13 @@ def peer_text(packet: Packet, direction: Side) -> str:
 
 
 def handle_out(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
-    """NACL_OUT, R4.1-R4.3: leaving subnet ``arrival.name``, the outbound rules against the destination decide;
-    on to the subnet's route table."""
+    """NACL out: leaving the subnet, the outbound rules match the destination (R4.1-R4.3); on to its routes."""
     context = arrival.context
     return _judge(net, arrival, hops, EGRESS, context.sender, AT_ROUTE_TABLE, context.table)
 
 
 def handle_in(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
-    """NACL_IN, R4.1-R4.3: entering subnet ``arrival.name``, the inbound rules against the source decide; on to
-    the target interface (a NAT gateway's: to the gateway)."""
+    """NACL in: entering the subnet, the inbound rules match the source (R4.1-R4.3); on to the interface."""
     target = arrival.context.target_eni
     eni = net.enis.get(target)
     if eni is not None and eni.kind is NAT_GATEWAY_ENI:

@@ -13,8 +13,7 @@ KIND = ComponentKind.PEERING
 
 
 def handle(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
-    """PEERING: only an active connection carries traffic (R9.1), only into the far VPC's CIDRs (R9.2, R9.5);
-    SG references survive within a Region only (R9.7, R9.8)."""
+    """Peering: active only (R9.1), into the far VPC only (R9.2, R9.5), SG references per Region (R9.7, R9.8)."""
     peering = net.peerings[arrival.name]
     packet, context = arrival.packet, arrival.context
     if not peering.active:

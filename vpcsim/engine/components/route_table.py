@@ -35,8 +35,7 @@ _SERVICE_RANGES = {4: (SERVICE_RANGE_V4.start, SERVICE_RANGE_V4.end), 6: (SERVIC
 
 
 def handle(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
-    """ROUTE_TABLE: a router hop (TTL, R1.12 link-local range), longest-prefix match (R2.4-R2.6), blackholes and
-    unavailable targets (R2.11), gateway tables' targets (R2.16), then the route's target (R2.19-R2.21, §5-§10)."""
+    """Route table: TTL, R1.12, longest prefix (R2.4-R2.6), blackholes (R2.11), R2.16, then the route's target."""
     table = net.route_tables[arrival.name]
     packet = arrival.packet.hop()
     if packet.ttl <= 0:

@@ -31,9 +31,7 @@ TABLE = ComponentKind.TRANSIT_GATEWAY_ROUTE_TABLE
 
 
 def handle(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
-    """TGW: the route table associated with the incoming attachment decides (R8.2, R8.4, R8.5); into a VPC
-    through the attachment ENI of an AZ (R8.7-R8.10), to a site over VPN/Direct Connect, or to a peer TGW
-    (R8.17)."""
+    """TGW: the incoming attachment's table decides (R8.2, R8.4, R8.5); into a VPC by AZ (R8.7-R8.10), R8.17."""
     tgw = net.transit_gateways[arrival.name]
     packet, context = arrival.packet.hop(), arrival.context
     source = net.tgw_attachments[context.attachment]

@@ -33,8 +33,7 @@ def _exit(net: CompiledNetwork, vgw: VpnGateway, route: VgwRoute, packet: Packet
 
 
 def handle_out(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
-    """VGW_OUT: IPv4 only (R7.3), from its own VPC's interfaces (R7.8, R7.11), to a prefix learned from a
-    connection chosen by R7.4."""
+    """VGW out: IPv4 only (R7.3), from its VPC's interfaces (R7.8, R7.11), over the connection R7.4 chose."""
     vgw = net.vpn_gateways[arrival.name]
     packet, context = arrival.packet, arrival.context
     if packet.family != 4:
@@ -54,8 +53,7 @@ def handle_out(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[
 
 
 def handle_in(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
-    """VGW_IN: IPv4 only (R7.3), to private IPs of its VPC's interfaces (R7.8) through the gateway route table
-    (R2.2), or on to another site (VPN CloudHub, R7.7)."""
+    """VGW in: IPv4 only (R7.3), to its VPC's interfaces (R7.8) via the edge table (R2.2), or CloudHub (R7.7)."""
     vgw = net.vpn_gateways[arrival.name]
     packet, context = arrival.packet, arrival.context
     vpc = net.vpcs[vgw.vpc]
