@@ -9,6 +9,7 @@ from enum import StrEnum
 from operator import attrgetter
 from typing import Any
 
+from vpcsim.dns.answers import Rcode
 from vpcsim.engine.frozen import quick_init
 from vpcsim.engine.packet import Packet
 
@@ -196,7 +197,7 @@ class DnsExchange:
 
     name: str
     server: str                          # the address the query went to (VPC base+2)
-    rcode: str                           # NOERROR | NXDOMAIN | REFUSED | NO_ANSWER
+    rcode: Rcode
     records: tuple[DnsRecord, ...]
     query: tuple[Hop, ...]
     response: tuple[Hop, ...]

@@ -13,6 +13,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from vpcsim.compile.network import CompiledNetwork
+from vpcsim.dns.answers import Rcode
 from vpcsim.dns.resolver import resolve as resolve_name
 from vpcsim.engine.components import (
     egress_only_internet_gateway,
@@ -254,7 +255,7 @@ def lookup(net: CompiledNetwork, src_text: str, name: str) -> DnsExchange:
     if end.how != EXITED or end.reply_from is None:
         reason = query_hops[-1].message or "the query was dropped"
         # R11.2 [E]: with DNS support off no answer comes back; vpcsim names that REFUSED.
-        rcode = "REFUSED" if query_hops[-1].code == "DNS_SUPPORT_DISABLED" else "NO_ANSWER"
+        rcode = Rcode.REFUSED if query_hops[-1].code == "DNS_SUPPORT_DISABLED" else Rcode.NO_ANSWER
         return DnsExchange(name, server, rcode, (), tuple(query_hops), (), reason, query)
     answer = resolve_name(net, vpc.name, name)
     response_hops, _ = walk(net, state, end.reply_from)
@@ -276,7 +277,7 @@ def trace(net: CompiledNetwork, src_text: str, dst_text: str, protocol: str | in
         dns = lookup(net, src_text, dst_text)
         if dns.address is None:
             query = Query(src_text, dst_text, PROTOCOL_NAMES.get(number, str(number)), port, src_port)
-            code = {"NXDOMAIN": "DNS_NXDOMAIN", "REFUSED": "DNS_SUPPORT_DISABLED"}.get(dns.rcode, "DNS_NO_ANSWER")
+            code = _DNS_CODES.get(dns.rcode, "DNS_NO_ANSWER")
             message = f"{dst_text} did not resolve ({dns.rcode}): {dns.reason}"
             return Trace(query, Disposition.NO_ROUTE, (), (), (Explanation(code, "route53-resolver", "", message,
                          _DNS_FIX.get(code), Direction.FORWARD),), dns=dns)
@@ -285,6 +286,7 @@ def trace(net: CompiledNetwork, src_text: str, dst_text: str, protocol: str | in
     return replace(result, dns=dns) if dns is not None else result
 
 
+_DNS_CODES = {Rcode.NXDOMAIN: "DNS_NXDOMAIN", Rcode.REFUSED: "DNS_SUPPORT_DISABLED"}
 _DNS_FIX = {
     "DNS_NXDOMAIN": "add the record to a private hosted zone associated with the VPC, or check the name",
     "DNS_SUPPORT_DISABLED": "enable DNS support (enableDnsSupport) on the source VPC",
