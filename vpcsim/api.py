@@ -7,7 +7,7 @@ import gc
 import time
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
-from operator import attrgetter
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,10 +54,7 @@ class NetworkTrace(Trace):
         return Trace.to_dict(self, self.flow_logs() if flow_logs is None else flow_logs)
 
 
-_trace_fields = attrgetter(*(f.name for f in dataclasses.fields(Trace)))
-"""A trace's field values in order, read in C: ``Network.trace`` copies them into a ``NetworkTrace``."""
-
-TraceFunction = Callable[["CompiledNetwork", str, str, str | int, int | None, int | None], Trace]
+TraceFunction = Callable[..., NetworkTrace]
 _ENGINE_TRACE: list[TraceFunction] = []
 
 
@@ -76,6 +73,7 @@ class Network:
     def __init__(self, compiled: CompiledNetwork, topology: Topology | None = None) -> None:
         self.compiled = compiled
         self.topology = topology
+        self._make_trace = partial(NetworkTrace, network=compiled)   # the engine builds it: no copy per trace
 
     @property
     def name(self) -> str:
@@ -89,8 +87,7 @@ class Network:
               src_port: int | None = None) -> NetworkTrace:
         """Simulate one conversation (request, then reply) from ``src`` to ``dst``."""
         run = _ENGINE_TRACE[0] if _ENGINE_TRACE else _engine_trace()
-        compiled = self.compiled
-        return NetworkTrace(*_trace_fields(run(compiled, src, dst, protocol, port, src_port)), network=compiled)
+        return run(self.compiled, src, dst, protocol, port, src_port, self._make_trace)
 
     def resolve(self, src: str, name: str) -> DnsExchange:
         """Resolve ``name`` as the Resolver of ``src``'s VPC answers it, the query sent as a real packet."""

@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import NamedTuple
 
 from vpcsim.compile.components import EniKind, TargetKind
+from vpcsim.engine.ends import EndKind
 from vpcsim.engine.frozen import quick_init
 from vpcsim.engine.packet import Packet
 from vpcsim.engine.results import ComponentKind, Decision, Direction, Hop, Side
@@ -200,6 +201,7 @@ SEND, ROUTE, FORWARD, DELIVER = Decision.SEND, Decision.ROUTE, Decision.FORWARD,
 SG_EGRESS_ALLOW, SG_INGRESS_ALLOW = Decision.SECURITY_GROUP_EGRESS_ALLOW, Decision.SECURITY_GROUP_INGRESS_ALLOW
 SG_ESTABLISHED, NACL_ALLOW = Decision.SECURITY_GROUP_ESTABLISHED, Decision.NETWORK_ACL_ALLOW
 ENI_COMPONENT = ComponentKind.ENI
+END_INTERNET, END_SITE = EndKind.INTERNET, EndKind.SITE
 NAT_GATEWAY_ENI, TGW_ATTACHMENT_ENI = EniKind.NAT_GATEWAY, EniKind.TGW_ATTACHMENT
 INTERFACE_ENDPOINT_ENI, GWLB_ENDPOINT_ENI = EniKind.INTERFACE_ENDPOINT, EniKind.GWLB_ENDPOINT
 TO_LOCAL, TO_TRANSIT_GATEWAY, TO_NETWORK_INTERFACE = TargetKind.LOCAL, TargetKind.TRANSIT_GATEWAY, \

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from functools import lru_cache
+from typing import TypeVar, overload
 
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.dns.answers import Rcode
@@ -27,11 +28,13 @@ from vpcsim.engine.components import (
     transit_gateway,
     vpn_gateway,
 )
-from vpcsim.engine.ends import EndKind, QueryEnd, resolve
+from vpcsim.engine.ends import QueryEnd, resolve
 from vpcsim.engine.events import (
     AT_ENI_OUT,
     DELIVERED,
     DROPPED,
+    END_INTERNET,
+    END_SITE,
     EXITED,
     VIA_IGW,
     VIA_VGW,
@@ -63,6 +66,8 @@ from vpcsim.engine.state import State
 from vpcsim.errors import QueryError
 from vpcsim.ip import is_address
 from vpcsim.protocols import PROTOCOL_NUMBERS
+
+T = TypeVar("T", bound=Trace)
 
 Handler = Callable[[CompiledNetwork, State, Arrival, list[Hop]], Arrival | End]
 """Appends the hops it decides to the list and returns where the packet arrives next, or how the walk ended."""
@@ -182,9 +187,9 @@ def injection(net: CompiledNetwork, src: QueryEnd, packet: Packet, dst: QueryEnd
     destination's public address, the VPN or Direct Connect of a site, or a drop for an AWS service."""
     if src.eni is not None:
         return arrive(AT_ENI_OUT, src.eni.name, packet, forward_context(src.eni.vpc, src.eni.az))
-    if src.kind == EndKind.INTERNET:
+    if src.kind == END_INTERNET:
         return _from_internet(net, packet, dst)
-    if src.kind == EndKind.SITE:
+    if src.kind == END_SITE:
         return _from_site(net, src.site, packet)
     return Step((Hop(src.name, ComponentKind.AWS_SERVICE, Decision.DROP, packet, code="VPCE_INTRA_VPC_TRAFFIC",
                      message="an AWS service does not initiate connections into a VPC"),),
@@ -264,9 +269,22 @@ def lookup(net: CompiledNetwork, src_text: str, name: str) -> DnsExchange:
                        answer.reason, query)
 
 
+@overload
 def trace(net: CompiledNetwork, src_text: str, dst_text: str, protocol: str | int = "tcp", port: int | None = None,
-          src_port: int | None = None) -> Trace:
-    """One conversation: the request, then the reply judged by the state the request left."""
+          src_port: int | None = None) -> Trace: ...
+
+
+@overload
+def trace(net: CompiledNetwork, src_text: str, dst_text: str, protocol: str | int, port: int | None,
+          src_port: int | None, make: Callable[..., T]) -> T: ...
+
+
+def trace(net: CompiledNetwork, src_text: str, dst_text: str, protocol: str | int = "tcp", port: int | None = None,
+          src_port: int | None = None, make: Callable[..., Trace] = Trace) -> Trace:
+    """One conversation: the request, then the reply judged by the state the request left.
+
+    ``make`` builds the result from ``Trace``'s fields: ``Trace`` itself, or a subclass that carries more
+    (``Network.trace`` passes ``NetworkTrace`` bound to its network), so the trace is made once, not copied."""
     number = _protocol_number(protocol)
     try:
         dst = resolve(net, dst_text, "to")
@@ -279,10 +297,10 @@ def trace(net: CompiledNetwork, src_text: str, dst_text: str, protocol: str | in
             query = Query(src_text, dst_text, PROTOCOL_NAMES.get(number, str(number)), port, src_port)
             code = _DNS_CODES.get(dns.rcode, "DNS_NO_ANSWER")
             message = f"{dst_text} did not resolve ({dns.rcode}): {dns.reason}"
-            return Trace(query, Disposition.NO_ROUTE, (), (), (Explanation(code, "route53-resolver", "", message,
-                         _DNS_FIX.get(code), Direction.FORWARD),), dns=dns)
+            return make(query, Disposition.NO_ROUTE, (), (), (Explanation(code, "route53-resolver", "", message,
+                        _DNS_FIX.get(code), Direction.FORWARD),), dns=dns)
         dst = resolve(net, dns.address, "to")
-    result = _conversation(net, src_text, dst_text, number, port, src_port, dst)
+    result = _conversation(net, src_text, dst_text, number, port, src_port, dst, make)
     return replace(result, dns=dns) if dns is not None else result
 
 
@@ -295,15 +313,15 @@ DNS_SOURCE_PORT = 53000
 
 
 def _conversation(net: CompiledNetwork, src_text: str, dst_text: str, number: int, port: int | None,
-                  src_port: int | None, dst: QueryEnd) -> Trace:
+                  src_port: int | None, dst: QueryEnd, make: Callable[..., Trace]) -> Trace:
     src = resolve(net, src_text, "from")
-    if src.kind == EndKind.INTERNET and dst.kind == EndKind.INTERNET:
+    if src.kind == END_INTERNET and dst.kind == END_INTERNET:
         raise QueryError(f"both --from {src_text!r} and --to {dst_text!r} are on the internet",
                          "one end must be inside the modelled network or an on-premises site")
     family = choose_family(src, dst)
     if number == ICMP and family == 6:
         number = ICMPV6
-    outside = src.kind == EndKind.INTERNET or src.kind == EndKind.SITE
+    outside = src.kind == END_INTERNET or src.kind == END_SITE
     dst_address = dst.address_for(family, public=outside)
     src_address = src.address_for(family)
     if src_address is None:
@@ -317,8 +335,8 @@ def _conversation(net: CompiledNetwork, src_text: str, dst_text: str, number: in
     forward, end = walk(net, state, injection(net, src, packet, dst))
     how = end.how
     if how == DROPPED:
-        return Trace(query, _disposition_of(forward), tuple(forward), (),        # positional: cheaper than keywords
-                     (explain(net, forward[-1], Direction.FORWARD),), packet)
+        return make(query, _disposition_of(forward), tuple(forward), (),        # positional: cheaper than keywords
+                    (explain(net, forward[-1], Direction.FORWARD),), packet)
     if how == DELIVERED:
         reply_packet = end.packet.reply()
         replier = net.enis[end.eni]
@@ -326,13 +344,13 @@ def _conversation(net: CompiledNetwork, src_text: str, dst_text: str, number: in
                                        return_context(replier.vpc, replier.az))
     else:
         if end.reply_from is None:
-            return Trace(query, Disposition.EXITS_NETWORK, tuple(forward), sent=packet)
+            return make(query, Disposition.EXITS_NETWORK, tuple(forward), sent=packet)
         start = end.reply_from
     answered = start.packet if isinstance(start, Arrival) else None
     reply, reply_end = walk(net, state, start)
     if reply_end.how == DROPPED:
-        return Trace(query, Disposition.REPLY_DENIED, tuple(forward), tuple(reply),
-                     (explain(net, reply[-1], Direction.RETURN),), sent=packet, answered=answered)
+        return make(query, Disposition.REPLY_DENIED, tuple(forward), tuple(reply),
+                    (explain(net, reply[-1], Direction.RETURN),), sent=packet, answered=answered)
     if src.eni is not None and reply_end.how == DELIVERED and reply_end.eni != src.eni.name:
         # R9.6: no reverse-path check; the reply followed the replier's routes to another interface with the
         # same address (an overlapping peer VPC), so the sender never hears back.
@@ -341,7 +359,7 @@ def _conversation(net: CompiledNetwork, src_text: str, dst_text: str, number: in
                             "the request: the replier's routes lead to another network with the same address "
                             "(R9.6)",
                             "route the replier's table to the sender's VPC more specifically", Direction.RETURN)
-        return Trace(query, Disposition.REPLY_DENIED, tuple(forward), tuple(reply), (wrong,), sent=packet,
-                     answered=answered)
+        return make(query, Disposition.REPLY_DENIED, tuple(forward), tuple(reply), (wrong,), sent=packet,
+                    answered=answered)
     disposition = Disposition.ACCEPTED if how == DELIVERED else Disposition.EXITS_NETWORK
-    return Trace(query, disposition, tuple(forward), tuple(reply), (), packet, answered)
+    return make(query, disposition, tuple(forward), tuple(reply), (), packet, answered)
