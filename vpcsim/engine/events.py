@@ -5,7 +5,7 @@ A walk makes an ``Arrival`` and a ``Context`` at almost every hop, and DESIGN §
 50 µs. Both are named tuples, and the hot paths build them with ``tuple.__new__`` (in C, about 0.26 µs for a
 ``Context``) rather than through the generated ``__new__`` (about 0.66 µs) — which means building them by
 field position. That happens here and nowhere else: other modules call the named constructors below
-(``arrive``, ``forward_context``, ``leaving``, ``towards_eni`` …) or ``Context.but``, so no other module
+(``arrive``, ``forward_context``, ``into_subnet``, ``out_of_subnet`` …) or ``Context.but``, so no other module
 depends on the order of ``Context``'s twelve fields (tests/unit/engine/test_one_door.py keeps it so). The enum
 members the handlers read on every hop are read once, at the end of this module, for the same reason: a class
 attribute look-up on an Enum costs about 0.1 µs in Python 3.11, a module global a tenth of that.
@@ -163,21 +163,33 @@ def return_context(vpc: str, az: str) -> Context:
     return _new(Context, (RETURN_PATH, vpc, "", az, "", "", "", VIA_HERE, True, "", "", False))
 
 
-def leaving(context: Context, vpc: str, subnet: str, az: str, sender: str, target_eni: str, table: str
-            ) -> Context:
-    """The packet leaves ENI ``sender`` of ``subnet``: ``context.but(vpc=, subnet=, az=, sender=, target_eni=,
-    table=)``, built in C."""
-    direction, _, _, _, _, _, attachment, entered_via, sg_references, gateway, _, link_local = context
-    return _new(Context, (direction, vpc, subnet, az, target_eni, table, attachment, entered_via, sg_references,
-                          gateway, sender, link_local))
+def out_of_subnet(subnet: str, packet: Packet, context: Context, vpc: str, az: str, sender: str, table: str
+                  ) -> Arrival:
+    """ENI ``sender`` sends the packet out of ``subnet`` (through its NACL, to route ``table``):
+    ``Arrival(At.NACL_OUT, subnet, packet, context.but(vpc=, subnet=, az=, sender=, table=))``, built in C."""
+    direction, _, _, _, target_eni, _, attachment, entered_via, sg_references, gateway, _, link_local = context
+    return _new(Arrival, (AT_NACL_OUT, subnet, packet, _new(Context, (
+        direction, vpc, subnet, az, target_eni, table, attachment, entered_via, sg_references, gateway, sender,
+        link_local))))
 
 
-def towards_eni(context: Context, vpc: str, target_eni: str, az: str) -> Context:
-    """The packet goes into the subnet of ``target_eni`` (in ``vpc``; ``az``: the flow's AZ from here on):
-    ``context.but(vpc=, target_eni=, az=)``, built in C."""
-    direction, _, subnet, _, _, table, attachment, entered_via, sg_references, gateway, sender, link_local = context
-    return _new(Context, (direction, vpc, subnet, az, target_eni, table, attachment, entered_via, sg_references,
-                          gateway, sender, link_local))
+def to_neighbour(at: At, name: str, packet: Packet, context: Context, vpc: str, subnet: str, az: str,
+                 sender: str, target_eni: str) -> Arrival:
+    """ENI ``sender`` reaches ``target_eni`` of its own ``subnet`` directly (no NACL, no routes):
+    ``Arrival(at, name, packet, context.but(vpc=, subnet=, az=, sender=, target_eni=))``, built in C."""
+    direction, _, _, _, _, table, attachment, entered_via, sg_references, gateway, _, link_local = context
+    return _new(Arrival, (at, name, packet, _new(Context, (
+        direction, vpc, subnet, az, target_eni, table, attachment, entered_via, sg_references, gateway, sender,
+        link_local))))
+
+
+def into_subnet(subnet: str, packet: Packet, context: Context, vpc: str, target_eni: str, az: str) -> Arrival:
+    """The packet goes into ``subnet`` (through its NACL) towards ``target_eni`` in ``vpc`` (``az``: the flow's
+    AZ from here on): ``Arrival(At.NACL_IN, subnet, packet, context.but(vpc=, target_eni=, az=))``, built in C."""
+    direction, _, kept, _, _, table, attachment, entered_via, sg_references, gateway, sender, link_local = context
+    return _new(Arrival, (AT_NACL_IN, subnet, packet, _new(Context, (
+        direction, vpc, kept, az, target_eni, table, attachment, entered_via, sg_references, gateway, sender,
+        link_local))))
 
 
 def through_attachment(context: Context, vpc: str, az: str, attachment: str, sg_references: bool) -> Context:

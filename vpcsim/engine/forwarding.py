@@ -10,8 +10,6 @@ from vpcsim.compile.components import Eni
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.engine.events import (
     AT_ENI_IN,
-    AT_NACL_IN,
-    AT_NACL_OUT,
     AT_NAT_GATEWAY,
     DROPPED,
     NAT_GATEWAY_ENI,
@@ -19,9 +17,9 @@ from vpcsim.engine.events import (
     Context,
     End,
     Step,
-    arrive,
-    leaving,
-    towards_eni,
+    into_subnet,
+    out_of_subnet,
+    to_neighbour,
 )
 from vpcsim.engine.packet import Packet
 from vpcsim.engine.results import ComponentKind, Decision, Hop, Side
@@ -54,12 +52,11 @@ def leave(net: CompiledNetwork, eni: Eni, packet: Packet, context: Context, hops
         if target is None:
             return drop(hops, eni.name, ComponentKind.ENI, Decision.DROP, packet, "NO_POSSIBLE_DESTINATION",
                         f"no network interface in subnet {subnet.name} has the address {packet.destination}")
-        sent = leaving(context, eni.vpc, subnet.name, az, eni.name, target.name, context.table)
         if target.kind is NAT_GATEWAY_ENI:
-            return arrive(AT_NAT_GATEWAY, target.owner, packet, sent)
-        return arrive(AT_ENI_IN, target.name, packet, sent)
-    return arrive(AT_NACL_OUT, subnet.name, packet,
-                  leaving(context, eni.vpc, subnet.name, az, eni.name, context.target_eni, subnet.route_table))
+            return to_neighbour(AT_NAT_GATEWAY, target.owner, packet, context, eni.vpc, subnet.name, az, eni.name,
+                                target.name)
+        return to_neighbour(AT_ENI_IN, target.name, packet, context, eni.vpc, subnet.name, az, eni.name, target.name)
+    return out_of_subnet(subnet.name, packet, context, eni.vpc, az, eni.name, subnet.route_table)
 
 
 def leave_eni(net: CompiledNetwork, eni: Eni, packet: Packet, context: Context) -> Arrival | Step:
@@ -76,11 +73,10 @@ def deliver_in_vpc(net: CompiledNetwork, vpc: str, packet: Packet, context: Cont
     if eni is None:
         return drop(hops, component, kind, Decision.DROP, packet, "NO_POSSIBLE_DESTINATION",
                     f"no network interface in VPC {vpc} has the address {packet.destination}")
-    return arrive(AT_NACL_IN, eni.subnet, packet, towards_eni(context, vpc, eni.name, context.az))
+    return into_subnet(eni.subnet, packet, context, vpc, eni.name, context.az)
 
 
 def enter_eni(net: CompiledNetwork, eni: Eni, packet: Packet, context: Context, az: str | None = None) -> Arrival:
     """A route sent the packet to ``eni`` (appliance, NAT gateway, TGW or endpoint ENI): into its subnet first
     (``az``: the flow's AZ from here on, when the route chose it)."""
-    return arrive(AT_NACL_IN, eni.subnet, packet, towards_eni(context, eni.vpc, eni.name,
-                                                             context.az if az is None else az))
+    return into_subnet(eni.subnet, packet, context, eni.vpc, eni.name, context.az if az is None else az)
