@@ -9,10 +9,10 @@
 
 from __future__ import annotations
 
-from vpcsim.api import Network, load
+from vpcsim.api import Network, NetworkTrace, load
 from vpcsim.engine.packet import Packet
 from vpcsim.engine.results import Decision, Disposition, Explanation, Hop, Trace
 from vpcsim.errors import Diagnostic, QueryError, SourcePos, TopologyError, VpcsimError
 
-__all__ = ["Decision", "Diagnostic", "Disposition", "Explanation", "Hop", "Network", "Packet", "QueryError",
-           "SourcePos", "TopologyError", "Trace", "VpcsimError", "load"]
+__all__ = ["Decision", "Diagnostic", "Disposition", "Explanation", "Hop", "Network", "NetworkTrace", "Packet",
+           "QueryError", "SourcePos", "TopologyError", "Trace", "VpcsimError", "load"]

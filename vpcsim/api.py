@@ -2,26 +2,59 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from vpcsim import cache as caching
+from vpcsim.engine.frozen import quick_init
+from vpcsim.engine.results import Trace
 from vpcsim.errors import Diagnostic
+from vpcsim.flowlogs.formats import DEFAULT_FORMAT, FlowLogRecord, render
 from vpcsim.load import strict as strictness
 
 if TYPE_CHECKING:
     from vpcsim.analysis.check import Review
     from vpcsim.analysis.matrix import Matrix
     from vpcsim.compile.network import CompiledNetwork
-    from vpcsim.engine.results import DnsExchange, Trace
+    from vpcsim.engine.results import DnsExchange
     from vpcsim.model import Topology
 
 
-TraceFunction = Callable[["CompiledNetwork", str, str, str | int, int | None, int | None, bool], "Trace"]
+@quick_init
+@dataclasses.dataclass(frozen=True, slots=True)
+class NetworkTrace(Trace):
+    """A ``Trace`` with the network it was traced in: what ``Network.trace`` returns.
+
+    The engine's ``Trace`` is plain data that knows no network. Flow log records need one as well (which VPCs
+    log, the interfaces' ids, accounts, AZs), so the API pairs the two here, and the records are worked out
+    from both with ``vpcsim.flowlogs`` each time they are asked for — most traces never are, and nothing
+    is stored back."""
+
+    network: CompiledNetwork = dataclasses.field(kw_only=True, compare=False, repr=False)
+
+    @property
+    def flow_log_records(self) -> tuple[FlowLogRecord, ...]:
+        """The records every ENI on the path would log (R12)."""
+        from vpcsim.flowlogs.records import records_of  # with the compiled network's modules: not at import
+
+        return records_of(self.network, self)
+
+    def flow_logs(self, format: str | None = None) -> list[str]:
+        """The flow log records as text lines (default or custom ``${field}`` format)."""
+        return [render(record, format or DEFAULT_FORMAT) for record in self.flow_log_records]
+
+    def to_dict(self, flow_logs: Sequence[str] | None = None) -> dict[str, Any]:
+        """The trace as DESIGN §4's JSON object, with its flow log records in the default format."""
+        return Trace.to_dict(self, self.flow_logs() if flow_logs is None else flow_logs)
+
+
+TraceFunction = Callable[..., NetworkTrace]
 _ENGINE_TRACE: list[TraceFunction] = []
 
 
@@ -40,6 +73,7 @@ class Network:
     def __init__(self, compiled: CompiledNetwork, topology: Topology | None = None) -> None:
         self.compiled = compiled
         self.topology = topology
+        self._make_trace = partial(NetworkTrace, network=compiled)   # the engine builds it: no copy per trace
 
     @property
     def name(self) -> str:
@@ -50,10 +84,10 @@ class Network:
         return tuple(self.compiled.warnings)
 
     def trace(self, src: str, dst: str, protocol: str | int = "tcp", port: int | None = None,
-              src_port: int | None = None) -> Trace:
+              src_port: int | None = None) -> NetworkTrace:
         """Simulate one conversation (request, then reply) from ``src`` to ``dst``."""
         run = _ENGINE_TRACE[0] if _ENGINE_TRACE else _engine_trace()
-        return run(self.compiled, src, dst, protocol, port, src_port, True)
+        return run(self.compiled, src, dst, protocol, port, src_port, self._make_trace)
 
     def resolve(self, src: str, name: str) -> DnsExchange:
         """Resolve ``name`` as the Resolver of ``src``'s VPC answers it, the query sent as a real packet."""

@@ -23,7 +23,7 @@ from vpcsim.analysis.flows import ECHO, Flow, any_flows, mentioned_flows, port_a
 from vpcsim.analysis.intents import Intent, IntentSet, Via
 from vpcsim.compile.components import Eni
 from vpcsim.compile.network import CompiledNetwork
-from vpcsim.engine.endpoints import INTERNET_V6
+from vpcsim.engine.ends import INTERNET_V6
 from vpcsim.engine.packet import ICMP, ICMPV6, TCP, UDP
 from vpcsim.engine.results import Decision, Hop, Trace
 from vpcsim.errors import QueryError, SourcePos
@@ -230,7 +230,7 @@ def _families(net: CompiledNetwork, intent: Intent, src: str, dst: str) -> list[
 
 
 def _eni_of(net: CompiledNetwork, name: str) -> Eni | None:
-    from vpcsim.engine.endpoints import resolve
+    from vpcsim.engine.ends import resolve
 
     try:
         return resolve(net, name, "to").eni

@@ -216,7 +216,7 @@ class _Resolver:
         if sep and kind in GROUP_KINDS:
             found = self.group(kind, value, path)
             return found
-        from vpcsim.engine.endpoints import resolve
+        from vpcsim.engine.ends import resolve
 
         try:
             resolve(self.net, text, role)

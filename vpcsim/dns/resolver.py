@@ -11,35 +11,12 @@ Anything else is NXDOMAIN: vpcsim models no other public DNS.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from vpcsim.compile.components import Eni, HostedZone, Vpc
 from vpcsim.compile.network import CompiledNetwork
+from vpcsim.dns.answers import Answer, Rcode, Record
 from vpcsim.ip import format_address, is_address, is_private_v4, parse_address
 
 MAX_CNAME_CHAIN = 8
-
-
-@dataclass(frozen=True, slots=True)
-class Record:
-    name: str
-    type: str                 # A | AAAA | CNAME
-    value: str
-    source: str               # which rule answered: "private hosted zone corp", "EC2 private hostname", …
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """The Resolver's answer: NOERROR with records, NXDOMAIN, or no answer at all (support disabled)."""
-
-    name: str
-    rcode: str                # NOERROR | NXDOMAIN | REFUSED
-    records: tuple[Record, ...] = ()
-    reason: str = ""
-
-    @property
-    def addresses(self) -> tuple[str, ...]:
-        return tuple(r.value for r in self.records if r.type in ("A", "AAAA"))
 
 
 def ec2_domain(region: str) -> str:
@@ -63,21 +40,21 @@ def resolve(net: CompiledNetwork, vpc_name: str, name: str, qtype: str = "A") ->
     vpc = net.vpcs[vpc_name]
     fqdn = name.rstrip(".").lower()
     if not vpc.dns_support:
-        return Answer(fqdn, "REFUSED", reason=f"VPC {vpc.name} has enableDnsSupport off: the Amazon DNS server "
+        return Answer(fqdn, Rcode.REFUSED, reason=f"VPC {vpc.name} has enableDnsSupport off: the Amazon DNS server "
                       "does not answer (R11.2)")
     records: list[Record] = []
     current = fqdn
     for _ in range(MAX_CNAME_CHAIN):
         step = _lookup(net, vpc, current, qtype)
-        if step.rcode != "NOERROR":
+        if step.rcode != Rcode.NOERROR:
             if records:      # a CNAME led nowhere
                 return Answer(fqdn, step.rcode, tuple(records), step.reason)
             return step
         records.extend(step.records)
         if not step.records or step.records[-1].type != "CNAME":     # an answer, or a name without that type
-            return Answer(fqdn, "NOERROR", tuple(records), step.reason)
+            return Answer(fqdn, Rcode.NOERROR, tuple(records), step.reason)
         current = step.records[-1].value.rstrip(".").lower()
-    return Answer(fqdn, "SERVFAIL", tuple(records), f"CNAME chain longer than {MAX_CNAME_CHAIN} (a loop?)")
+    return Answer(fqdn, Rcode.SERVFAIL, tuple(records), f"CNAME chain longer than {MAX_CNAME_CHAIN} (a loop?)")
 
 
 def _lookup(net: CompiledNetwork, vpc: Vpc, name: str, qtype: str) -> Answer:
@@ -89,7 +66,7 @@ def _lookup(net: CompiledNetwork, vpc: Vpc, name: str, qtype: str) -> Answer:
         answer = resolver(net, vpc, name, qtype, names_on)
         if answer is not None:
             return answer
-    return Answer(name, "NXDOMAIN", reason=f"no record for {name} in the modelled network (vpcsim has no public "
+    return Answer(name, Rcode.NXDOMAIN, reason=f"no record for {name} in the modelled network (vpcsim has no public "
                   f"DNS){_unused_private_names(net, vpc, name, names_on)}")
 
 
@@ -126,18 +103,18 @@ def _zone_answer(net: CompiledNetwork, zone: HostedZone, name: str, qtype: str, 
     matches = [(t, values) for fqdn, t, values in zone.records if fqdn == name]
     for rtype, values in matches:
         if rtype == "CNAME":
-            return Answer(name, "NOERROR", (Record(name, "CNAME", values[0], source),))
+            return Answer(name, Rcode.NOERROR, (Record(name, "CNAME", values[0], source),))
     for rtype, values in matches:
         if rtype == qtype:
-            return Answer(name, "NOERROR", tuple(Record(name, qtype, v, source) for v in values))
+            return Answer(name, Rcode.NOERROR, tuple(Record(name, qtype, v, source) for v in values))
         if rtype == "ALIAS":
             addresses = _alias_addresses(net, values[0], qtype)
             if addresses:
-                return Answer(name, "NOERROR", tuple(Record(name, qtype, a, f"{source}, alias to {values[0]}")
+                return Answer(name, Rcode.NOERROR, tuple(Record(name, qtype, a, f"{source}, alias to {values[0]}")
                                                      for a in addresses))
     if not zone.private:
-        return Answer(name, "NXDOMAIN", reason=f"{source} has no {qtype} record for {name}")
-    return Answer(name, "NXDOMAIN", reason=f"{source} has no {qtype} record for {name}; a matching private zone "
+        return Answer(name, Rcode.NXDOMAIN, reason=f"{source} has no {qtype} record for {name}")
+    return Answer(name, Rcode.NXDOMAIN, reason=f"{source} has no {qtype} record for {name}; a matching private zone "
                   "never falls back to public DNS (R11.8)")
 
 
@@ -169,8 +146,8 @@ def _endpoint_private_dns(net: CompiledNetwork, vpc: Vpc, name: str, qtype: str,
         if name == _service_hostname(endpoint.service):
             addresses = _alias_addresses(net, endpoint.name, qtype)
             source = f"private DNS of interface endpoint {endpoint.name}"
-            return Answer(name, "NOERROR", tuple(Record(name, qtype, a, source) for a in addresses)) if addresses \
-                else Answer(name, "NOERROR", reason=f"{source}: no {qtype} address")
+            return Answer(name, Rcode.NOERROR, tuple(Record(name, qtype, a, source) for a in addresses)) if addresses \
+                else Answer(name, Rcode.NOERROR, reason=f"{source}: no {qtype} address")
     return None
 
 
@@ -191,32 +168,32 @@ def _ec2_names(net: CompiledNetwork, vpc: Vpc, name: str, qtype: str, names_on: 
     if name.endswith(private_suffix):
         label = name[: -len(private_suffix)]
         if not names_on:
-            return Answer(name, "NXDOMAIN", reason=f"VPC {vpc.name} does not resolve Amazon-provided private "
+            return Answer(name, Rcode.NXDOMAIN, reason=f"VPC {vpc.name} does not resolve Amazon-provided private "
                           "hostnames unless enableDnsHostnames and enableDnsSupport are on (R11.3)")
         if label.startswith("ip-"):
             address = label[3:].replace("-", ".")
             if is_address(address) and qtype == "A" and _known_private(net, vpc, address):
-                return Answer(name, "NOERROR", (Record(name, "A", address, "EC2 private IP hostname"),))
+                return Answer(name, Rcode.NOERROR, (Record(name, "A", address, "EC2 private IP hostname"),))
         instance = next((i for i in net.instances.values() if i.id.lower() == label), None)
         if instance is not None:
             eni = net.enis[instance.enis[0]]
             addresses = eni.private_ips if qtype == "A" else eni.ipv6_ips
             family = 4 if qtype == "A" else 6
-            return Answer(name, "NOERROR", tuple(Record(name, qtype, format_address(family, a),
+            return Answer(name, Rcode.NOERROR, tuple(Record(name, qtype, format_address(family, a),
                                                         "EC2 resource name") for a in addresses[:1]))
-        return Answer(name, "NXDOMAIN", reason=f"no instance answers to {name}")
+        return Answer(name, Rcode.NXDOMAIN, reason=f"no instance answers to {name}")
     if name.startswith("ec2-") and name.endswith(public_suffix):
         address = name[4: -len(public_suffix)].replace("-", ".")
         if not is_address(address):
             return None
         owner = net.public_index.get(parse_address(address))
         if owner is None:
-            return Answer(name, "NXDOMAIN", reason=f"no interface has the public address {address}")
+            return Answer(name, Rcode.NXDOMAIN, reason=f"no interface has the public address {address}")
         eni = net.enis[owner[0]]
         if _sees_private(net, vpc, eni.vpc):
-            return Answer(name, "NOERROR", (Record(name, "A", format_address(4, owner[1]),
+            return Answer(name, Rcode.NOERROR, (Record(name, "A", format_address(4, owner[1]),
                                                    "EC2 public hostname, private IP from inside (R11.5)"),))
-        return Answer(name, "NOERROR", (Record(name, "A", address, "EC2 public hostname"),))
+        return Answer(name, Rcode.NOERROR, (Record(name, "A", address, "EC2 public hostname"),))
     return None
 
 
@@ -254,7 +231,7 @@ def _endpoint_names(net: CompiledNetwork, vpc: Vpc, name: str, qtype: str, names
             continue
         if parts[0] == endpoint.id.lower() or parts[0].startswith(endpoint.id.lower() + "-"):
             source = f"endpoint-specific DNS name of {endpoint.name}"
-            return Answer(name, "NOERROR", tuple(Record(name, qtype, a, source)
+            return Answer(name, Rcode.NOERROR, tuple(Record(name, qtype, a, source)
                                                  for a in _alias_addresses(net, endpoint.name, qtype)))
     return None
 
@@ -268,7 +245,7 @@ def _service_names(net: CompiledNetwork, vpc: Vpc, name: str, qtype: str, names_
         prefixes = net.prefix_lists.get(f"com.amazonaws.{region}.{short}")
         if prefixes:
             first = prefixes[0]
-            return Answer(name, "NOERROR", (Record(name, "A", format_address(first.family, first.start + 10),
+            return Answer(name, Rcode.NOERROR, (Record(name, "A", format_address(first.family, first.start + 10),
                                                    f"AWS public range of {short} (prefix list)"),))
     return None
 

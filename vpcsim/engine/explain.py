@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.engine.packet import Packet
-from vpcsim.engine.results import Explanation, Hop
+from vpcsim.engine.results import Direction, Explanation, Hop, Side
 
 
 def _flow(packet: Packet) -> str:
@@ -17,23 +17,23 @@ def _cidr(family: int, text: str) -> str:
     return f"{text}/{32 if family == 4 else 128}"
 
 
-def fix_for(net: CompiledNetwork, hop: Hop, path: str = "forward") -> str | None:
+def fix_for(net: CompiledNetwork, hop: Hop, path: Direction = Direction.FORWARD) -> str | None:
     p = hop.packet
     code = hop.code or ""
     if code in ("ENI_SG_RULES_MISMATCH", "SG_HAS_NO_RULES", "SG_REFERENCES_NOT_PRESERVED",
                 "SG_REFERENCING_SUPPORT"):
         eni = net.enis.get(hop.component)
         groups = ", ".join(s.split("@")[0] for s in eni.security_groups) if eni else "its security group"
-        if hop.direction == "ingress":
+        if hop.direction == Side.INGRESS:
             return f"add an inbound rule to {groups} allowing {_flow(p)} from {_cidr(p.family, p.source)} " \
                    "(or from the source's security group, within the VPC or a same-Region peer)"
         return f"add an outbound rule to {groups} allowing {_flow(p)} to {_cidr(p.family, p.destination)}"
     if code == "SUBNET_ACL_RESTRICTION":
-        side, peer = ("inbound", p.source) if hop.direction == "ingress" else ("outbound", p.destination)
+        side, peer = ("inbound", p.source) if hop.direction == Side.INGRESS else ("outbound", p.destination)
         number = hop.rule.split()[-2] if hop.rule and hop.rule.split()[-2].isdigit() else None
         where = f", numbered below {number}" if number else ""
         extra = " (replies go to the client's ephemeral ports: allow 1024-65535, R4.8)" \
-            if path == "return" and p.protocol in (6, 17) else ""
+            if path == Direction.RETURN and p.protocol in (6, 17) else ""
         return f"add an {side} allow rule to network ACL {hop.component}{where} for {_flow(p)} " \
                f"{'from' if side == 'inbound' else 'to'} {_cidr(p.family, peer)}{extra}"
     if code == "NO_ROUTE_TO_DESTINATION":
@@ -67,6 +67,6 @@ def fix_for(net: CompiledNetwork, hop: Hop, path: str = "forward") -> str | None
     return None
 
 
-def explain(net: CompiledNetwork, hop: Hop, path: str) -> Explanation:
+def explain(net: CompiledNetwork, hop: Hop, path: Direction) -> Explanation:
     return Explanation(hop.code or "UNKNOWN", hop.component, hop.direction or "", hop.message or "",
                        fix_for(net, hop, path), path)

@@ -20,24 +20,30 @@ T = TypeVar("T")
 def quick_init(cls: type[T]) -> type[T]:
     """Give the frozen, slotted dataclass ``cls`` an ``__init__`` that stores through the slot descriptors.
 
-    Apply it above ``@dataclass(frozen=True, slots=True)``. Fields with a ``default_factory`` or ``init=False``
-    and ``InitVar`` pseudo-fields are not supported (none of the engine's classes has them): refused here."""
+    Apply it above ``@dataclass(frozen=True, slots=True)``; a subclass of such a class is made the same way.
+    Fields with a ``default_factory`` or ``init=False`` and ``InitVar`` pseudo-fields are not supported (none
+    of the engine's classes has them): refused here."""
     params = getattr(cls, "__dataclass_params__", None)
     if params is None or not params.frozen or "__slots__" not in cls.__dict__:
         raise TypeError(f"{cls.__name__} is not a frozen, slotted dataclass")
     namespace: dict[str, Any] = {}
     arguments: list[str] = []
+    keywords: list[str] = []
     body: list[str] = []
     for f in dataclasses.fields(cls):     # type: ignore[arg-type]
-        if not f.init or f.default_factory is not dataclasses.MISSING or f.kw_only:
-            raise TypeError(f"{cls.__name__}.{f.name}: quick_init supports plain positional fields only")
-        namespace[f"_set_{f.name}"] = cls.__dict__[f.name].__set__
+        if not f.init or f.default_factory is not dataclasses.MISSING:
+            raise TypeError(f"{cls.__name__}.{f.name}: quick_init supports plain fields only")
+        slot = next(klass.__dict__[f.name] for klass in cls.__mro__ if f.name in klass.__dict__)
+        namespace[f"_set_{f.name}"] = slot.__set__
+        listed = keywords if f.kw_only else arguments
         if f.default is dataclasses.MISSING:
-            arguments.append(f.name)
+            listed.append(f.name)
         else:
             namespace[f"_default_{f.name}"] = f.default
-            arguments.append(f"{f.name}=_default_{f.name}")
+            listed.append(f"{f.name}=_default_{f.name}")
         body.append(f"    _set_{f.name}(self, {f.name})")
+    if keywords:
+        arguments += ["*", *keywords]
     if hasattr(cls, "__post_init__"):
         body.append("    self.__post_init__()")
     source = f"def __init__(self, {', '.join(arguments)}):\n" + ("\n".join(body) or "    pass") + "\n"

@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Any
 
 from vpcsim.engine.frozen import quick_init
-from vpcsim.ip import format_address
+from vpcsim.ip import format_address, parse_address
 
 TCP, UDP, ICMP, ICMPV6 = 6, 17, 1, 58
 PROTOCOL_NAMES = {6: "tcp", 17: "udp", 1: "icmp", 58: "icmpv6"}
@@ -125,8 +125,6 @@ class Packet:
         from scapy.layers.inet import TCP as ScapyTCP
         from scapy.layers.inet import UDP as ScapyUDP
         from scapy.layers.inet6 import IPv6
-
-        from vpcsim.ip import parse_address
 
         if pkt.haslayer(IP):
             ip = pkt[IP]

@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from operator import attrgetter
 from typing import Any
 
+from vpcsim.dns.answers import Rcode
 from vpcsim.engine.frozen import quick_init
 from vpcsim.engine.packet import Packet
-from vpcsim.flowlogs.formats import DEFAULT_FORMAT, FlowLogRecord, render
+
+
+class Direction(StrEnum):
+    """Which way a packet of a conversation goes: the request (forward) or the reply (return)."""
+
+    FORWARD = "forward"
+    RETURN = "return"
+
+
+class Side(StrEnum):
+    """Which side of an ENI or a subnet's NACL a decision is taken on."""
+
+    INGRESS = "ingress"
+    EGRESS = "egress"
 
 
 class Disposition(StrEnum):
@@ -102,7 +117,7 @@ class Hop:
     rule: str | None = None
     code: str | None = None
     message: str | None = None
-    direction: str | None = None          # ingress / egress at ENIs and NACLs
+    direction: Side | None = None         # at ENIs and NACLs
     interface: str | None = None          # NACL hops: the ENI whose flow log records this decision (R12.4)
     origin: tuple[str | int, ...] | None = None   # model path of the deciding rule (SG/NACL rule, route), if any
 
@@ -132,10 +147,10 @@ class Explanation:
 
     code: str
     component: str
-    direction: str                       # ingress / egress where the component has sides, else ''
+    direction: str                       # a Side where the component has sides, else ''
     message: str
     fix: str | None = None
-    path: str = "forward"                # forward (the request) or return (the reply)
+    path: Direction = Direction.FORWARD  # the request's path or the reply's
 
     def to_dict(self) -> dict[str, Any]:
         data = {"code": self.code, "component": self.component, "direction": self.direction,
@@ -182,7 +197,7 @@ class DnsExchange:
 
     name: str
     server: str                          # the address the query went to (VPC base+2)
-    rcode: str                           # NOERROR | NXDOMAIN | REFUSED | NO_ANSWER
+    rcode: Rcode
     records: tuple[DnsRecord, ...]
     query: tuple[Hop, ...]
     response: tuple[Hop, ...]
@@ -206,15 +221,16 @@ class DnsExchange:
 @quick_init
 @dataclass(frozen=True, slots=True)
 class Trace:
-    """A conversation: the request's hops, the reply's hops, how it ended and why."""
+    """A conversation: the request's hops, the reply's hops, how it ended and why.
+
+    Plain data: it knows no network and never changes. What needs the network as well — the flow log records
+    every ENI on the path would write — is worked out downstream from both (``vpcsim.api.NetworkTrace``)."""
 
     query: Query
     disposition: Disposition
     forward: tuple[Hop, ...]
     reply: tuple[Hop, ...] = ()
     explanations: tuple[Explanation, ...] = ()
-    records: tuple[FlowLogRecord, ...] | None = field(default=None, repr=False)
-    network: Any = field(default=None, compare=False, repr=False)   # the CompiledNetwork, for flow logs
     sent: Packet | None = None            # the request as the source sent it
     answered: Packet | None = None        # the reply as the destination sent it
     dns: DnsExchange | None = None        # when --to was a name: the lookup that came first
@@ -236,7 +252,9 @@ class Trace:
                 return hops[-1]
         return None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, flow_logs: Sequence[str] = ()) -> dict[str, Any]:
+        """The trace as DESIGN §4's JSON object. ``flow_logs``: the records' lines, worked out downstream from
+        the trace and its network (``vpcsim.flowlogs``); a trace alone has none to give."""
         return {
             "query": self.query.to_dict(),
             "packet": self.sent.to_dict() if self.sent is not None else None,
@@ -245,25 +263,9 @@ class Trace:
             "forward": [h.to_dict() for h in self.forward],
             "return": [h.to_dict() for h in self.reply],
             "explanations": [e.to_dict() for e in self.explanations],
-            "flow_logs": self.flow_logs(),
+            "flow_logs": list(flow_logs),
             **({"dns": self.dns.to_dict()} if self.dns is not None else {}),
         }
-
-    @property
-    def flow_log_records(self) -> tuple[FlowLogRecord, ...]:
-        """The records every ENI on the path would log (R12), worked out on first use: most traces never ask."""
-        if self.records is None:
-            if self.network is None:
-                return ()
-            from vpcsim.flowlogs.records import records_of
-
-            object.__setattr__(self, "records", records_of(self.network, self))
-        assert self.records is not None
-        return self.records
-
-    def flow_logs(self, format: str | None = None) -> list[str]:
-        """The flow log records as text lines (default or custom ``${field}`` format)."""
-        return [render(record, format or DEFAULT_FORMAT) for record in self.flow_log_records]
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2)

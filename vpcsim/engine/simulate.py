@@ -11,27 +11,49 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from functools import lru_cache
+from typing import TypeVar, overload
 
 from vpcsim.compile.network import CompiledNetwork
+from vpcsim.dns.answers import Rcode
+from vpcsim.dns.resolver import resolve as resolve_name
 from vpcsim.engine.components import (
     egress_only_internet_gateway,
     endpoint,
     eni,
     internet_gateway,
+    nat_gateway,
     network_acl,
     peering,
     route_table,
     transit_gateway,
     vpn_gateway,
 )
-from vpcsim.engine.endpoints import Endpoint, resolve
-from vpcsim.engine.events import NEW, Arrival, At, Context, End, Step
+from vpcsim.engine.ends import QueryEnd, resolve
+from vpcsim.engine.events import (
+    AT_ENI_OUT,
+    DELIVERED,
+    DROPPED,
+    END_INTERNET,
+    END_SITE,
+    EXITED,
+    VIA_IGW,
+    VIA_VGW,
+    Arrival,
+    At,
+    Context,
+    End,
+    Step,
+    arrive,
+    forward_context,
+    return_context,
+)
 from vpcsim.engine.explain import explain
 from vpcsim.engine.packet import ICMP, ICMPV6, PROTOCOL_NAMES, TCP, UDP, Packet
 from vpcsim.engine.results import (
     ENDS_IN,
     ComponentKind,
     Decision,
+    Direction,
     Disposition,
     DnsExchange,
     DnsRecord,
@@ -42,7 +64,10 @@ from vpcsim.engine.results import (
 )
 from vpcsim.engine.state import State
 from vpcsim.errors import QueryError
+from vpcsim.ip import is_address
 from vpcsim.protocols import PROTOCOL_NUMBERS
+
+T = TypeVar("T", bound=Trace)
 
 Handler = Callable[[CompiledNetwork, State, Arrival, list[Hop]], Arrival | End]
 """Appends the hops it decides to the list and returns where the packet arrives next, or how the walk ended."""
@@ -53,6 +78,7 @@ HANDLERS: Mapping[At, Handler] = {
     At.NACL_OUT: network_acl.handle_out,
     At.NACL_IN: network_acl.handle_in,
     At.ROUTE_TABLE: route_table.handle,
+    At.NAT_GATEWAY: nat_gateway.handle,
     At.IGW_OUT: internet_gateway.handle_out,
     At.IGW_IN: internet_gateway.handle_in,
     At.EIGW_OUT: egress_only_internet_gateway.handle_out,
@@ -67,7 +93,6 @@ HANDLERS: Mapping[At, Handler] = {
 }
 
 EVENT_BUDGET = 256
-_ENI_OUT = At.ENI_OUT          # read once: an Enum class attribute costs ~0.1 µs per look-up
 
 
 def walk(net: CompiledNetwork, state: State, first: Arrival | Step, budget: int = EVENT_BUDGET
@@ -117,7 +142,7 @@ def walk_until(net: CompiledNetwork, state: State, first: Arrival | Step,
 def _out_of_budget(arrival: Arrival, budget: int, hops: list[Hop]) -> End:
     hops.append(Hop(arrival.name, ComponentKind.ROUTE_TABLE, Decision.LOOP, arrival.packet, code="LOOP",
                     message=f"more than {budget} events: the packet is going round in circles"))
-    return End("dropped", arrival.packet)
+    return End(DROPPED, arrival.packet)
 
 
 def first_packet(protocol: int, family: int, src: int, dst: int, port: int | None, src_port: int | None) -> Packet:
@@ -145,7 +170,7 @@ def _protocol_number(protocol: str | int) -> int:
     raise QueryError(f"--protocol {protocol!r} is not a protocol", "use tcp, udp, icmp, icmpv6 or a number 0-255")
 
 
-def choose_family(src: Endpoint, dst: Endpoint) -> int:
+def choose_family(src: QueryEnd, dst: QueryEnd) -> int:
     """IPv4 or IPv6 for a question: what an end given as an address says, else IPv6 only for an IPv6-only
     source interface."""
     if dst.family is not None:
@@ -157,27 +182,22 @@ def choose_family(src: Endpoint, dst: Endpoint) -> int:
     return 4
 
 
-def _starting(direction: str, vpc: str, az: str) -> Context:
-    """``Context(direction=direction, vpc=vpc, az=az)``, built in C: every conversation starts one or two."""
-    return NEW(Context, (direction, vpc, "", az, "", "", "", "", True, "", "", False))
-
-
-def injection(net: CompiledNetwork, src: Endpoint, packet: Packet, dst: Endpoint) -> Arrival | Step:
+def injection(net: CompiledNetwork, src: QueryEnd, packet: Packet, dst: QueryEnd) -> Arrival | Step:
     """Where the first packet enters the simulation: the source interface, the internet gateway that owns the
     destination's public address, the VPN or Direct Connect of a site, or a drop for an AWS service."""
     if src.eni is not None:
-        return NEW(Arrival, (_ENI_OUT, src.eni.name, packet, _starting("forward", src.eni.vpc, src.eni.az)))
-    if src.kind == "internet":
+        return arrive(AT_ENI_OUT, src.eni.name, packet, forward_context(src.eni.vpc, src.eni.az))
+    if src.kind == END_INTERNET:
         return _from_internet(net, packet, dst)
-    if src.kind == "site":
+    if src.kind == END_SITE:
         return _from_site(net, src.site, packet)
     return Step((Hop(src.name, ComponentKind.AWS_SERVICE, Decision.DROP, packet, code="VPCE_INTRA_VPC_TRAFFIC",
                      message="an AWS service does not initiate connections into a VPC"),),
-                end=End("dropped", packet))
+                end=End(DROPPED, packet))
 
 
-def _from_internet(net: CompiledNetwork, packet: Packet, dst: Endpoint) -> Arrival | Step:
-    context = Context(entered_via="igw", sg_references=False)
+def _from_internet(net: CompiledNetwork, packet: Packet, dst: QueryEnd) -> Arrival | Step:
+    context = Context(entered_via=VIA_IGW, sg_references=False)
     owner = net.public_index.get((packet.family, packet.dst))
     vpc = net.vpcs[net.enis[owner[0]].vpc] if owner is not None else None
     if vpc is None and dst.eni is not None:
@@ -188,14 +208,14 @@ def _from_internet(net: CompiledNetwork, packet: Packet, dst: Endpoint) -> Arriv
     if vpc is None:
         return Step((Hop("internet", ComponentKind.INTERNET, Decision.EXIT, packet,
                          message="the destination is on the internet, outside the modelled network"),),
-                    end=End("exited", packet))
+                    end=End(EXITED, packet))
     if vpc.internet_gateway:
         return Arrival(At.IGW_IN, vpc.internet_gateway, packet, context.but(vpc=vpc.name))
     if packet.family == 6 and vpc.egress_only_internet_gateway:
         return Arrival(At.EIGW_IN, vpc.egress_only_internet_gateway, packet, context.but(vpc=vpc.name))
     return Step((Hop("internet", ComponentKind.INTERNET, Decision.NO_ROUTE, packet, code="NO_POSSIBLE_DESTINATION",
                      message=f"VPC {vpc.name} has no internet gateway: nothing on the internet can reach it"),),
-                end=End("dropped", packet))
+                end=End(DROPPED, packet))
 
 
 def _from_site(net: CompiledNetwork, site_name: str, packet: Packet) -> Arrival | Step:
@@ -204,7 +224,7 @@ def _from_site(net: CompiledNetwork, site_name: str, packet: Packet) -> Arrival 
         connection = net.connections.get(via)
         if connection is None or not connection.up:
             continue
-        context = Context(entered_via="vgw", sg_references=False, gateway=connection.name)
+        context = Context(entered_via=VIA_VGW, sg_references=False, gateway=connection.name)
         if connection.gateway_kind == "vpn_gateway":
             return Arrival(At.VGW_IN, connection.gateway, packet, context)
         attachment = next((a for a in net.tgw_attachments.values() if a.resource == connection.name), None)
@@ -212,7 +232,7 @@ def _from_site(net: CompiledNetwork, site_name: str, packet: Packet) -> Arrival 
             return Arrival(At.TGW, attachment.tgw, packet, context.but(attachment=attachment.name))
     return Step((Hop(site_name, ComponentKind.EXTERNAL_SITE, Decision.NO_ROUTE, packet, code="NO_POSSIBLE_DESTINATION",
                      message=f"site {site_name} has no working VPN or Direct Connect into AWS"),),
-                end=End("dropped", packet))
+                end=End(DROPPED, packet))
 
 
 def _disposition_of(hops: list[Hop]) -> Disposition:
@@ -221,15 +241,11 @@ def _disposition_of(hops: list[Hop]) -> Disposition:
 
 
 def _looks_like_a_name(net: CompiledNetwork, text: str) -> bool:
-    from vpcsim.ip import is_address
-
     return "." in text and not is_address(text) and not text.startswith("internet:") and text not in net.external
 
 
 def lookup(net: CompiledNetwork, src_text: str, name: str) -> DnsExchange:
     """Send the DNS query to the source VPC's Resolver as a real packet, then its answer back (R11.1–R11.8)."""
-    from vpcsim.dns.resolver import resolve as resolve_name
-
     src = resolve(net, src_text, "from")
     eni = src.eni
     address = eni.primary_ip if eni is not None else None
@@ -239,12 +255,12 @@ def lookup(net: CompiledNetwork, src_text: str, name: str) -> DnsExchange:
     vpc = net.vpcs[eni.vpc]
     query = Packet(4, address, vpc.resolver, UDP, DNS_SOURCE_PORT, 53, length=60)
     state = State()
-    query_hops, end = walk(net, state, Arrival(At.ENI_OUT, eni.name, query, Context(vpc=eni.vpc, az=eni.az)))
+    query_hops, end = walk(net, state, arrive(AT_ENI_OUT, eni.name, query, forward_context(eni.vpc, eni.az)))
     server = query.destination
-    if end.how != "exited" or end.reply_from is None:
+    if end.how != EXITED or end.reply_from is None:
         reason = query_hops[-1].message or "the query was dropped"
         # R11.2 [E]: with DNS support off no answer comes back; vpcsim names that REFUSED.
-        rcode = "REFUSED" if query_hops[-1].code == "DNS_SUPPORT_DISABLED" else "NO_ANSWER"
+        rcode = Rcode.REFUSED if query_hops[-1].code == "DNS_SUPPORT_DISABLED" else Rcode.NO_ANSWER
         return DnsExchange(name, server, rcode, (), tuple(query_hops), (), reason, query)
     answer = resolve_name(net, vpc.name, name)
     response_hops, _ = walk(net, state, end.reply_from)
@@ -253,11 +269,22 @@ def lookup(net: CompiledNetwork, src_text: str, name: str) -> DnsExchange:
                        answer.reason, query)
 
 
+@overload
 def trace(net: CompiledNetwork, src_text: str, dst_text: str, protocol: str | int = "tcp", port: int | None = None,
-          src_port: int | None = None, keep_network: bool = False) -> Trace:
-    """One conversation. With ``keep_network`` the trace holds ``net``, so that its flow log records can be worked
-    out when they are asked for (``Network.trace``'s traces do; an analysis's need not)."""
-    network = net if keep_network else None
+          src_port: int | None = None) -> Trace: ...
+
+
+@overload
+def trace(net: CompiledNetwork, src_text: str, dst_text: str, protocol: str | int, port: int | None,
+          src_port: int | None, make: Callable[..., T]) -> T: ...
+
+
+def trace(net: CompiledNetwork, src_text: str, dst_text: str, protocol: str | int = "tcp", port: int | None = None,
+          src_port: int | None = None, make: Callable[..., Trace] = Trace) -> Trace:
+    """One conversation: the request, then the reply judged by the state the request left.
+
+    ``make`` builds the result from ``Trace``'s fields: ``Trace`` itself, or a subclass that carries more
+    (``Network.trace`` passes ``NetworkTrace`` bound to its network), so the trace is made once, not copied."""
     number = _protocol_number(protocol)
     try:
         dst = resolve(net, dst_text, "to")
@@ -268,15 +295,16 @@ def trace(net: CompiledNetwork, src_text: str, dst_text: str, protocol: str | in
         dns = lookup(net, src_text, dst_text)
         if dns.address is None:
             query = Query(src_text, dst_text, PROTOCOL_NAMES.get(number, str(number)), port, src_port)
-            code = {"NXDOMAIN": "DNS_NXDOMAIN", "REFUSED": "DNS_SUPPORT_DISABLED"}.get(dns.rcode, "DNS_NO_ANSWER")
+            code = _DNS_CODES.get(dns.rcode, "DNS_NO_ANSWER")
             message = f"{dst_text} did not resolve ({dns.rcode}): {dns.reason}"
-            return Trace(query, Disposition.NO_ROUTE, (), (), (Explanation(code, "route53-resolver", "", message,
-                         _DNS_FIX.get(code), "forward"),), network=network, dns=dns)
+            return make(query, Disposition.NO_ROUTE, (), (), (Explanation(code, "route53-resolver", "", message,
+                        _DNS_FIX.get(code), Direction.FORWARD),), dns=dns)
         dst = resolve(net, dns.address, "to")
-    result = _conversation(net, src_text, dst_text, number, port, src_port, dst, network)
+    result = _conversation(net, src_text, dst_text, number, port, src_port, dst, make)
     return replace(result, dns=dns) if dns is not None else result
 
 
+_DNS_CODES = {Rcode.NXDOMAIN: "DNS_NXDOMAIN", Rcode.REFUSED: "DNS_SUPPORT_DISABLED"}
 _DNS_FIX = {
     "DNS_NXDOMAIN": "add the record to a private hosted zone associated with the VPC, or check the name",
     "DNS_SUPPORT_DISABLED": "enable DNS support (enableDnsSupport) on the source VPC",
@@ -285,15 +313,15 @@ DNS_SOURCE_PORT = 53000
 
 
 def _conversation(net: CompiledNetwork, src_text: str, dst_text: str, number: int, port: int | None,
-                  src_port: int | None, dst: Endpoint, network: CompiledNetwork | None) -> Trace:
+                  src_port: int | None, dst: QueryEnd, make: Callable[..., Trace]) -> Trace:
     src = resolve(net, src_text, "from")
-    if src.kind == "internet" and dst.kind == "internet":
+    if src.kind == END_INTERNET and dst.kind == END_INTERNET:
         raise QueryError(f"both --from {src_text!r} and --to {dst_text!r} are on the internet",
                          "one end must be inside the modelled network or an on-premises site")
     family = choose_family(src, dst)
     if number == ICMP and family == 6:
         number = ICMPV6
-    outside = src.kind in ("internet", "site")
+    outside = src.kind == END_INTERNET or src.kind == END_SITE
     dst_address = dst.address_for(family, public=outside)
     src_address = src.address_for(family)
     if src_address is None:
@@ -305,32 +333,33 @@ def _conversation(net: CompiledNetwork, src_text: str, dst_text: str, number: in
                   src_port)
     state = State()
     forward, end = walk(net, state, injection(net, src, packet, dst))
-    if end.how == "dropped":
-        return Trace(query, _disposition_of(forward), tuple(forward), (),        # positional: cheaper than keywords
-                     (explain(net, forward[-1], "forward"),), None, network, packet)
-    if end.how == "delivered":
+    how = end.how
+    if how == DROPPED:
+        return make(query, _disposition_of(forward), tuple(forward), (),        # positional: cheaper than keywords
+                    (explain(net, forward[-1], Direction.FORWARD),), packet)
+    if how == DELIVERED:
         reply_packet = end.packet.reply()
         replier = net.enis[end.eni]
-        start: Arrival | Step = NEW(Arrival, (_ENI_OUT, replier.name, reply_packet,
-                                              _starting("return", replier.vpc, replier.az)))
+        start: Arrival | Step = arrive(AT_ENI_OUT, replier.name, reply_packet,
+                                       return_context(replier.vpc, replier.az))
     else:
         if end.reply_from is None:
-            return Trace(query, Disposition.EXITS_NETWORK, tuple(forward), network=network, sent=packet)
+            return make(query, Disposition.EXITS_NETWORK, tuple(forward), sent=packet)
         start = end.reply_from
     answered = start.packet if isinstance(start, Arrival) else None
     reply, reply_end = walk(net, state, start)
-    if reply_end.how == "dropped":
-        return Trace(query, Disposition.REPLY_DENIED, tuple(forward), tuple(reply),
-                     (explain(net, reply[-1], "return"),), network=network, sent=packet, answered=answered)
-    if src.eni is not None and reply_end.how == "delivered" and reply_end.eni != src.eni.name:
+    if reply_end.how == DROPPED:
+        return make(query, Disposition.REPLY_DENIED, tuple(forward), tuple(reply),
+                    (explain(net, reply[-1], Direction.RETURN),), sent=packet, answered=answered)
+    if src.eni is not None and reply_end.how == DELIVERED and reply_end.eni != src.eni.name:
         # R9.6: no reverse-path check; the reply followed the replier's routes to another interface with the
         # same address (an overlapping peer VPC), so the sender never hears back.
         wrong = Explanation("NO_POSSIBLE_DESTINATION", reply_end.eni, "ingress",
                             f"the reply was delivered to {reply_end.eni}, not to {src.eni.name} that sent "
                             "the request: the replier's routes lead to another network with the same address "
                             "(R9.6)",
-                            "route the replier's table to the sender's VPC more specifically", "return")
-        return Trace(query, Disposition.REPLY_DENIED, tuple(forward), tuple(reply), (wrong,), network=network,
-                     sent=packet, answered=answered)
-    disposition = Disposition.ACCEPTED if end.how == "delivered" else Disposition.EXITS_NETWORK
-    return Trace(query, disposition, tuple(forward), tuple(reply), (), None, network, packet, answered)
+                            "route the replier's table to the sender's VPC more specifically", Direction.RETURN)
+        return make(query, Disposition.REPLY_DENIED, tuple(forward), tuple(reply), (wrong,), sent=packet,
+                    answered=answered)
+    disposition = Disposition.ACCEPTED if how == DELIVERED else Disposition.EXITS_NETWORK
+    return make(query, disposition, tuple(forward), tuple(reply), (), packet, answered)

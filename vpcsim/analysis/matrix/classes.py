@@ -26,7 +26,7 @@ from typing import Any
 from vpcsim.analysis.flows import rules_of
 from vpcsim.compile.components import Eni, EniKind, TargetKind
 from vpcsim.compile.network import CompiledNetwork
-from vpcsim.engine.endpoints import resolve
+from vpcsim.engine.ends import resolve
 from vpcsim.ip import SERVICE_RANGE_V4, SERVICE_RANGE_V6, Prefix, is_address, is_cidr, parse_prefix
 
 MEMBER_ENI_KINDS = (EniKind.INSTANCE, EniKind.INTERFACE)

@@ -38,7 +38,7 @@ from vpcsim.engine import simulate
 from vpcsim.engine.events import Arrival, At, Context, End, Step
 from vpcsim.engine.forwarding import leave_eni
 from vpcsim.engine.packet import Packet
-from vpcsim.engine.results import ENDS_IN, ComponentKind, Decision, Disposition, Hop
+from vpcsim.engine.results import ENDS_IN, ComponentKind, Decision, Direction, Disposition, Hop
 from vpcsim.engine.state import State
 
 LEG_EVENTS = 32          # a leg is a few hops; a longer one is going round in circles: walk it whole
@@ -194,7 +194,7 @@ class Legs:
             context = Context(vpc=eni.vpc, az=eni.az)
         else:
             packet = replace(request, src=remote, dst=home.address).reply()
-            context = Context(direction="return", vpc=eni.vpc, az=eni.az)
+            context = Context(direction=Direction.RETURN, vpc=eni.vpc, az=eni.az)
         first = leave_eni(net, eni, packet, context)
         if isinstance(first, Step) or first.at is not At.NACL_OUT:
             return UNSHARED                       # a neighbour in the same subnet: found by its exact address

@@ -18,12 +18,11 @@ from vpcsim.compile.components import Eni
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.engine import simulate
 from vpcsim.engine.components import eni as eni_handler
-from vpcsim.engine.endpoints import Endpoint as EngineEndpoint
-from vpcsim.engine.endpoints import resolve
+from vpcsim.engine.ends import QueryEnd, resolve
 from vpcsim.engine.events import Arrival, At, Context, End, Step
 from vpcsim.engine.forwarding import leave_eni
 from vpcsim.engine.packet import Packet
-from vpcsim.engine.results import ENDS_IN, Disposition, Hop
+from vpcsim.engine.results import ENDS_IN, Direction, Disposition, Hop
 from vpcsim.engine.state import State
 from vpcsim.errors import QueryError
 
@@ -41,7 +40,7 @@ class WholeWalks:
         self.flow = flow
         self.walks = 0
         self._by_pair: dict[tuple[int, int], Middle | None] = {}
-        self._ends: dict[tuple[str, str], EngineEndpoint] = {}
+        self._ends: dict[tuple[str, str], QueryEnd] = {}
 
     def middle(self, source: NetClass, destination: NetClass) -> Middle | None:
         """The middle of every member pair of ``source`` and ``destination``; None: trace them one by one."""
@@ -57,7 +56,7 @@ class WholeWalks:
         self._by_pair[key] = found
         return found
 
-    def _end(self, name: str, role: str) -> EngineEndpoint:
+    def _end(self, name: str, role: str) -> QueryEnd:
         key = (name, role)
         found = self._ends.get(key)
         if found is None:
@@ -108,7 +107,7 @@ class WholeWalks:
             if d_eni.kind in eni_handler.AUTO_TRACKED or arrival.context.entered_via == "tgw":
                 state.force_tracking()       # what eni.handle_in does to the state before its verdict (R3.12)
             answer = arrival.packet.reply()
-            start = leave_eni(net, d_eni, answer, Context(direction="return", vpc=d_eni.vpc, az=d_eni.az))
+            start = leave_eni(net, d_eni, answer, Context(direction=Direction.RETURN, vpc=d_eni.vpc, az=d_eni.az))
             reply = self._reply(state, start, a_eni, d_eni, Disposition.ACCEPTED, packet)
             return None if reply is None else arriving_as(arrival, reply, source)
         assert end is not None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from vpcsim.compile.network import CompiledNetwork
-from vpcsim.engine.events import Arrival, At, End
+from vpcsim.engine.events import EXITED, RETURN_PATH, VIA_IGW, Arrival, At, End
 from vpcsim.engine.forwarding import deliver_in_vpc, drop
 from vpcsim.engine.results import ComponentKind, Decision, Hop
 from vpcsim.engine.state import State
@@ -12,6 +12,7 @@ KIND = ComponentKind.EGRESS_ONLY_INTERNET_GATEWAY
 
 
 def handle_out(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
+    """EIGW_OUT: IPv6 only, out to the internet, the flow remembered for its answers (R5.9, tracked R3.12)."""
     gateway, packet, context = arrival.name, arrival.packet, arrival.context
     if packet.family != 6:
         return drop(hops, gateway, KIND, Decision.DROP, packet, "PROTOCOL_RESTRICTION",
@@ -21,11 +22,12 @@ def handle_out(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[
     hops.append(Hop("internet", ComponentKind.INTERNET, Decision.EXIT, packet,
                     message=f"left AWS through {gateway}"))
     reply_from = Arrival(At.EIGW_IN, gateway, packet.reply(),
-                         context.but(direction="return", subnet="", entered_via="igw", sg_references=False))
-    return End("exited", packet, reply_from=reply_from)
+                         context.but(direction=RETURN_PATH, subnet="", entered_via=VIA_IGW, sg_references=False))
+    return End(EXITED, packet, reply_from=reply_from)
 
 
 def handle_in(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
+    """EIGW_IN: only answers to flows it carried out get in (R5.9)."""
     gateway, packet, context = arrival.name, arrival.packet, arrival.context
     if not state.eigw_admits(gateway, packet):
         return drop(hops, gateway, KIND, Decision.DROP, packet, "EIGW_INBOUND_NOT_ALLOWED",

@@ -12,7 +12,7 @@ from typing import Any
 
 from vpcsim.compile.components import Endpoint, Vpc
 from vpcsim.compile.network import CompiledNetwork
-from vpcsim.engine.events import Arrival, At, End
+from vpcsim.engine.events import EXITED, RETURN_PATH, VIA_ENDPOINT, VIA_PEERING, VIA_TGW, VIA_VGW, Arrival, At, End
 from vpcsim.engine.forwarding import deliver_in_vpc, drop
 from vpcsim.engine.packet import ICMP, TCP, Packet
 from vpcsim.engine.results import ComponentKind, Decision, Hop
@@ -143,12 +143,13 @@ def policy_allows(endpoint: Endpoint, vpc: Vpc, packet: Packet) -> tuple[bool, s
 
 
 def handle_out(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
+    """Gateway endpoint, out: TCP and ICMP echo only (R10.3), own VPC only (R10.2), policy (R10.7-R10.9)."""
     endpoint = net.endpoints[arrival.name]
     packet, context = arrival.packet, arrival.context
     if not (packet.protocol == TCP or (packet.protocol == ICMP and packet.icmp_type == 8)):
         return drop(hops, endpoint.name, KIND, Decision.DROP, packet, "VPCE_GATEWAY_PROTOCOL_RESTRICTION",
                     f"gateway endpoint {endpoint.name} accepts only TCP and ICMP echo (R10.3)")
-    if context.entered_via in ("peering", "vgw", "tgw"):
+    if context.entered_via in (VIA_PEERING, VIA_VGW, VIA_TGW):
         return drop(hops, endpoint.name, KIND, Decision.DROP, packet, "NO_POSSIBLE_DESTINATION",
                     f"gateway endpoint {endpoint.name} serves only its own VPC, not traffic from a "
                     f"{context.entered_via} (R10.2)")
@@ -160,12 +161,13 @@ def handle_out(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[
     hops.append(Hop(endpoint.service, ComponentKind.AWS_SERVICE, Decision.EXIT, packet,
                     message=f"reached {endpoint.service} through gateway endpoint {endpoint.name}"))
     reply_from = Arrival(At.ENDPOINT_IN, endpoint.name, packet.reply(),
-                         context.but(direction="return", subnet="", entered_via="endpoint",
+                         context.but(direction=RETURN_PATH, subnet="", entered_via=VIA_ENDPOINT,
                                      sg_references=False))
-    return End("exited", packet, reply_from=reply_from)
+    return End(EXITED, packet, reply_from=reply_from)
 
 
 def handle_in(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
+    """Gateway endpoint, in: the service's answer, delivered in the endpoint's VPC (R10.1)."""
     endpoint = net.endpoints[arrival.name]
     packet, context = arrival.packet, arrival.context
     hops.append(Hop(endpoint.name, KIND, Decision.FORWARD, packet, rule=f"answer from {endpoint.service}"))
@@ -173,6 +175,7 @@ def handle_in(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[H
 
 
 def handle_gwlb(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
+    """GWLB endpoint: a transparent bump in the wire, back to its subnet's route table (R10.14 [E])."""
     endpoint = net.endpoints[arrival.name]
     eni = net.enis[endpoint.enis[0]]
     subnet = net.subnets[eni.subnet]

@@ -6,7 +6,36 @@ from __future__ import annotations
 from vpcsim.compile.components import Eni, EniKind
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.compile.rules import Rule, SecurityGroupTable
-from vpcsim.engine.events import NEW, Arrival, At, Context, End, Step
+from vpcsim.engine.components import nat_gateway
+from vpcsim.engine.events import (
+    AT_ENI_OUT,
+    AT_GWLB_ENDPOINT,
+    AT_NAT_GATEWAY,
+    AT_TGW,
+    DELIVER,
+    DELIVERED,
+    DROPPED,
+    EGRESS,
+    EXITED,
+    FORWARD,
+    FORWARD_PATH,
+    GWLB_ENDPOINT_ENI,
+    INGRESS,
+    INTERFACE_ENDPOINT_ENI,
+    NAT_GATEWAY_ENI,
+    RETURN_PATH,
+    SG_EGRESS_ALLOW,
+    SG_ESTABLISHED,
+    SG_INGRESS_ALLOW,
+    TGW_ATTACHMENT_ENI,
+    VIA_TGW,
+    Arrival,
+    At,
+    Context,
+    End,
+    Step,
+    arrive,
+)
 from vpcsim.engine.forwarding import as_step, drop, leave
 from vpcsim.engine.packet import ICMP, ICMPV6, TCP, UDP, Packet
 from vpcsim.engine.results import ComponentKind, Decision, Hop
@@ -31,15 +60,6 @@ AUTO_TRACKED = frozenset({EniKind.NAT_GATEWAY, EniKind.TGW_ATTACHMENT, EniKind.G
                           EniKind.INTERFACE_ENDPOINT})
 """R3.12: a conversation crossing one of these ENIs is tracked by every security group on its path."""
 
-# Enum members read once: a class attribute look-up on an Enum costs about 0.1 µs in Python 3.11, and these
-# are read for every packet at an interface.
-_NAT_GATEWAY, _TGW_ATTACHMENT = EniKind.NAT_GATEWAY, EniKind.TGW_ATTACHMENT
-_INTERFACE_ENDPOINT, _GWLB_ENDPOINT = EniKind.INTERFACE_ENDPOINT, EniKind.GWLB_ENDPOINT
-_EGRESS_ALLOW, _INGRESS_ALLOW = Decision.SECURITY_GROUP_EGRESS_ALLOW, Decision.SECURITY_GROUP_INGRESS_ALLOW
-_ESTABLISHED, _DELIVER, _FORWARD = Decision.SECURITY_GROUP_ESTABLISHED, Decision.DELIVER, Decision.FORWARD
-_DELIVERED = "delivered"
-_TGW, _ENI_OUT = At.TGW, At.ENI_OUT
-
 
 def _icmp_code(packet: Packet) -> int:
     return max(packet.icmp_code, 0) if packet.protocol in (ICMP, ICMPV6) else packet.icmp_code
@@ -57,7 +77,7 @@ def _untracked(eni: Eni, allowing: SecurityGroupTable, other: SecurityGroupTable
     """R3.10: a TCP/UDP flow allowed from/to 0.0.0.0/0 (or ::/0), with a rule in the other direction
     allowing all traffic to/from everywhere on all ports, is not tracked. ICMP is always tracked, and so
     is everything at an interface endpoint (R3.12)."""
-    if packet.protocol not in (TCP, UDP) or eni.kind is _INTERFACE_ENDPOINT:
+    if packet.protocol not in (TCP, UDP) or eni.kind is INTERFACE_ENDPOINT_ENI:
         return False
     if other is None or not other.opens_everything(packet.protocol, packet.family):
         return False
@@ -69,7 +89,7 @@ def _reference_code(table: SecurityGroupTable, packet: Packet, peer: int, contex
     """R3.8: a rule naming a security group would match if the packet had kept its SG identity."""
     if _match(table, packet, peer, True) is None:
         return None
-    return "SG_REFERENCING_SUPPORT" if context.entered_via == "tgw" else "SG_REFERENCES_NOT_PRESERVED"
+    return "SG_REFERENCING_SUPPORT" if context.entered_via == VIA_TGW else "SG_REFERENCES_NOT_PRESERVED"
 
 
 _BY_RULE = "untracked flow: the reply is admitted by a rule, not by connection tracking (R3.10)"
@@ -107,23 +127,23 @@ def egress_references_ok(net: CompiledNetwork, eni: Eni, packet: Packet) -> bool
 
 
 def send(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
-    """ENI_OUT: the source/destination check, link-local services, the security groups' egress rules."""
+    """ENI out: source/dest check (R2.20), link-local services (R11.1, R3.13), SG egress (R3.1-R3.12)."""
     eni = net.enis[arrival.name]
     _, _, packet, context = arrival
     if eni.source_dest_check and packet.src not in (eni.private_ips if packet.family == 4 else eni.ipv6_ips):
         return drop(hops, eni.name, KIND, Decision.DROP, packet, "ENI_SOURCE_DEST_CHECK_RESTRICTION",
                     f"{eni.name} sends only from its own addresses; {packet.source} is not one of them "
                     "(R2.20)",
-                    direction="egress")
+                    direction=EGRESS)
     service = link_local_service(net, eni, packet)
     if service is not None:
         return _to_link_local_service(net, eni, packet, context, service, hops)
     if eni.egress is None:
         hops.append(Hop(eni.name, KIND, Decision.SEND, packet, message="no security group applies here (R3.14)",
-                        direction="egress"))
+                        direction=EGRESS))
     elif state.is_reply(eni.name, packet):
-        hops.append(Hop(eni.name, KIND, _ESTABLISHED, packet, "connection tracking", None,
-                        "reply to a tracked inbound flow (R3.9)", "egress"))
+        hops.append(Hop(eni.name, KIND, SG_ESTABLISHED, packet, "connection tracking", None,
+                        "reply to a tracked inbound flow (R3.9)", EGRESS))
     else:
         # R3.7: an SG-id rule matches outbound only within reach (egress_references_ok). The reach is worked
         # out only when the first rule that matches does so through a group's members, not its CIDRs.
@@ -148,18 +168,18 @@ def send(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) 
                       "same-Region peering, R3.7)"
             return drop(hops, eni.name, KIND, Decision.SECURITY_GROUP_DENY, packet, code,
                         f"no outbound rule of security group(s) {_sg_names(eni)} allows {_flow(packet)} to "
-                        f"{packet.destination}{why}", direction="egress", origin=_sg_origin(eni))
+                        f"{packet.destination}{why}", direction=EGRESS, origin=_sg_origin(eni))
         ingress = eni.ingress          # R3.10 can only apply when the other direction opens something to all
         state.track(eni.name, packet, ingress is not None and bool(ingress.wide_open)
                     and _untracked(eni, egress, ingress, packet, rule, destination))
-        hops.append(Hop(eni.name, KIND, _EGRESS_ALLOW, packet, rule.label, None,
-                        _BY_RULE if state.is_untracked_reply(eni.name, packet) else None, "egress", None,
+        hops.append(Hop(eni.name, KIND, SG_EGRESS_ALLOW, packet, rule.label, None,
+                        _BY_RULE if state.is_untracked_reply(eni.name, packet) else None, EGRESS, None,
                         rule.path or None))
     return leave(net, eni, packet, context, hops)
 
 
 def handle_out(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
-    """``send`` seen alone, as a ``Step`` (analyses ask an interface's egress verdict this way)."""
+    """``send`` alone, as a ``Step`` (R2.20, R3.1-R3.12): analyses ask an interface's egress verdict so."""
     hops: list[Hop] = []
     return as_step(hops, send(net, state, arrival, hops))
 
@@ -187,57 +207,55 @@ def link_local_service(net: CompiledNetwork, eni: Eni, packet: Packet) -> str | 
 
 def _to_link_local_service(net: CompiledNetwork, eni: Eni, packet: Packet, context: Context, service: str,
                            hops: list[Hop]) -> End:
-    hops.append(Hop(eni.name, KIND, Decision.SEND, packet, direction="egress",
+    hops.append(Hop(eni.name, KIND, Decision.SEND, packet, direction=EGRESS,
                     message=f"to {service}: not filtered by security groups or network ACLs (R3.13, R4.9)"))
     if service == RESOLVER and not net.vpcs[eni.vpc].dns_support:
         hops.append(Hop(service, ComponentKind.LINK_LOCAL_SERVICE, Decision.DROP, packet,
                         code="DNS_SUPPORT_DISABLED",
                         message=f"VPC {eni.vpc} has enableDnsSupport off: the Amazon DNS server does not "
                                 "answer (R11.2)"))
-        return End("dropped", packet)
+        return End(DROPPED, packet)
     answer = packet.reply()
-    reply_from = Arrival(At.ENI_IN, eni.name, answer, context.but(direction="return", link_local=True))
+    reply_from = Arrival(At.ENI_IN, eni.name, answer, context.but(direction=RETURN_PATH, link_local=True))
     hops.append(Hop(service, ComponentKind.LINK_LOCAL_SERVICE, Decision.EXIT, packet,
                     message=f"answered by {service} on the host (R11.1)"))
-    return End("exited", packet, reply_from=reply_from)
+    return End(EXITED, packet, reply_from=reply_from)
 
 
 def receive(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
-    """ENI_IN: delivery, or a NAT gateway, TGW attachment, endpoint or appliance taking the packet on."""
+    """ENI in: source/dest check (R2.20), SG ingress (R3.1-R3.12), delivery or an appliance forwarding (R2.21)."""
     eni = net.enis[arrival.name]
     _, _, packet, context = arrival
     if context.link_local:
-        hops.append(Hop(eni.name, KIND, Decision.DELIVER, packet, direction="ingress",
+        hops.append(Hop(eni.name, KIND, Decision.DELIVER, packet, direction=INGRESS,
                         message="answer from a link-local service: not filtered (R3.13)"))
-        return End("delivered", packet, eni=eni.name)
+        return End(DELIVERED, packet, eni=eni.name)
     kind = eni.kind
-    if kind in AUTO_TRACKED or context.entered_via == "tgw":
+    if kind in AUTO_TRACKED or context.entered_via == VIA_TGW:
         state.force_tracking()
-    if kind is _NAT_GATEWAY:
-        from vpcsim.engine.components import nat_gateway
-
-        return nat_gateway.handle(net, state, arrival, hops)
-    if kind is _TGW_ATTACHMENT:
+    if kind is NAT_GATEWAY_ENI:      # the walk sends a NAT gateway's packets to it directly; a caller may not
+        return nat_gateway.handle(net, state, arrive(AT_NAT_GATEWAY, eni.owner, packet, context), hops)
+    if kind is TGW_ATTACHMENT_ENI:
         attachment = net.tgw_attachments[eni.owner]
-        hops.append(Hop(eni.name, KIND, Decision.FORWARD, packet, direction="ingress",
+        hops.append(Hop(eni.name, KIND, Decision.FORWARD, packet, direction=INGRESS,
                         message=f"into {attachment.tgw} through attachment {attachment.name} ({eni.az})"))
-        return NEW(Arrival, (_TGW, attachment.tgw, packet, context.but(attachment=eni.owner, az=eni.az)))
+        return arrive(AT_TGW, attachment.tgw, packet, context.but(attachment=eni.owner, az=eni.az))
     owned = packet.dst in (eni.private_ips if packet.family == 4 else eni.ipv6_ips)      # eni.owns
     if not owned and eni.source_dest_check:
         return drop(hops, eni.name, KIND, Decision.DROP, packet, "ENI_SOURCE_DEST_CHECK_RESTRICTION",
                     f"{eni.name} accepts only packets addressed to it; {packet.destination} is not its "
                     "address (disable the source/destination check on appliances, R2.20)",
-                    direction="ingress")
-    if kind is _INTERFACE_ENDPOINT and packet.protocol != TCP and context.direction == "forward":
+                    direction=INGRESS)
+    if kind is INTERFACE_ENDPOINT_ENI and packet.protocol != TCP and context.direction == FORWARD_PATH:
         return drop(hops, eni.name, KIND, Decision.DROP, packet, "PROTOCOL_RESTRICTION",
-                    f"interface endpoint {eni.owner} accepts TCP only (R10.12)", direction="ingress")
+                    f"interface endpoint {eni.owner} accepts TCP only (R10.12)", direction=INGRESS)
     hop: Hop
     if eni.ingress is None:
-        hop = Hop(eni.name, KIND, _DELIVER if owned else _FORWARD, packet,
-                  message="no security group applies here (R3.14)", direction="ingress")
+        hop = Hop(eni.name, KIND, DELIVER if owned else FORWARD, packet,
+                  message="no security group applies here (R3.14)", direction=INGRESS)
     elif state.is_reply(eni.name, packet):
-        hop = Hop(eni.name, KIND, _ESTABLISHED, packet, "connection tracking", None,
-                  "reply to a tracked outbound flow (R3.9)", "ingress")
+        hop = Hop(eni.name, KIND, SG_ESTABLISHED, packet, "connection tracking", None,
+                  "reply to a tracked outbound flow (R3.9)", INGRESS)
     else:
         rule = _match(eni.ingress, packet, packet.src, context.sg_references)
         if rule is None:
@@ -248,27 +266,26 @@ def receive(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop
                 code = _reference_code(eni.ingress, packet, packet.src, context) or code
             return drop(hops, eni.name, KIND, Decision.SECURITY_GROUP_DENY, packet, code,
                         f"no inbound rule of security group(s) {_sg_names(eni)} allows {_flow(packet)} from "
-                        f"{packet.source}{why}", direction="ingress", origin=_sg_origin(eni))
+                        f"{packet.source}{why}", direction=INGRESS, origin=_sg_origin(eni))
         egress = eni.egress            # R3.10 can only apply when the other direction opens something to all
         state.track(eni.name, packet, egress is not None and bool(egress.wide_open)
                     and _untracked(eni, eni.ingress, egress, packet, rule, packet.src))
-        hop = Hop(eni.name, KIND, _INGRESS_ALLOW, packet, rule.label, None,
-                  _BY_RULE if state.is_untracked_reply(eni.name, packet) else None, "ingress", None,
+        hop = Hop(eni.name, KIND, SG_INGRESS_ALLOW, packet, rule.label, None,
+                  _BY_RULE if state.is_untracked_reply(eni.name, packet) else None, INGRESS, None,
                   rule.path or None)
     hops.append(hop)
     if owned:
-        return End(_DELIVERED, packet, eni.name)
-    if kind is _GWLB_ENDPOINT:
-        return NEW(Arrival, (At.GWLB_ENDPOINT, eni.owner, packet, context))
+        return End(DELIVERED, packet, eni.name)
+    if kind is GWLB_ENDPOINT_ENI:
+        return arrive(AT_GWLB_ENDPOINT, eni.owner, packet, context)
     # An appliance (source/destination check off) forwards what is not addressed to it (R2.21).
-    if hop.decision is not _FORWARD:
+    if hop.decision is not FORWARD:
         hops.append(Hop(eni.name, KIND, Decision.FORWARD, packet, message="appliance forwards the packet (R2.21)",
-                        direction="ingress"))
-    return NEW(Arrival, (_ENI_OUT, eni.name, packet, context.but(entered_via=context.entered_via,
-                                                                 sg_references=False)))
+                        direction=INGRESS))
+    return arrive(AT_ENI_OUT, eni.name, packet, context.but(sg_references=False))
 
 
 def handle_in(net: CompiledNetwork, state: State, arrival: Arrival) -> Step:
-    """``receive`` seen alone, as a ``Step`` (analyses ask an interface's ingress verdict this way)."""
+    """``receive`` alone, as a ``Step`` (R2.20, R3.1-R3.12): analyses ask an interface's ingress verdict so."""
     hops: list[Hop] = []
     return as_step(hops, receive(net, state, arrival, hops))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from vpcsim.compile.components import Eni, EniKind, Route, TargetKind
 from vpcsim.compile.network import CompiledNetwork
-from vpcsim.engine.events import Arrival, At, End
+from vpcsim.engine.events import EXITED, RETURN_PATH, VIA_IGW, Arrival, At, End
 from vpcsim.engine.forwarding import deliver_in_vpc, drop
 from vpcsim.engine.packet import Packet
 from vpcsim.engine.results import ComponentKind, Decision, Hop
@@ -54,6 +54,7 @@ def _no_public_address(net: CompiledNetwork, igw: str, eni: Eni | None, packet: 
 
 
 def handle_out(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
+    """IGW out: redirected subnets (R2.17), R5.5 ranges, 1:1 NAT (R5.2, R5.3), IPv6 as is (R5.6), hairpin (R5.8)."""
     igw = arrival.name
     packet, context = arrival.packet, arrival.context
     vpc = net.vpcs[net.gateway_vpc[igw]]
@@ -87,15 +88,16 @@ def handle_out(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[
         target_vpc = net.vpcs[target.vpc]
         if target_vpc.internet_gateway:
             return Arrival(At.IGW_IN, target_vpc.internet_gateway, translated,
-                           context.but(vpc=target.vpc, subnet="", entered_via="igw", sg_references=False, az=""))
-    reply_from = Arrival(At.IGW_IN, igw, translated.reply(), context.but(direction="return", subnet="",
-                                                                     entered_via="igw", sg_references=False))
+                           context.but(vpc=target.vpc, subnet="", entered_via=VIA_IGW, sg_references=False, az=""))
+    reply_from = Arrival(At.IGW_IN, igw, translated.reply(), context.but(direction=RETURN_PATH, subnet="",
+                                                                     entered_via=VIA_IGW, sg_references=False))
     hops.append(Hop("internet", ComponentKind.INTERNET, Decision.EXIT, translated,
                     message=f"left AWS through {igw}"))
-    return End("exited", translated, reply_from=reply_from)
+    return End(EXITED, translated, reply_from=reply_from)
 
 
 def handle_in(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
+    """IGW in: R5.5 ranges, 1:1 NAT (R5.4), IPv6 into the VPC (R5.6), then the gateway route table (R2.18)."""
     igw = arrival.name
     packet, context = arrival.packet, arrival.context
     vpc = net.vpcs[net.gateway_vpc[igw]]
@@ -120,7 +122,7 @@ def handle_in(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[H
                         f"{packet.destination} is not inside the CIDRs of VPC {vpc.name} (R5.6)")
         translated = packet
         hops.append(Hop(igw, KIND, Decision.FORWARD, packet, rule="IPv6: no translation (R5.6)"))
-    context = context.but(vpc=vpc.name, entered_via="igw", sg_references=False, subnet="")
+    context = context.but(vpc=vpc.name, entered_via=VIA_IGW, sg_references=False, subnet="")
     edge = vpc.edge_tables.get(igw)
     if edge is not None:      # R2.18: translate first, then the gateway route table
         return Arrival(At.ROUTE_TABLE, edge, translated, context)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from vpcsim.compile.network import CompiledNetwork
-from vpcsim.engine.events import Arrival, End
+from vpcsim.engine.events import VIA_HERE, VIA_PEERING, VIA_VGW, Arrival, End
 from vpcsim.engine.forwarding import drop, leave
 from vpcsim.engine.packet import ICMP, ICMPV6, TCP, UDP, Packet
 from vpcsim.engine.results import ComponentKind, Decision, Hop
@@ -40,9 +40,11 @@ def _socket(packet: Packet, address: str, port: int) -> str:
 
 
 def handle(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
-    eni = net.enis[arrival.name]
-    nat = net.nat_gateways[eni.owner]
+    """NAT gateway: source NAT (R6.4, R6.6, R6.10, R6.11) or a mapping's answer back (R6.8); tracked (R3.12)."""
+    nat = net.nat_gateways[arrival.name]
+    eni = net.enis[nat.eni]
     packet, context = arrival.packet, arrival.context
+    state.force_tracking()
     if packet.family == 4 and packet.dst == nat.private_ip:
         original = state.translate_back(nat.name, packet)
         if original is None:
@@ -59,8 +61,8 @@ def handle(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]
         hops.append(Hop(nat.name, KIND, Decision.TRANSLATE, original, rule=rule))
         return leave(net, eni, original, context, hops)
     else:
-        if context.entered_via in ("peering", "vgw"):
-            via = "a peering connection" if context.entered_via == "peering" else "a VPN or Direct Connect"
+        if context.entered_via in (VIA_PEERING, VIA_VGW):
+            via = "a peering connection" if context.entered_via == VIA_PEERING else "a VPN or Direct Connect"
             return drop(hops, nat.name, KIND, Decision.DROP, packet, "NGW_REQUIRES_SOURCE_IN_VPC",
                         f"{nat.name} translates only traffic from its own VPC; this packet came through "
                         f"{via} (R6.10)")
@@ -83,4 +85,4 @@ def handle(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]
                    f"{_socket(translated, translated.source, translated.src_port)}, " \
                    f"{packet.destination} -> {translated.destination}"
         hops.append(Hop(nat.name, KIND, Decision.TRANSLATE, translated, rule=rule))
-        return leave(net, eni, translated, context.but(sg_references=False, entered_via=""), hops)
+        return leave(net, eni, translated, context.but(sg_references=False, entered_via=VIA_HERE), hops)

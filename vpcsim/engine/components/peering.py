@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from vpcsim.compile.network import CompiledNetwork
-from vpcsim.engine.events import Arrival, End
+from vpcsim.engine.events import VIA_PEERING, Arrival, End
 from vpcsim.engine.forwarding import deliver_in_vpc, drop
 from vpcsim.engine.results import ComponentKind, Decision, Hop
 from vpcsim.engine.state import State
@@ -13,6 +13,7 @@ KIND = ComponentKind.PEERING
 
 
 def handle(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
+    """Peering: active only (R9.1), into the far VPC only (R9.2, R9.5), SG references per Region (R9.7, R9.8)."""
     peering = net.peerings[arrival.name]
     packet, context = arrival.packet, arrival.context
     if not peering.active:
@@ -28,7 +29,7 @@ def handle(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]
                     "traffic addressed into the peer VPC — it is not transitive and lends no gateways "
                     "(R9.2, R9.5)")
     hop = Hop(peering.name, KIND, Decision.FORWARD, packet, rule=f"{context.vpc} -> {far.name}")
-    next_context = context.but(vpc=far.name, entered_via="peering", subnet="", az="",
+    next_context = context.but(vpc=far.name, entered_via=VIA_PEERING, subnet="", az="",
                                sg_references=context.sg_references and not peering.inter_region)
     following = deliver_in_vpc(net, far.name, packet, next_context, peering.name, KIND, hops)
     if isinstance(following, End):      # nothing in the far VPC has the address: the drop alone is the hop

@@ -7,7 +7,18 @@ from bisect import bisect_right
 
 from vpcsim.compile.components import EniKind, Route, RouteTable, TargetKind
 from vpcsim.compile.network import CompiledNetwork
-from vpcsim.engine.events import NEW, Arrival, At, End
+from vpcsim.engine.events import (
+    ROUTE,
+    TO_BLACKHOLE,
+    TO_LOCAL,
+    TO_NETWORK_INTERFACE,
+    TO_PEERING,
+    TO_TRANSIT_GATEWAY,
+    Arrival,
+    At,
+    End,
+    arrive,
+)
 from vpcsim.engine.forwarding import deliver_in_vpc, drop, enter_eni
 from vpcsim.engine.packet import Packet
 from vpcsim.engine.results import ComponentKind, Decision, Hop
@@ -15,10 +26,6 @@ from vpcsim.engine.state import State
 from vpcsim.ip import SERVICE_RANGE_V4, SERVICE_RANGE_V6
 
 KIND = ComponentKind.ROUTE_TABLE
-# Enum members read once: a class attribute look-up on an Enum costs about 0.1 µs in Python 3.11.
-_ROUTE = Decision.ROUTE
-_LOCAL, _TRANSIT_GATEWAY = TargetKind.LOCAL, TargetKind.TRANSIT_GATEWAY
-_NETWORK_INTERFACE, _PEERING, _BLACKHOLE = TargetKind.NETWORK_INTERFACE, TargetKind.PEERING, TargetKind.BLACKHOLE
 _APPLIANCE_KINDS = (EniKind.INSTANCE, EniKind.INTERFACE)
 _GATEWAY_ARRIVALS = {TargetKind.INTERNET_GATEWAY: At.IGW_OUT, TargetKind.EGRESS_ONLY_INTERNET_GATEWAY: At.EIGW_OUT,
                      TargetKind.PEERING: At.PEERING, TargetKind.VPN_GATEWAY: At.VGW_OUT,
@@ -28,6 +35,7 @@ _SERVICE_RANGES = {4: (SERVICE_RANGE_V4.start, SERVICE_RANGE_V4.end), 6: (SERVIC
 
 
 def handle(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
+    """Route table: TTL, R1.12, longest prefix (R2.4-R2.6), blackholes (R2.11), R2.16, then the route's target."""
     table = net.route_tables[arrival.name]
     packet = arrival.packet.hop()
     if packet.ttl <= 0:
@@ -46,11 +54,11 @@ def handle(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]
         return drop(hops, table.name, KIND, Decision.NO_ROUTE, packet, "NO_ROUTE_TO_DESTINATION",
                     f"route table {table.name} has no route to {packet.destination}", origin=table.path or None)
     kind = route.target_kind
-    if kind is _BLACKHOLE:                          # route.is_blackhole
+    if kind is TO_BLACKHOLE:                          # route.is_blackhole
         return drop(hops, table.name, KIND, Decision.BLACKHOLE, packet, "BAD_STATE_ROUTE",
                     f"the route to {route.prefix} is a blackhole: its target {route.target!r} is gone",
                     route.label, origin=route.path or None)
-    unavailable = _unavailable(net, route) if kind is _PEERING or kind is _NETWORK_INTERFACE else None
+    unavailable = _unavailable(net, route) if kind is TO_PEERING or kind is TO_NETWORK_INTERFACE else None
     if unavailable is not None:
         return drop(hops, table.name, KIND, Decision.BLACKHOLE, packet, "BAD_STATE_ROUTE",
                     f"the route to {route.prefix} is a blackhole: {unavailable} (R2.11)", route.label,
@@ -59,8 +67,8 @@ def handle(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]
         return drop(hops, table.name, KIND, Decision.DROP, packet, "INGRESS_RTB_NO_PUBLIC_IP",
                     f"{route.target} has no public IP: a network interface that an internet gateway's route "
                     "table sends traffic to must have one (R2.16)", route.label, origin=route.path or None)
-    hops.append(Hop(table.name, KIND, _ROUTE, packet, route.label, None, None, None, None, route.path or None))
-    if kind is _LOCAL:                              # the commonest target, handled here (_to_target's first case)
+    hops.append(Hop(table.name, KIND, ROUTE, packet, route.label, None, None, None, None, route.path or None))
+    if kind is TO_LOCAL:                            # the commonest target, handled here (_to_target's first case)
         vpc = net.vpcs[table.vpc]
         if not vpc.contains(family, destination):
             return drop(hops, table.name, KIND, Decision.DROP, packet, "VPC_LOCAL_ROUTE_CIDR_RESTRICTION",
@@ -74,10 +82,10 @@ def _unavailable(net: CompiledNetwork, route: Route) -> str | None:
     ``blackhole`` — or None. A peering that is not ``active``; an appliance or NAT-instance interface that is
     detached or whose instance is not running."""
     kind = route.target_kind
-    if kind is _PEERING:
+    if kind is TO_PEERING:
         peering = net.peerings[route.target]
         return None if peering.active else f"peering connection {peering.name} is not active"
-    if kind is _NETWORK_INTERFACE:
+    if kind is TO_NETWORK_INTERFACE:
         eni = net.enis[route.target]
         if eni.kind not in _APPLIANCE_KINDS:
             return None
@@ -92,7 +100,7 @@ def _unavailable(net: CompiledNetwork, route: Route) -> str | None:
 def _needs_public_ip(net: CompiledNetwork, table: RouteTable, route: Route) -> bool:
     """R2.16: an internet gateway's route table may send traffic only to a network interface with a public IP
     (Reachability Analyzer's INGRESS_RTB_NO_PUBLIC_IP). GWLB endpoints are exempt."""
-    if table.gateway is None or route.target_kind is not _NETWORK_INTERFACE:
+    if table.gateway is None or route.target_kind is not TO_NETWORK_INTERFACE:
         return False
     if net.vpcs[table.vpc].internet_gateway != table.gateway:
         return False
@@ -102,19 +110,19 @@ def _needs_public_ip(net: CompiledNetwork, table: RouteTable, route: Route) -> b
 def _to_target(net: CompiledNetwork, arrival: Arrival, table: RouteTable, kind: TargetKind, target: str,
                packet: Packet, hops: list[Hop]) -> Arrival | End:
     context = arrival.context
-    if kind is _LOCAL:
+    if kind is TO_LOCAL:
         vpc = net.vpcs[table.vpc]
         if not vpc.contains(packet.family, packet.dst):
             return drop(hops, table.name, KIND, Decision.DROP, packet, "VPC_LOCAL_ROUTE_CIDR_RESTRICTION",
                         f"{packet.destination} is outside the CIDRs of VPC {vpc.name}")
         return deliver_in_vpc(net, vpc.name, packet, context, table.name, KIND, hops)
-    if kind is _TRANSIT_GATEWAY:
+    if kind is TO_TRANSIT_GATEWAY:
         return _to_transit_gateway(net, arrival, table, target, packet, hops)
-    if kind is _NETWORK_INTERFACE:
+    if kind is TO_NETWORK_INTERFACE:
         return enter_eni(net, net.enis[target], packet, context)
     gateway = _GATEWAY_ARRIVALS.get(kind)
     if gateway is not None:
-        return NEW(Arrival, (gateway, target, packet, context))
+        return arrive(gateway, target, packet, context)
     if kind is TargetKind.NAT_GATEWAY:
         return enter_eni(net, net.enis[net.nat_gateways[target].eni], packet, context)
     if kind is TargetKind.GWLB_ENDPOINT:

@@ -6,7 +6,21 @@ from __future__ import annotations
 
 from vpcsim.compile.components import TgwAttachment
 from vpcsim.compile.network import CompiledNetwork
-from vpcsim.engine.events import NEW, Arrival, At, Context, End
+from vpcsim.engine.events import (
+    AT_TGW,
+    EGRESS,
+    ENI_COMPONENT,
+    EXITED,
+    RETURN_PATH,
+    ROUTE,
+    SEND,
+    VIA_VGW,
+    Arrival,
+    Context,
+    End,
+    arrive,
+    through_attachment,
+)
 from vpcsim.engine.forwarding import drop, leave
 from vpcsim.engine.packet import Packet
 from vpcsim.engine.results import ComponentKind, Decision, Hop
@@ -14,11 +28,10 @@ from vpcsim.engine.state import State
 
 KIND = ComponentKind.TRANSIT_GATEWAY
 TABLE = ComponentKind.TRANSIT_GATEWAY_ROUTE_TABLE
-_ENI, _SEND, _ROUTE = ComponentKind.ENI, Decision.SEND, Decision.ROUTE   # read once (~0.1 µs per Enum look-up)
-_TGW = At.TGW
 
 
 def handle(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
+    """TGW: the incoming attachment's table decides (R8.2, R8.4, R8.5); into a VPC by AZ (R8.7-R8.10), R8.17."""
     tgw = net.transit_gateways[arrival.name]
     packet, context = arrival.packet.hop(), arrival.context
     source = net.tgw_attachments[context.attachment]
@@ -43,26 +56,26 @@ def handle(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]
     if target.kind == "vpc" and not target.enis_by_az:     # the drop alone is the hop
         return drop(hops, target.name, KIND, Decision.DROP, packet, "NO_POSSIBLE_DESTINATION",
                     f"attachment {target.name} has no subnets")
-    hops.append(Hop(table.name, TABLE, _ROUTE, packet, route.label, None,
+    hops.append(Hop(table.name, TABLE, ROUTE, packet, route.label, None,
                     f"{tgw.name}: from attachment {source.name}", None, None, route.path or None))
     sg_references = context.sg_references and source.sg_referencing and target.sg_referencing
     if target.kind == "vpc":
         return _into_vpc(net, state, target, packet, context, sg_references, hops)
     if target.kind == "peering":
         peer = net.tgw_attachments[target.resource]
-        return NEW(Arrival, (_TGW, peer.tgw, packet, context.but(attachment=peer.name, sg_references=False)))
+        return arrive(AT_TGW, peer.tgw, packet, context.but(attachment=peer.name, sg_references=False))
     connection = net.connections.get(target.resource)
     if connection is None or not connection.up:
         return drop(hops, target.name, KIND, Decision.DROP, packet, "TGW_BAD_STATE_VPN",
                     f"{target.resource} is not available: the attachment carries no traffic")
     site = next((s for s in net.external.values()
                  if connection.name in s.via and s.contains(packet.family, packet.dst)), None)
-    reply_from = Arrival(At.TGW, tgw.name, packet.reply(), Context(direction="return", attachment=target.name,
-                                                                   entered_via="vgw", sg_references=False))
+    reply_from = arrive(AT_TGW, tgw.name, packet.reply(), Context(direction=RETURN_PATH, attachment=target.name,
+                                                                  entered_via=VIA_VGW, sg_references=False))
     where = site.name if site is not None else f"on-premises via {connection.name}"
     hops.append(Hop(site.name if site else connection.name, ComponentKind.EXTERNAL_SITE, Decision.EXIT, packet,
                     message=f"reached {where} over {connection.kind.replace('_', ' ')} {connection.name}"))
-    return End("exited", packet, reply_from=reply_from)
+    return End(EXITED, packet, reply_from=reply_from)
 
 
 def _destination_az(net: CompiledNetwork, target: TgwAttachment, packet: Packet) -> str:
@@ -105,10 +118,7 @@ def _into_vpc(net: CompiledNetwork, state: State, target: TgwAttachment, packet:
     """Into the target VPC through the attachment ENI of the chosen AZ (``handle`` has checked it has one)."""
     az = _choose_az(net, state, target, packet, context.az)
     eni = net.enis[target.enis_by_az[az]]
-    # context.but(vpc=, az=, attachment=, entered_via="tgw", sg_references=), built positionally (hot path).
-    direction, _, subnet, _, target_eni, table, _, _, _, gateway, sender, link_local = context
-    context = NEW(Context, (direction, target.resource, subnet, az, target_eni, table, target.name, "tgw",
-                            sg_references, gateway, sender, link_local))
-    hops.append(Hop(eni.name, _ENI, _SEND, packet, None, None,
-                    f"{target.name} in {az}: no security group applies (R3.14)", "egress"))
+    context = through_attachment(context, target.resource, az, target.name, sg_references)
+    hops.append(Hop(eni.name, ENI_COMPONENT, SEND, packet, None, None,
+                    f"{target.name} in {az}: no security group applies (R3.14)", EGRESS))
     return leave(net, eni, packet, context, hops)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from vpcsim.compile.components import VgwRoute, VpnGateway
 from vpcsim.compile.network import CompiledNetwork
-from vpcsim.engine.events import Arrival, At, Context, End
+from vpcsim.engine.events import EXITED, RETURN_PATH, VIA_VGW, Arrival, At, Context, End
 from vpcsim.engine.forwarding import deliver_in_vpc, drop
 from vpcsim.engine.packet import Packet
 from vpcsim.engine.results import ComponentKind, Decision, Hop
@@ -27,12 +27,13 @@ def _exit(net: CompiledNetwork, vgw: VpnGateway, route: VgwRoute, packet: Packet
     hops.append(Hop(site.name if site else connection.name, ComponentKind.EXTERNAL_SITE, Decision.EXIT, packet,
                     message=f"reached {where} over {connection.kind.replace('_', ' ')} {connection.name}"))
     reply_from = Arrival(At.VGW_IN, vgw.name, packet.reply(),
-                         context.but(direction="return", subnet="", entered_via="vgw",
+                         context.but(direction=RETURN_PATH, subnet="", entered_via=VIA_VGW,
                                      gateway=connection.name, sg_references=False))
-    return End("exited", packet, reply_from=reply_from)
+    return End(EXITED, packet, reply_from=reply_from)
 
 
 def handle_out(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
+    """VGW out: IPv4 only (R7.3), from its VPC's interfaces (R7.8, R7.11), over the connection R7.4 chose."""
     vgw = net.vpn_gateways[arrival.name]
     packet, context = arrival.packet, arrival.context
     if packet.family != 4:
@@ -52,6 +53,7 @@ def handle_out(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[
 
 
 def handle_in(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:
+    """VGW in: IPv4 only (R7.3), to its VPC's interfaces (R7.8) via the edge table (R2.2), or CloudHub (R7.7)."""
     vgw = net.vpn_gateways[arrival.name]
     packet, context = arrival.packet, arrival.context
     vpc = net.vpcs[vgw.vpc]
@@ -73,7 +75,7 @@ def handle_in(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[H
         return drop(hops, vgw.name, KIND, Decision.DROP, packet, "VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
                     f"{packet.destination} is not a private IP of an interface in VPC {vpc.name} (R7.8)")
     hops.append(Hop(vgw.name, KIND, Decision.FORWARD, packet, rule=f"from {context.gateway or 'on-premises'}"))
-    context = context.but(vpc=vpc.name, entered_via="vgw", sg_references=False, subnet="")
+    context = context.but(vpc=vpc.name, entered_via=VIA_VGW, sg_references=False, subnet="")
     edge = vpc.edge_tables.get(vgw.name)
     if edge is not None:
         return Arrival(At.ROUTE_TABLE, edge, packet, context)

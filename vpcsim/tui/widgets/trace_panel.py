@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static, TabbedContent, TabPane
 
+from vpcsim.api import NetworkTrace
 from vpcsim.engine.results import Trace
 from vpcsim.errors import QueryError
 from vpcsim.render.text import dns_renderables
@@ -63,7 +64,7 @@ class TracePanel(Vertical):
         verdict.add_class(f"-{trace.disposition.value.lower().replace('_', '-')}")
         self.query_one(HopTable).show(trace)
         self.query_one(ExplanationPanel).show(trace)
-        logs = trace.flow_logs()
+        logs = trace.flow_logs() if isinstance(trace, NetworkTrace) else []     # an analysis's trace has none
         self.query_one("#flowlogs", Static).update(Text("\n".join(logs) if logs else "no flow log records"))
         if trace.dns is not None:
             self.query_one("#dns", Static).update(Text("\n").join(

@@ -1,12 +1,13 @@
-"""What ``--from``/``--to`` name: an interface, the internet, an on-premises site or an AWS service."""
+"""The ends of a question: what ``--from``/``--to`` name — an interface, the internet, an on-premises site or
+an AWS service. (A VPC endpoint is something else: ``compile.components.Endpoint``.)"""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import NamedTuple
 
 from vpcsim.compile.components import Eni, EniKind
 from vpcsim.compile.network import CompiledNetwork
-from vpcsim.engine.events import NEW
 from vpcsim.errors import QueryError
 from vpcsim.ip import format_address, is_address, parse_address
 from vpcsim.model.services import service_name
@@ -16,11 +17,19 @@ INTERNET_V4 = parse_address("198.51.100.10")[1]
 INTERNET_V6 = parse_address("2001:db8:ffff::10")[1]
 
 
-class Endpoint(NamedTuple):
-    """What one side of a query names. A named tuple (built in C for the common case, an interface by name):
-    every conversation resolves two."""
+class EndKind(StrEnum):
+    """What kind of thing one end of a question is."""
 
-    kind: str                    # eni | internet | site | service
+    ENI = "eni"
+    INTERNET = "internet"
+    SITE = "site"
+    SERVICE = "service"
+
+
+class QueryEnd(NamedTuple):
+    """What one side of a question names."""
+
+    kind: EndKind
     name: str
     eni: Eni | None = None
     site: str = ""
@@ -37,32 +46,33 @@ class Endpoint(NamedTuple):
                 return self.eni.public_ip
             ips = self.eni.private_ips                  # eni.primary_ip, inlined
             return ips[0] if ips else None
-        if self.kind == "internet":
+        if self.kind == EndKind.INTERNET:
             return INTERNET_V4 if family == 4 else INTERNET_V6
         return None
 
 
-def resolve(net: CompiledNetwork, text: str, role: str) -> Endpoint:
+def resolve(net: CompiledNetwork, text: str, role: str) -> QueryEnd:
+    """The end ``text`` names (``role``: "from" or "to", for the messages); QueryError if it names nothing."""
     text = text.strip()
     if text == "internet":
-        return Endpoint("internet", "internet")
+        return QueryEnd(EndKind.INTERNET, "internet")
     if text.startswith("internet:"):
         address = text.split(":", 1)[1]
         if not is_address(address):
             raise QueryError(f"--{role} {text!r}: {address!r} is not an IP address",
                              "write internet:203.0.113.5")
         family, value = parse_address(address)
-        return Endpoint("internet", text, address=value, family=family)
+        return QueryEnd(EndKind.INTERNET, text, address=value, family=family)
     if text in net.external:
         site = net.external[text]
         first = site.cidrs[0]
-        return Endpoint("site", text, site=text, address=first.start + min(10, first.size - 1),
+        return QueryEnd(EndKind.SITE, text, site=text, address=first.start + min(10, first.size - 1),
                         family=first.family)
     eni = net.enis.get(text) or _eni_named(net, text)      # an interface's own name: the commonest case
     if eni is not None:
         if role == "from" and eni.kind is EniKind.INTERFACE_ENDPOINT:
             return _endpoint_as_source(net, eni)
-        return NEW(Endpoint, ("eni", text, eni, "", None, None))
+        return QueryEnd(EndKind.ENI, text, eni)
     if is_address(text):
         found = _by_address(net, text)
         if role == "from" and found.eni is not None and found.eni.kind is EniKind.INTERFACE_ENDPOINT:
@@ -80,11 +90,11 @@ def resolve(net: CompiledNetwork, text: str, role: str) -> Endpoint:
                      did_you_mean(text, names))
 
 
-def _endpoint_as_source(net: CompiledNetwork, eni: Eni) -> Endpoint:
+def _endpoint_as_source(net: CompiledNetwork, eni: Eni) -> QueryEnd:
     """R10.12: an interface endpoint only answers; neither it nor the service behind it opens connections
     into the VPC (``VPCE_INTRA_VPC_TRAFFIC``). As a source it stands for its service, which the engine
     refuses to inject."""
-    return Endpoint("service", eni.owner, address=eni.primary_ip, family=4)
+    return QueryEnd(EndKind.SERVICE, eni.owner, address=eni.primary_ip, family=4)
 
 
 def _eni_named(net: CompiledNetwork, text: str) -> Eni | None:
@@ -101,28 +111,28 @@ def _eni_named(net: CompiledNetwork, text: str) -> Eni | None:
     return next((e for e in net.enis.values() if e.id == text), None)
 
 
-def _by_address(net: CompiledNetwork, text: str) -> Endpoint:
+def _by_address(net: CompiledNetwork, text: str) -> QueryEnd:
     family, value = parse_address(text)
     owners = [name for (_, fam, address), name in net.private_index.items()
               if fam == family and address == value]
     if owners:
-        return Endpoint("eni", text, eni=net.enis[sorted(owners)[0]], address=value, family=family)
+        return QueryEnd(EndKind.ENI, text, eni=net.enis[sorted(owners)[0]], address=value, family=family)
     public = net.public_index.get((family, value))
     if public is not None:
-        return Endpoint("eni", text, eni=net.enis[public[0]], address=value, family=family)
+        return QueryEnd(EndKind.ENI, text, eni=net.enis[public[0]], address=value, family=family)
     for site in net.external.values():
         if site.contains(family, value):
-            return Endpoint("site", text, site=site.name, address=value, family=family)
+            return QueryEnd(EndKind.SITE, text, site=site.name, address=value, family=family)
     for name, prefixes in net.prefix_lists.items():
         if name.startswith("com.amazonaws.") and any(p.contains(family, value) for p in prefixes):
-            return Endpoint("service", name, address=value, family=family)
-    return Endpoint("internet", f"internet:{format_address(family, value)}", address=value, family=family)
+            return QueryEnd(EndKind.SERVICE, name, address=value, family=family)
+    return QueryEnd(EndKind.INTERNET, f"internet:{format_address(family, value)}", address=value, family=family)
 
 
-def _service(net: CompiledNetwork, text: str) -> Endpoint | None:
+def _service(net: CompiledNetwork, text: str) -> QueryEnd | None:
     full = service_name(text, net.region)
     prefixes = net.prefix_lists.get(full)
     if not prefixes:
         return None
     first = prefixes[0]
-    return Endpoint("service", full, address=first.start + 10, family=first.family)
+    return QueryEnd(EndKind.SERVICE, full, address=first.start + 10, family=first.family)
