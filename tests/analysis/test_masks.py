@@ -14,7 +14,8 @@ from vpcsim.analysis.matrix.classes import MemberClasses, NetClasses
 from vpcsim.analysis.matrix.destinations import Destinations, bits, runs
 from vpcsim.analysis.matrix.regions import Cuts
 from vpcsim.analysis.matrix.rule_matching import Fields
-from vpcsim.compile.rules import ALL, ICMP, ICMPV6, TCP, UDP, Peer, Rule, SecurityGroupTable
+from vpcsim.compile.rules import Peer, Rule, SecurityGroupTable
+from vpcsim.protocols import ALL, ICMP, ICMPV6, TCP, UDP
 
 ROOT = Path(__file__).resolve().parents[2]
 SPACE = 64

@@ -9,8 +9,8 @@ from __future__ import annotations
 from conftest import components, decisions, load
 
 from vpcsim import Disposition
-from vpcsim.compile.rules import ICMPV6
 from vpcsim.ip import parse_address
+from vpcsim.protocols import ICMPV6
 
 # -- R4.1 stateless; ports are destination ports --------------------------------------------------------
 

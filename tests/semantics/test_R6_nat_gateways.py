@@ -12,10 +12,11 @@ from conftest import TOPOLOGIES, components, drop_of, hop_at, load
 import vpcsim
 from vpcsim import Disposition, TopologyError
 from vpcsim.engine.events import Arrival, At, Context
-from vpcsim.engine.packet import TCP, Packet
+from vpcsim.engine.packet import Packet
 from vpcsim.engine.simulate import walk
 from vpcsim.engine.state import State
 from vpcsim.ip import parse_address
+from vpcsim.protocols import TCP
 
 # app-1 -> NAT (private subnet side) -> NAT -> NAT subnet -> IGW: the request's hops in R6_4.
 THROUGH_NAT = ["eni-app-1", "vpc-default-acl", "private-rt", "vpc-default-acl", "nat-a", "vpc-default-acl",

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vpcsim.compile.rules import _SCANS, ALL, ICMP, ICMPV6, PORTED, NetworkAclTable, Peer, Rule, SecurityGroupTable
+from vpcsim.compile.rules import _SCANS, NetworkAclTable, Peer, Rule, SecurityGroupTable
+from vpcsim.protocols import ALL, ICMP, ICMPV6, PORTED
 
 FAST = settings(max_examples=150, deadline=None)
 BITS = {4: 32, 6: 128}

@@ -24,10 +24,10 @@ from vpcsim.analysis.intents import Intent, IntentSet, Via
 from vpcsim.compile.components import Eni
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.engine.ends import INTERNET_V6
-from vpcsim.engine.packet import ICMP, ICMPV6, TCP, UDP
 from vpcsim.engine.results import Decision, Hop, Trace
 from vpcsim.errors import QueryError, SourcePos
 from vpcsim.ip import format_address
+from vpcsim.protocols import ICMP, ICMPS, ICMPV6, PORTED
 
 # Codes of a failed intent that are about the path, not a drop (the drop codes are Reachability Analyzer's).
 PATH_FOUND = "PATH_FOUND"                       # expected unreachable, a conversation got through
@@ -244,10 +244,10 @@ def flows_of(net: CompiledNetwork, intent: Intent) -> list[Flow]:
     nets = [net]
     if intent.protocol is None:
         flows = any_flows(nets)
-    elif intent.protocol in (TCP, UDP):
+    elif intent.protocol in PORTED:
         low, high = intent.ports if intent.ports is not None else (0, 65535)
         flows = port_atoms(nets, intent.protocol, low, high)
-    elif intent.protocol in (ICMP, ICMPV6):
+    elif intent.protocol in ICMPS:
         flows = [f for f in any_flows(nets) if f.protocol == ICMP]
         if intent.protocol == ICMPV6:
             flows = [Flow(ICMPV6, f.low, f.high) for f in flows]
@@ -255,7 +255,7 @@ def flows_of(net: CompiledNetwork, intent: Intent) -> list[Flow]:
         flows = [Flow(intent.protocol)]
     if not intent.is_pinned:
         mentioned = [f for f in mentioned_flows(nets) if f in flows]
-        echo = [f for f in flows if f.protocol in (ICMP, ICMPV6) and f.low == ECHO]
+        echo = [f for f in flows if f.protocol in ICMPS and f.low == ECHO]
         first = mentioned + [f for f in echo if f not in mentioned]
         flows = first + [f for f in flows if f not in first]
     return flows

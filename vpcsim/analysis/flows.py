@@ -13,11 +13,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from vpcsim.compile.network import CompiledNetwork
-from vpcsim.compile.rules import ALL, ICMP, ICMPV6, TCP, UDP, Rule
-from vpcsim.engine.packet import PROTOCOL_NAMES
+from vpcsim.compile.rules import Rule
+from vpcsim.protocols import ALL, ECHO_REQUEST, ICMP, ICMPS, ICMPV6, PORTED, TCP, UDP, protocol_name
+from vpcsim.protocols import protocol_number as number_of
 
-PORTED = (TCP, UDP)
-ECHO = 8
+ECHO = ECHO_REQUEST[4]
 OTHER_CANDIDATES = (47, 50, 51, 132, 137, 253)     # GRE, ESP, AH, SCTP, …: stands for "any other protocol"
 
 
@@ -36,7 +36,7 @@ class Flow:
 
     @property
     def protocol_name(self) -> str:
-        return PROTOCOL_NAMES.get(self.protocol, str(self.protocol))
+        return protocol_name(self.protocol)
 
     @property
     def label(self) -> str:
@@ -44,7 +44,7 @@ class Flow:
         if self.protocol in PORTED:
             ports = str(self.low) if self.low == self.high else f"{self.low}-{self.high}"
             return f"{self.protocol_name}/{ports}"
-        if self.protocol in (ICMP, ICMPV6):
+        if self.protocol in ICMPS:
             return f"{self.protocol_name}/{self.low}" if self.low >= 0 else self.protocol_name
         return f"protocol {self.protocol}"
 
@@ -93,7 +93,7 @@ def mentioned_flows(networks: Iterable[CompiledNetwork], protocols: Iterable[int
     wanted = set(protocols)
     sg_rules = list(rules_of(networks, network_acls=False))
     flows: list[Flow] = []
-    for protocol in (TCP, UDP):
+    for protocol in PORTED:
         if protocol not in wanted:
             continue
         ranges = [(r.port_low, r.port_high) for r in sg_rules if r.protocol == protocol]
@@ -106,7 +106,7 @@ def mentioned_flows(networks: Iterable[CompiledNetwork], protocols: Iterable[int
 
 def icmp_types(networks: Iterable[CompiledNetwork]) -> list[int]:
     """Echo, every ICMP type a rule names, and one type no rule names."""
-    named = {r.icmp_type for r in rules_of(networks) if r.protocol in (ICMP, ICMPV6) and r.icmp_type >= 0}
+    named = {r.icmp_type for r in rules_of(networks) if r.protocol in ICMPS and r.icmp_type >= 0}
     unnamed = next(t for t in range(256) if t not in named and t != ECHO)
     return sorted({ECHO, *named, unnamed})
 
@@ -131,13 +131,7 @@ def any_flows(networks: Iterable[CompiledNetwork]) -> list[Flow]:
 
 def protocol_number(text: str | int) -> int | None:
     """``tcp`` -> 6 …; ``all`` -> None (every protocol). Raises ``ValueError`` for anything else."""
-    from vpcsim.protocols import PROTOCOL_NUMBERS
-
-    value = str(text).strip().lower()
-    if value in ("all", "-1", "any"):
+    if str(text).strip().lower() == "any":
         return None
-    if value in PROTOCOL_NUMBERS:
-        return PROTOCOL_NUMBERS[value]
-    if value.isdigit() and 0 <= int(value) <= 255:
-        return int(value)
-    raise ValueError(f"{text!r} is not a protocol")
+    number = number_of(text)
+    return None if number == ALL else number

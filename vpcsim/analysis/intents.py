@@ -32,6 +32,7 @@ from vpcsim.errors import Diagnostic, IntentsError, QueryError, SourcePos, Topol
 from vpcsim.load.positions import Positions
 from vpcsim.load.yaml import read_yaml
 from vpcsim.model.common import Model, Name, Ports, Protocol, port_range
+from vpcsim.protocols import PORTED
 from vpcsim.suggestions import did_you_mean
 
 SCHEMA_ID = "https://vpcsim.dev/schema/intents.schema.json"
@@ -142,7 +143,7 @@ class Intent:
             self.protocol, f"protocol {self.protocol}")
         if self.ports is None:
             return protocol if self.protocol is None else f"{protocol}, any port" \
-                if self.protocol in (6, 17) else protocol
+                if self.protocol in PORTED else protocol
         low, high = self.ports
         return f"{protocol}/{low}" if low == high else f"{protocol}/{low}-{high}"
 

@@ -32,14 +32,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vpcsim.compile.compact import Compact
+from vpcsim.protocols import ALL, ICMPS, PORTED
 
-ALL = -1
-ICMP = 1
-TCP = 6
-UDP = 17
-ICMPV6 = 58
-PORTED = (TCP, UDP)              # rules of these protocols have a port range
-ICMPS = (ICMP, ICMPV6)           # and of these an ICMP type and code (-1: any)
 ANY_FAMILY = 0                   # ``matching`` without an address: whatever the peer
 
 _BELOW = -(1 << 200)          # below every port and address: the first atom / interval starts here

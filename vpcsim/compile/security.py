@@ -15,13 +15,14 @@ from vpcsim.compile.components import EniKind, Path
 from vpcsim.compile.interfaces import EniSpec
 from vpcsim.compile.prefix_lists import PrefixLists
 from vpcsim.compile.references import References, default_sg_key
-from vpcsim.compile.rules import ICMPS, ICMPV6, NetworkAclTable, Peer, Rule, SecurityGroupTable
+from vpcsim.compile.rules import NetworkAclTable, Peer, Rule, SecurityGroupTable
 from vpcsim.ip import Prefix, cidr_or_none, parse_prefix
 from vpcsim.model import Topology
 from vpcsim.model import Vpc as VpcModel
 from vpcsim.model.common import port_range, protocol_number
 from vpcsim.model.index import Kind
 from vpcsim.model.security import NetworkAclRule, SecurityGroupRule
+from vpcsim.protocols import ICMPS, ICMPV6
 
 EVERYWHERE = (parse_prefix("0.0.0.0/0"), parse_prefix("::/0"))
 NO_SECURITY_GROUP = (EniKind.NAT_GATEWAY, EniKind.GWLB_ENDPOINT, EniKind.TGW_ATTACHMENT)     # R3.14

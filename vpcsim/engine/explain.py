@@ -5,10 +5,11 @@ from __future__ import annotations
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.engine.packet import Packet
 from vpcsim.engine.results import Direction, Explanation, Hop, Side
+from vpcsim.protocols import PORTED
 
 
 def _flow(packet: Packet) -> str:
-    if packet.protocol in (6, 17):
+    if packet.protocol in PORTED:
         return f"{packet.protocol_name} port {packet.dst_port}"
     return packet.protocol_name
 
@@ -33,7 +34,7 @@ def fix_for(net: CompiledNetwork, hop: Hop, path: Direction = Direction.FORWARD)
         number = hop.rule.split()[-2] if hop.rule and hop.rule.split()[-2].isdigit() else None
         where = f", numbered below {number}" if number else ""
         extra = " (replies go to the client's ephemeral ports: allow 1024-65535, R4.8)" \
-            if path == Direction.RETURN and p.protocol in (6, 17) else ""
+            if path == Direction.RETURN and p.protocol in PORTED else ""
         return f"add an {side} allow rule to network ACL {hop.component}{where} for {_flow(p)} " \
                f"{'from' if side == 'inbound' else 'to'} {_cidr(p.family, peer)}{extra}"
     if code == "NO_ROUTE_TO_DESTINATION":

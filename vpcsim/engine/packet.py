@@ -8,10 +8,8 @@ from typing import Any
 
 from vpcsim.engine.frozen import quick_init
 from vpcsim.ip import format_address, parse_address
+from vpcsim.protocols import ECHO_REPLY, ICMP, ICMPS, ICMPV6, PORTED, TCP, UDP, protocol_name, rule_icmp_code
 
-TCP, UDP, ICMP, ICMPV6 = 6, 17, 1, 58
-PROTOCOL_NAMES = {6: "tcp", 17: "udp", 1: "icmp", 58: "icmpv6"}
-ECHO_REPLY = {8: 0, 128: 129}
 ANSWER_FLAGS = {"S": "SA", "SA": "A"}          # a SYN is answered by a SYN-ACK, a SYN-ACK by an ACK
 
 _text = lru_cache(maxsize=1 << 16)(format_address)   # drop messages name the same few addresses over and over
@@ -34,7 +32,7 @@ class Packet:
 
     @property
     def protocol_name(self) -> str:
-        return PROTOCOL_NAMES.get(self.protocol, str(self.protocol))
+        return protocol_name(self.protocol)
 
     @property
     def source(self) -> str:
@@ -61,20 +59,20 @@ class Packet:
     def reply(self) -> Packet:
         """The answer a destination sends back: addresses and ports swapped, SYN answered by SYN-ACK."""
         protocol = self.protocol
-        if protocol in (TCP, UDP):
+        if protocol in PORTED:
             flags = ANSWER_FLAGS.get(self.tcp_flags, self.tcp_flags) if protocol == TCP else ""
             return Packet(self.family, self.dst, self.src, protocol, self.dst_port, self.src_port, -1, self.icmp_code,
                           flags, 64, self.length)
-        icmp_type = ECHO_REPLY.get(self.icmp_type, self.icmp_type) if protocol in (ICMP, ICMPV6) else -1
+        icmp_type = ECHO_REPLY.get(self.icmp_type, self.icmp_type) if protocol in ICMPS else -1
         return Packet(self.family, self.dst, self.src, protocol, self.src_port, self.dst_port, icmp_type,
                       self.icmp_code, "", 64, self.length)
 
     def describe(self) -> str:
         """``10.0.1.10:49152 -> 10.0.2.20:5432 tcp`` — the way engineers write a flow."""
-        if self.protocol in (TCP, UDP):
+        if self.protocol in PORTED:
             return f"{self._host(self.source)}:{self.src_port} -> {self._host(self.destination)}:{self.dst_port} " \
                    f"{self.protocol_name}"
-        if self.protocol in (ICMP, ICMPV6):
+        if self.protocol in ICMPS:
             return f"{self.source} -> {self.destination} {self.protocol_name} type {self.icmp_type}"
         return f"{self.source} -> {self.destination} proto {self.protocol}"
 
@@ -83,14 +81,14 @@ class Packet:
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"src": self.source, "dst": self.destination, "protocol": self.protocol_name}
-        if self.protocol in (TCP, UDP):
+        if self.protocol in PORTED:
             data["src_port"] = self.src_port
             data["dst_port"] = self.dst_port
         if self.protocol == TCP and self.tcp_flags:
             data["tcp_flags"] = self.tcp_flags
-        if self.protocol in (ICMP, ICMPV6):
+        if self.protocol in ICMPS:
             data["icmp_type"] = self.icmp_type
-            data["icmp_code"] = max(self.icmp_code, 0)
+            data["icmp_code"] = rule_icmp_code(self.protocol, self.icmp_code)
         data["ttl"] = self.ttl
         return data
 
@@ -112,7 +110,8 @@ class Packet:
         if self.protocol == UDP:
             return ip / ScapyUDP(sport=self.src_port, dport=self.dst_port)
         if self.protocol == ICMP:
-            return ip / ScapyICMP(type=max(self.icmp_type, 0), code=max(self.icmp_code, 0), id=self.src_port)
+            code = rule_icmp_code(ICMP, self.icmp_code)
+            return ip / ScapyICMP(type=max(self.icmp_type, 0), code=code, id=self.src_port)
         if self.protocol == ICMPV6:
             layer = ICMPv6EchoReply if self.icmp_type == 129 else ICMPv6EchoRequest
             return ip / layer(id=self.src_port)

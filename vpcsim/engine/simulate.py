@@ -48,7 +48,7 @@ from vpcsim.engine.events import (
     return_context,
 )
 from vpcsim.engine.explain import explain
-from vpcsim.engine.packet import ICMP, ICMPV6, PROTOCOL_NAMES, TCP, UDP, Packet
+from vpcsim.engine.packet import Packet
 from vpcsim.engine.results import (
     ENDS_IN,
     ComponentKind,
@@ -65,7 +65,7 @@ from vpcsim.engine.results import (
 from vpcsim.engine.state import State
 from vpcsim.errors import QueryError
 from vpcsim.ip import is_address
-from vpcsim.protocols import PROTOCOL_NUMBERS
+from vpcsim.protocols import ALL, ECHO_REQUEST, ICMP, ICMPS, ICMPV6, PORTED, TCP, UDP, protocol_name, protocol_number
 
 T = TypeVar("T", bound=Trace)
 
@@ -153,20 +153,20 @@ def first_packet(protocol: int, family: int, src: int, dst: int, port: int | Non
         return Packet(family, src, dst, TCP, src_port or 49152, 443 if port is None else port, tcp_flags="S")
     if protocol == UDP:
         return Packet(family, src, dst, UDP, src_port or 49152, 53 if port is None else port)
-    if protocol in (ICMP, ICMPV6):
-        echo = 8 if family == 4 else 128
+    if protocol in ICMPS:
         number = ICMP if family == 4 else ICMPV6
-        return Packet(family, src, dst, number, src_port or 1, 0, echo if port is None else port, 0)
+        return Packet(family, src, dst, number, src_port or 1, 0, ECHO_REQUEST[family] if port is None else port, 0)
     return Packet(family, src, dst, protocol)
 
 
 @lru_cache(maxsize=256, typed=True)      # a batch asks the same few protocols over and over
 def _protocol_number(protocol: str | int) -> int:
-    text = str(protocol).strip().lower()
-    if text in PROTOCOL_NUMBERS and PROTOCOL_NUMBERS[text] >= 0:
-        return PROTOCOL_NUMBERS[text]
-    if text.isdigit() and 0 <= int(text) <= 255:
-        return int(text)
+    try:
+        number = protocol_number(protocol)
+    except ValueError:
+        number = ALL
+    if number != ALL:                   # a packet has one protocol: "all" is a rule's word, not a question's
+        return number
     raise QueryError(f"--protocol {protocol!r} is not a protocol", "use tcp, udp, icmp, icmpv6 or a number 0-255")
 
 
@@ -294,7 +294,7 @@ def trace(net: CompiledNetwork, src_text: str, dst_text: str, protocol: str | in
             raise
         dns = lookup(net, src_text, dst_text)
         if dns.address is None:
-            query = Query(src_text, dst_text, PROTOCOL_NAMES.get(number, str(number)), port, src_port)
+            query = Query(src_text, dst_text, protocol_name(number), port, src_port)
             code = _DNS_CODES.get(dns.rcode, "DNS_NO_ANSWER")
             message = f"{dst_text} did not resolve ({dns.rcode}): {dns.reason}"
             return make(query, Disposition.NO_ROUTE, (), (), (Explanation(code, "route53-resolver", "", message,
@@ -329,7 +329,7 @@ def _conversation(net: CompiledNetwork, src_text: str, dst_text: str, number: in
     if dst_address is None:
         raise QueryError(f"--to {dst_text!r} has no IPv{family} address", "pick a source of its family")
     packet = first_packet(number, family, src_address, dst_address, port, src_port)
-    query = Query(src_text, dst_text, packet.protocol_name, packet.dst_port if number in (TCP, UDP) else port,
+    query = Query(src_text, dst_text, packet.protocol_name, packet.dst_port if number in PORTED else port,
                   src_port)
     state = State()
     forward, end = walk(net, state, injection(net, src, packet, dst))

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from vpcsim.engine.packet import ICMP, ICMPV6, Packet
+from vpcsim.engine.packet import Packet
+from vpcsim.protocols import ICMPS
 
 FlowKey = tuple[int, int, int, int, int, int, int]   # family, protocol, src, src_port, dst, dst_port, 0
 
@@ -28,7 +29,7 @@ def _key(packet: Packet) -> FlowKey:
 
 
 def _reverse(packet: Packet) -> FlowKey:
-    if packet.protocol in (ICMP, ICMPV6):    # an echo reply carries the request's identifier unswapped
+    if packet.protocol in ICMPS:    # an echo reply carries the request's identifier unswapped
         return (packet.family, packet.protocol, packet.dst, packet.src_port, packet.src, packet.dst_port, 0)
     return (packet.family, packet.protocol, packet.dst, packet.dst_port, packet.src, packet.src_port, 0)
 

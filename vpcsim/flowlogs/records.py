@@ -15,10 +15,11 @@ from dataclasses import dataclass
 
 from vpcsim.compile.components import Eni, EniKind
 from vpcsim.compile.network import CompiledNetwork
-from vpcsim.engine.packet import ICMP, ICMPV6, TCP, Packet
+from vpcsim.engine.packet import Packet
 from vpcsim.engine.results import ComponentKind, Decision, Hop, Trace
 from vpcsim.flowlogs.formats import FlowLogRecord
 from vpcsim.ip import format_address
+from vpcsim.protocols import ICMPS, TCP
 
 START = 1_700_000_000           # the interval every record of a trace falls in (deterministic output)
 INTERVAL = 60
@@ -136,7 +137,7 @@ def _record(net: CompiledNetwork, seen: _Seen) -> FlowLogRecord | None:
         src = primary
     if seen.direction == "ingress" and not eni.owns(packet.family, dst) and primary is not None:
         dst = primary
-    ported = packet.protocol not in (ICMP, ICMPV6)
+    ported = packet.protocol not in ICMPS
     subnet = net.subnets[eni.subnet]
     instance = net.instance_of.get(eni.name, "-") if eni.kind in (EniKind.INSTANCE, EniKind.INTERFACE) else "-"
     return FlowLogRecord(

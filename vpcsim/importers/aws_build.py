@@ -21,14 +21,13 @@ from typing import Any
 from vpcsim.errors import Diagnostic, SourcePos
 from vpcsim.importers.aws import Snapshot, region_in
 from vpcsim.importers.located import Element, Malformed, Out, Res
+from vpcsim.protocols import protocol_word
 
 SERVICE_OWNED_INTERFACES = {"nat_gateway", "vpc_endpoint", "gateway_load_balancer_endpoint", "transit_gateway"}
 SERVICE_OWNED_DESCRIPTIONS = ("Interface for NAT Gateway", "VPC Endpoint Interface",
                               "Network Interface for Transit Gateway")
 PEERING_STATUSES = {"active", "pending-acceptance", "rejected", "expired", "failed"}
 ENDPOINT_TYPES = {"gateway": "gateway", "interface": "interface", "gatewayloadbalancer": "gateway_load_balancer"}
-PROTOCOLS = {"-1": "all", "all": "all", "6": "tcp", "tcp": "tcp", "17": "udp", "udp": "udp", "1": "icmp",
-             "icmp": "icmp", "58": "icmpv6", "icmpv6": "icmpv6"}
 UNSUPPORTED_TARGETS = {"CarrierGatewayId": "carrier gateway", "LocalGatewayId": "local gateway",
                        "CoreNetworkArn": "Cloud WAN core network", "OdbNetworkArn": "ODB network"}
 DEFAULT_REGION = "us-east-1"
@@ -1334,11 +1333,10 @@ def _port_range(low: int, high: int, at: SourcePos) -> str:
 
 def _protocol(el: Element, key: str) -> str:
     text = el.text(key).strip().lower()
-    if text in PROTOCOLS:
-        return PROTOCOLS[text]
-    if text.isdigit() and 0 <= int(text) <= 255:
-        return text
-    raise Malformed(f"'{key}' is not a protocol: {text!r}", el.pos(key))
+    try:
+        return protocol_word(text)
+    except ValueError:
+        raise Malformed(f"'{key}' is not a protocol: {text!r}", el.pos(key)) from None
 
 
 def _acl_entry(entry: Element) -> Res | None:

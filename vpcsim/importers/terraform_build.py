@@ -33,11 +33,10 @@ from vpcsim.importers.aws import region_in
 from vpcsim.importers.located import Element, Malformed, Out, Res
 from vpcsim.importers.terraform import Block, Plan, Resource
 from vpcsim.model.services import MANAGED_PREFIXES
+from vpcsim.protocols import protocol_word
 
 DEFAULT_REGION = "us-east-1"
 PLACEHOLDER_POOLS = ("203.0.113.0/24", "192.0.2.0/24")      # RFC 5737 documentation ranges
-PROTOCOLS = {"-1": "all", "all": "all", "6": "tcp", "tcp": "tcp", "17": "udp", "udp": "udp", "1": "icmp",
-             "icmp": "icmp", "58": "icmpv6", "icmpv6": "icmpv6"}
 PEERING_STATUSES = {"active": "active", "pending-acceptance": "pending-acceptance", "rejected": "rejected",
                     "deleted": "deleted", "expired": "expired", "failed": "failed",
                     "initiating-request": "pending-acceptance", "provisioning": "active"}
@@ -1562,12 +1561,10 @@ def _cidr(value: Any, at: SourcePos) -> str:
 
 
 def _protocol(value: Any, at: SourcePos) -> str:
-    text = str(value if value is not None else "-1").strip().lower()
-    if text in PROTOCOLS:
-        return PROTOCOLS[text]
-    if text.isdigit() and 0 <= int(text) <= 255:
-        return text
-    raise Malformed(f"{value!r} is not a protocol", at)
+    try:
+        return protocol_word(str(value if value is not None else "-1"))
+    except ValueError:
+        raise Malformed(f"{value!r} is not a protocol", at) from None
 
 
 def _sg_fields(rule: Block, protocol_key: str) -> dict[str, tuple[Any, SourcePos]]:

@@ -18,6 +18,7 @@ from vpcsim.errors import Diagnostic, SourcePos
 from vpcsim.load.hints import CIDR_EXAMPLE, address_hint, cidr_hint, is_network
 from vpcsim.load.positions import Path, Positions
 from vpcsim.model import Topology
+from vpcsim.protocols import RULE_PROTOCOLS
 from vpcsim.suggestions import did_you_mean
 
 
@@ -220,9 +221,6 @@ _MODEL_REWRITES = (
      "ingress rules take 'source', egress rules take 'destination': keep one"),
 )
 
-_PROTOCOLS = ["tcp", "udp", "icmp", "icmpv6", "all"]
-
-
 def _split_remedy(text: str, value: Any, field_kind: str | None,
                   loc: tuple[Any, ...] = ()) -> tuple[str, str | None]:
     """Our schema's messages often end with the way out ("…; remove 'elastic_ip'"): make that the hint."""
@@ -230,7 +228,7 @@ def _split_remedy(text: str, value: Any, field_kind: str | None,
         if text.startswith(prefix):
             return message, hint
     if text.endswith("is not a protocol: use tcp, udp, icmp, icmpv6, all (-1) or a number 0-255"):
-        close = _closest(str(value).lower(), _PROTOCOLS)
+        close = _closest(str(value).lower(), list(RULE_PROTOCOLS))
         if close is not None:
             return (text.partition(": use")[0],
                     f"did you mean {close!r}? (protocols: tcp, udp, icmp, icmpv6, all or 0-255)")

@@ -7,7 +7,8 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
 from vpcsim.ip import address_text, read_cidr
-from vpcsim.protocols import PROTOCOL_NAMES, PROTOCOL_NUMBERS
+from vpcsim.protocols import protocol_number as number_of
+from vpcsim.protocols import protocol_word
 
 
 class Model(BaseModel):
@@ -83,12 +84,11 @@ def _protocol(value: str) -> str:
 
 
 def _read_protocol(value: str) -> str:
-    text = value.strip().lower()
-    if text in PROTOCOL_NUMBERS:
-        return PROTOCOL_NAMES[PROTOCOL_NUMBERS[text]]
-    if text.isdigit() and 0 <= int(text) <= 255:
-        return PROTOCOL_NAMES.get(int(text), text)
-    raise ValueError(f"{value!r} is not a protocol: use tcp, udp, icmp, icmpv6, all (-1) or a number 0-255")
+    try:
+        return protocol_word(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a protocol: use tcp, udp, icmp, icmpv6, all (-1) or a number 0-255"
+                         ) from None
 
 
 Protocol = Annotated[str, Field(coerce_numbers_to_str=True), AfterValidator(_protocol),
@@ -98,7 +98,8 @@ Protocol = Annotated[str, Field(coerce_numbers_to_str=True), AfterValidator(_pro
 
 
 def protocol_number(protocol: str) -> int:
-    return PROTOCOL_NUMBERS.get(protocol, -2) if protocol in PROTOCOL_NUMBERS else int(protocol)
+    """The number of a protocol the schema has read (``tcp`` -> 6, ``all`` -> -1)."""
+    return number_of(protocol)
 
 
 def _ports(value: str) -> str:

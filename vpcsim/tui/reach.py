@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from vpcsim.compile.components import EniKind
 from vpcsim.errors import QueryError
+from vpcsim.protocols import ALL, PORTED, protocol_name
 from vpcsim.tui.facts import Row, TraceQuery
-from vpcsim.tui.rule_rows import PROTOCOLS
 
 if TYPE_CHECKING:
     from vpcsim.api import Network
@@ -32,13 +32,13 @@ def ports(catalog: Catalog, eni_name: str) -> list[tuple[str, int | None]]:
     found: list[tuple[str, int | None]] = []
     rules = sorted((r for rs in eni.ingress.by_protocol.values() for r in rs), key=lambda r: _label_order(r.label))
     for rule in rules:
-        if rule.protocol in (6, 17):
+        if rule.protocol in PORTED:
             port = rule.port_low if (rule.port_low, rule.port_high) != (0, 65535) else 443
-            pair: tuple[str, int | None] = (PROTOCOLS[rule.protocol], port)
-        elif rule.protocol == -1:
+            pair: tuple[str, int | None] = (protocol_name(rule.protocol), port)
+        elif rule.protocol == ALL:
             pair = ("tcp", 443)
         else:
-            pair = (PROTOCOLS.get(rule.protocol, str(rule.protocol)), None)
+            pair = (protocol_name(rule.protocol), None)
         if pair not in found:
             found.append(pair)
     return found[:MAX_PORTS]

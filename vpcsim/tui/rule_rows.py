@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from vpcsim.compile.components import Route, TargetKind
 from vpcsim.compile.rules import NetworkAclTable, Peer, Rule
 from vpcsim.ip import Prefix, format_address
+from vpcsim.protocols import ICMPS, PORTED, protocol_name
 from vpcsim.tui.catalog import sg_display
 from vpcsim.tui.catalog_routes import route_target
 from vpcsim.tui.facts import Row
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
     from vpcsim.engine.results import Trace
     from vpcsim.tui.catalog import Catalog
 
-PROTOCOLS = {-1: "all", 1: "icmp", 6: "tcp", 17: "udp", 58: "icmpv6"}
 
 
 def prefix_of_range(family: int, start: int, end: int) -> str:
@@ -32,15 +32,15 @@ def prefix_of_range(family: int, start: int, end: int) -> str:
 
 
 def protocol_text(protocol: int) -> str:
-    return PROTOCOLS.get(protocol, str(protocol))
+    return protocol_name(protocol)
 
 
 def ports_text(rule: Rule) -> str:
-    if rule.protocol in (6, 17):
+    if rule.protocol in PORTED:
         if (rule.port_low, rule.port_high) == (0, 65535):
             return "all"
         return str(rule.port_low) if rule.port_low == rule.port_high else f"{rule.port_low}-{rule.port_high}"
-    if rule.protocol in (1, 58):
+    if rule.protocol in ICMPS:
         if rule.icmp_type == -1:
             return "all"
         return f"type {rule.icmp_type}" + (f" code {rule.icmp_code}" if rule.icmp_code != -1 else "")

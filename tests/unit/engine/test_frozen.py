@@ -10,8 +10,9 @@ import pytest
 
 from vpcsim.engine.events import Arrival, At, Context, End, Step
 from vpcsim.engine.frozen import quick_init
-from vpcsim.engine.packet import TCP, Packet
+from vpcsim.engine.packet import Packet
 from vpcsim.engine.results import ComponentKind, Decision, Disposition, Hop, Query, Trace
+from vpcsim.protocols import TCP
 
 
 def test_fields_defaults_and_keywords_are_those_of_the_dataclass() -> None:

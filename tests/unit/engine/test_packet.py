@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from vpcsim.engine.packet import ICMP, ICMPV6, TCP, UDP, Packet
+from vpcsim.engine.packet import Packet
 from vpcsim.ip import parse_address
+from vpcsim.protocols import ICMP, ICMPV6, TCP, UDP
 
 
 def _ip(text: str) -> int:

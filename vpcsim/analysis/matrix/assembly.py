@@ -15,8 +15,8 @@ from vpcsim.analysis.matrix.outcomes import Outcome, trace_outcome
 from vpcsim.analysis.matrix.results import Block, FlowMatrix, Matrix
 from vpcsim.analysis.matrix.rows import Row, Rows, counts, outcome_at
 from vpcsim.compile.network import CompiledNetwork
-from vpcsim.compile.rules import ICMP, ICMPV6
 from vpcsim.errors import QueryError
+from vpcsim.protocols import ICMPS, PORTED
 
 
 def matrix(net: CompiledNetwork, flows: Sequence[Flow] | None = None,
@@ -159,13 +159,13 @@ def flows_for(net: CompiledNetwork, protocol: str | int | None = None, port: int
         raise QueryError(f"--port {port} is not a port", "ports go from 0 to 65535")
     if number is None:
         return [Flow(6, port, port)] if port is not None else mentioned_flows([net])
-    if number in (6, 17):
+    if number in PORTED:
         if port is not None:
             return [Flow(number, port, port)]
         flows = mentioned_flows([net], (number,))
         return [f for f in flows if f.protocol == number] or [Flow(number, 443 if number == 6 else 53,
                                                                     443 if number == 6 else 53)]
-    if number in (ICMP, ICMPV6):
+    if number in ICMPS:
         kind = ECHO if port is None else port
         return [Flow(number, kind, kind)]
     return [Flow(number)]

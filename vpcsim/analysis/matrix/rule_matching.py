@@ -8,8 +8,8 @@ matrix asks a table for the rules that admit a packet's fields — protocol, des
 
 from __future__ import annotations
 
-from vpcsim.compile.rules import ICMP, ICMPV6
 from vpcsim.engine.packet import Packet
+from vpcsim.protocols import rule_icmp_code
 
 Fields = tuple[int, int, int, int]            # protocol, destination port, ICMP type, ICMP code
 
@@ -18,5 +18,4 @@ def fields_of(packet: Packet) -> Fields:
     """What a security group rule reads of ``packet`` besides its peer. An ICMP code the packet leaves out
     (-1) reads as 0, as the engine's ENI handler passes it."""
     protocol = packet.protocol
-    code = max(packet.icmp_code, 0) if protocol in (ICMP, ICMPV6) else packet.icmp_code
-    return protocol, packet.dst_port, packet.icmp_type, code
+    return protocol, packet.dst_port, packet.icmp_type, rule_icmp_code(protocol, packet.icmp_code)

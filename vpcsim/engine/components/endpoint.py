@@ -14,10 +14,11 @@ from vpcsim.compile.components import Endpoint, Vpc
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.engine.events import EXITED, RETURN_PATH, VIA_ENDPOINT, VIA_PEERING, VIA_TGW, VIA_VGW, Arrival, At, End
 from vpcsim.engine.forwarding import deliver_in_vpc, drop
-from vpcsim.engine.packet import ICMP, TCP, Packet
+from vpcsim.engine.packet import Packet
 from vpcsim.engine.results import ComponentKind, Decision, Hop
 from vpcsim.engine.state import State
 from vpcsim.ip import parse_address, parse_prefix
+from vpcsim.protocols import ICMP, TCP
 
 KIND = ComponentKind.GATEWAY_ENDPOINT
 

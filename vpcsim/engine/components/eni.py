@@ -37,10 +37,11 @@ from vpcsim.engine.events import (
     arrive,
 )
 from vpcsim.engine.forwarding import as_step, drop, leave
-from vpcsim.engine.packet import ICMP, ICMPV6, TCP, UDP, Packet
+from vpcsim.engine.packet import Packet
 from vpcsim.engine.results import ComponentKind, Decision, Hop
 from vpcsim.engine.state import State
 from vpcsim.ip import parse_address
+from vpcsim.protocols import ICMPS, PORTED, TCP, rule_icmp_code
 
 KIND = ComponentKind.ENI
 RESOLVER = "route53-resolver"
@@ -62,13 +63,13 @@ AUTO_TRACKED = frozenset({EniKind.NAT_GATEWAY, EniKind.TGW_ATTACHMENT, EniKind.G
 
 
 def _icmp_code(packet: Packet) -> int:
-    return max(packet.icmp_code, 0) if packet.protocol in (ICMP, ICMPV6) else packet.icmp_code
+    return rule_icmp_code(packet.protocol, packet.icmp_code)
 
 
 def _match(table: SecurityGroupTable, packet: Packet, peer: int, sg_references: bool) -> Rule | None:
     protocol = packet.protocol
     return table.first_match(protocol, packet.family, packet.dst_port, packet.icmp_type,
-                             max(packet.icmp_code, 0) if protocol in (ICMP, ICMPV6) else packet.icmp_code, peer,
+                             rule_icmp_code(protocol, packet.icmp_code), peer,
                              sg_references)
 
 
@@ -77,7 +78,7 @@ def _untracked(eni: Eni, allowing: SecurityGroupTable, other: SecurityGroupTable
     """R3.10: a TCP/UDP flow allowed from/to 0.0.0.0/0 (or ::/0), with a rule in the other direction
     allowing all traffic to/from everywhere on all ports, is not tracked. ICMP is always tracked, and so
     is everything at an interface endpoint (R3.12)."""
-    if packet.protocol not in (TCP, UDP) or eni.kind is INTERFACE_ENDPOINT_ENI:
+    if packet.protocol not in PORTED or eni.kind is INTERFACE_ENDPOINT_ENI:
         return False
     if other is None or not other.opens_everything(packet.protocol, packet.family):
         return False
@@ -107,9 +108,9 @@ def _sg_names(eni: Eni) -> str:
 
 
 def _flow(packet: Packet) -> str:
-    if packet.protocol in (ICMP, ICMPV6):
+    if packet.protocol in ICMPS:
         return f"{packet.protocol_name} type {packet.icmp_type}"
-    if packet.protocol in (6, 17):
+    if packet.protocol in PORTED:
         return f"{packet.protocol_name}/{packet.dst_port}"
     return f"protocol {packet.protocol}"
 
@@ -150,7 +151,7 @@ def send(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) 
         egress = eni.egress
         protocol, family, destination = packet.protocol, packet.family, packet.dst
         fields = (protocol, family, packet.dst_port, packet.icmp_type,
-                  max(packet.icmp_code, 0) if protocol in (ICMP, ICMPV6) else packet.icmp_code, destination)
+                  rule_icmp_code(protocol, packet.icmp_code), destination)
         matched = egress.first_match(*fields, True)                         # _match, inlined (hot path)
         rule = matched
         references = True

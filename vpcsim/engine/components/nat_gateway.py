@@ -10,10 +10,11 @@ from dataclasses import replace
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.engine.events import VIA_HERE, VIA_PEERING, VIA_VGW, Arrival, End
 from vpcsim.engine.forwarding import drop, leave
-from vpcsim.engine.packet import ICMP, ICMPV6, TCP, UDP, Packet
+from vpcsim.engine.packet import Packet
 from vpcsim.engine.results import ComponentKind, Decision, Hop
 from vpcsim.engine.state import State
 from vpcsim.ip import parse_prefix
+from vpcsim.protocols import ICMP, ICMPS, ICMPV6, PORTED, TCP, UDP
 
 KIND = ComponentKind.NAT_GATEWAY
 NAT64_PREFIX = parse_prefix("64:ff9b::/96")
@@ -24,7 +25,7 @@ def _nat64(packet: Packet) -> Packet | None:
     """R6.11: the IPv4 form of an IPv6 packet to ``64:ff9b::a.b.c.d`` (destination = its last 32 bits);
     None for what NAT64 cannot carry (ICMPv6 other than echo, protocols other than TCP/UDP/ICMPv6)."""
     destination = packet.dst & 0xFFFFFFFF
-    if packet.protocol in (TCP, UDP):
+    if packet.protocol in PORTED:
         return replace(packet, family=4, dst=destination)
     if packet.protocol == ICMPV6 and packet.icmp_type in ECHO_V6_TO_V4:
         return replace(packet, family=4, dst=destination, protocol=ICMP,
@@ -34,7 +35,7 @@ def _nat64(packet: Packet) -> Packet | None:
 
 def _socket(packet: Packet, address: str, port: int) -> str:
     """``10.0.0.10:1024``, ``[2600:…::10]:49152``; ICMP shows its echo identifier instead of a port."""
-    if packet.protocol in (ICMP, ICMPV6):
+    if packet.protocol in ICMPS:
         return f"{address} (id {port})"
     return f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
 

@@ -23,9 +23,10 @@ from vpcsim.engine.events import (
     End,
     arrive,
 )
-from vpcsim.engine.packet import ICMP, ICMPV6, Packet
+from vpcsim.engine.packet import Packet
 from vpcsim.engine.results import ComponentKind, Decision, Hop, Side
 from vpcsim.engine.state import State
+from vpcsim.protocols import PORTED, rule_icmp_code
 
 KIND = ComponentKind.NETWORK_ACL
 
@@ -34,7 +35,7 @@ def _deny(acl: NetworkAcl, subnet: str, table: NetworkAclTable, rule: Rule | Non
           direction: Side, interface: str | None, hops: list[Hop]) -> End:
     label = rule.label if rule is not None else table.default_label
     side = "from" if direction is INGRESS else "to"
-    flow = f"{packet.protocol_name}/{packet.dst_port}" if packet.protocol in (6, 17) else packet.protocol_name
+    flow = f"{packet.protocol_name}/{packet.dst_port}" if packet.protocol in PORTED else packet.protocol_name
     origin = (rule.path or None) if rule is not None else (acl.path or None)
     hops.append(Hop(acl.name, KIND, Decision.NETWORK_ACL_DENY, packet, rule=label, code="SUBNET_ACL_RESTRICTION",
                     direction=direction, interface=interface, origin=origin,
@@ -73,7 +74,7 @@ def _judge(net: CompiledNetwork, arrival: Arrival, hops: list[Hop], direction: S
     table = (acl.ingress if ingress else acl.egress)[packet.family]
     protocol = packet.protocol
     rule = table.first_match(protocol, packet.family, packet.dst_port, packet.icmp_type,
-                             max(packet.icmp_code, 0) if protocol in (ICMP, ICMPV6) else packet.icmp_code,
+                             rule_icmp_code(protocol, packet.icmp_code),
                              packet.src if ingress else packet.dst)
     if rule is None or not rule.allow:
         return _deny(acl, subnet.name, table, rule, packet, direction, interface or None, hops)

@@ -11,10 +11,9 @@ from textual.message import Message
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label
 
+from vpcsim.protocols import QUERY_PROTOCOLS
 from vpcsim.tui.facts import TraceQuery
 from vpcsim.tui.suggester import NameSuggester
-
-PROTOCOLS = ("tcp", "udp", "icmp", "icmpv6")
 
 
 class TraceForm(Horizontal):
@@ -45,7 +44,7 @@ class TraceForm(Horizontal):
         yield Label("to")
         yield Input(placeholder="db-1, internet:IP, site, s3…", id="dst", suggester=self._suggester)
         yield Label("proto")
-        yield Input(value="tcp", id="protocol", suggester=SuggestFromList(PROTOCOLS, case_sensitive=False))
+        yield Input(value="tcp", id="protocol", suggester=SuggestFromList(QUERY_PROTOCOLS, case_sensitive=False))
         yield Label("port")
         yield Input(placeholder="443", id="port", type="integer", max_length=5)
 
