@@ -47,7 +47,7 @@ from vpcsim.engine.events import (
     forward_context,
     return_context,
 )
-from vpcsim.engine.explain import explain
+from vpcsim.engine.explain import explain, explain_mismatch
 from vpcsim.engine.packet import Packet
 from vpcsim.engine.results import (
     ENDS_IN,
@@ -361,5 +361,9 @@ def _conversation(net: CompiledNetwork, src_text: str, dst_text: str, number: in
                             "route the replier's table to the sender's VPC more specifically", Direction.RETURN)
         return make(query, Disposition.REPLY_DENIED, tuple(forward), tuple(reply), (wrong,), sent=packet,
                     answered=answered)
+    if not reply_end.packet.answers(packet):
+        # Replies must match: the requester's stack takes only the request's 5-tuple reversed as its answer.
+        return make(query, Disposition.REPLY_MISMATCH, tuple(forward), tuple(reply),
+                    (explain_mismatch(forward, reply, packet, reply_end.packet),), packet, answered)
     disposition = Disposition.ACCEPTED if how == DELIVERED else Disposition.EXITS_NETWORK
     return make(query, disposition, tuple(forward), tuple(reply), (), packet, answered)
