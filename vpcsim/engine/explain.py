@@ -122,9 +122,10 @@ def explain_mismatch(forward: Sequence[Hop], reply: Sequence[Hop], sent: Packet,
                 rewrite = f"the reply's destination {_socket_of(before, destination=True)} to " \
                           f"{_socket_of(after, destination=True)}"
             message = f"{hop.component} rewrote {rewrite}: {why}; {heard}"
-            fix = f"route the reply back the way the request came (in the replier's subnet route table, a route " \
-                  f"for {expected.destination} that avoids {hop.component}), or send the request through " \
-                  f"{hop.component} too"
+            fix = f"route the reply back the way the request came: in the replier's subnet route table, a route " \
+                  f"for {expected.destination} that avoids {hop.component}"
+            if hop.kind is ComponentKind.INTERNET_GATEWAY:
+                fix += f", or call the replier at its public address {after.source}"
             return Explanation(code, hop.component, "", message, fix, Direction.RETURN)
         before = hop.packet
     missed = next((h for h in forward if h.decision is Decision.TRANSLATE and
