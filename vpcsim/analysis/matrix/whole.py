@@ -147,8 +147,8 @@ class WholeWalks:
         assert end is not None
         if end.how == "dropped":
             return Outcome(Disposition.REPLY_DENIED, hops[-1].code or "UNKNOWN")
-        if end.how == "delivered":
-            return None
+        if end.how == "delivered" or a_eni is not None:
+            return None                       # ended away from the requester (R9.6): trace the pairs
         if not end.packet.answers(sent):
             return None                       # rewritten on its way out (replies must match): trace the pairs
         return Outcome(success)
