@@ -280,3 +280,16 @@ def test_R5_2_reply_mapped_to_a_public_ip_by_an_igw_the_request_did_not_cross() 
     ok = net.trace("office", "10.0.2.10", protocol="tcp", port=22)
     assert ok.disposition is Disposition.ACCEPTED
     assert components(ok.reply)[-2:] == ["vgw", "office"]
+
+
+def test_R5_4_reply_that_skips_the_igw_comes_back_untranslated() -> None:
+    net = load("R5_2_reply_through_another_gateway")
+    trace = net.trace("internet:203.0.113.10", "app-1", protocol="tcp", port=22)
+    assert trace.disposition is Disposition.REPLY_MISMATCH
+    assert components(trace.forward) == ["igw", "vpc-default-acl", "eni-app-1"]
+    assert components(trace.reply) == ["eni-app-1", "vpc-default-acl", "app-rt", "vgw", "office"]
+    heard = trace.reply[-1].packet
+    assert (heard.source, heard.src_port) == ("10.0.2.10", 22)           # never mapped back to 198.51.100.8
+    [why] = trace.explanations
+    assert (why.code, why.component) == ("REPLY_NOT_TRANSLATED_BACK", "igw")
+    assert "without passing igw, which translated the request (1:1 NAT 198.51.100.8 -> 10.0.2.10)" in why.message

@@ -79,9 +79,10 @@ def explain(net: CompiledNetwork, hop: Hop, path: Direction) -> Explanation:
 # -- replies that come back rewritten (REPLY_MISMATCH, docs/semantics.md "Replies must match") ----------------
 
 _KIND_WORDS = {ComponentKind.NAT_GATEWAY: "NAT gateway", ComponentKind.INTERNET_GATEWAY: "internet gateway"}
+FiveTuple = tuple[int, int, int, int, int, int]   # family, protocol, src, src port, dst, dst port
 
 
-def _answered(reply: Packet, request_tuples: set[tuple[int, ...]]) -> bool:
+def _answered(reply: Packet, request_tuples: set[FiveTuple]) -> bool:
     """``reply`` answers one of the forms the request took on its way (before or after a translation)."""
     if reply.protocol in ICMPS:
         key = (reply.family, reply.protocol, reply.dst, reply.src_port, reply.src, reply.dst_port)
@@ -95,8 +96,8 @@ def explain_mismatch(forward: Sequence[Hop], reply: Sequence[Hop], sent: Packet,
     reply that rewrote it into something the request never was (a NAT gateway or an internet gateway the
     request did not cross: asymmetric routing), or, if none did, the translation of the request the reply
     missed on its different way back."""
-    forms = {(p.family, p.protocol, p.src, p.src_port, p.dst, p.dst_port)
-             for p in (sent, *(h.packet for h in forward))}
+    forms: set[FiveTuple] = {(p.family, p.protocol, p.src, p.src_port, p.dst, p.dst_port)
+                             for p in (sent, *(h.packet for h in forward))}
     expected = sent.reply()
     heard = f"the requester called {_socket_of(sent, destination=True)} and hears from {_socket_of(got)}, " \
             "so its connection cannot complete"
