@@ -259,3 +259,37 @@ def test_R5_9_egress_only_igw_is_ipv6_only() -> None:
         vpcsim.load(TOPOLOGIES / "R5_9_egress_only_igw_ipv4_route.yaml")
     [problem] = error.value.diagnostics
     assert problem.message == "an egress-only internet gateway carries IPv6 only (R5.9)"
+
+
+# -- replies must match: the IGW's 1:1 NAT on a way back the request did not take (docs/semantics.md) -------
+
+
+def test_R5_2_reply_mapped_to_a_public_ip_by_an_igw_the_request_did_not_cross() -> None:
+    net = load("R5_2_reply_through_another_gateway")
+    trace = net.trace("office", "10.0.1.10", protocol="tcp", port=22)
+    assert trace.disposition is Disposition.REPLY_MISMATCH
+    assert components(trace.forward) == ["vgw", "vpc-default-acl", "eni-web-1"]
+    assert components(trace.reply) == ["eni-web-1", "vpc-default-acl", "web-rt", "igw", "internet"]
+    heard = trace.reply[-1].packet
+    assert (heard.source, heard.src_port, heard.destination) == ("198.51.100.7", 22, "203.0.113.10")
+    [why] = trace.explanations
+    assert (why.code, why.component) == ("IGW_REWROTE_REPLY", "igw")
+    assert why.message.startswith("igw rewrote the reply's source 10.0.1.10:22 to 198.51.100.7:22: ")
+    assert why.fix is not None and why.fix.endswith("or call the replier at its public address 198.51.100.7")
+    # app-1's subnet propagates the VGW's routes: its answer goes back over the VPN, unchanged.
+    ok = net.trace("office", "10.0.2.10", protocol="tcp", port=22)
+    assert ok.disposition is Disposition.ACCEPTED
+    assert components(ok.reply)[-2:] == ["vgw", "office"]
+
+
+def test_R5_4_reply_that_skips_the_igw_comes_back_untranslated() -> None:
+    net = load("R5_2_reply_through_another_gateway")
+    trace = net.trace("internet:203.0.113.10", "app-1", protocol="tcp", port=22)
+    assert trace.disposition is Disposition.REPLY_MISMATCH
+    assert components(trace.forward) == ["igw", "vpc-default-acl", "eni-app-1"]
+    assert components(trace.reply) == ["eni-app-1", "vpc-default-acl", "app-rt", "vgw", "office"]
+    heard = trace.reply[-1].packet
+    assert (heard.source, heard.src_port) == ("10.0.2.10", 22)           # never mapped back to 198.51.100.8
+    [why] = trace.explanations
+    assert (why.code, why.component) == ("REPLY_NOT_TRANSLATED_BACK", "igw")
+    assert "without passing igw, which translated the request (1:1 NAT 198.51.100.8 -> 10.0.2.10)" in why.message

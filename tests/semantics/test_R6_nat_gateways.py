@@ -235,3 +235,58 @@ def test_R6_14_nat_subnet_routing_back_to_its_nat_gateway_loops() -> None:
     assert components(trace.forward).count("nat-a") > 2
     assert drop_of(trace).code == "LOOP"
     assert trace.explanations[0].code == "LOOP"
+
+
+# -- replies must match: a NAT gateway on the return path only (docs/semantics.md) -------------------------
+
+
+def test_R6_4_reply_leaving_through_a_nat_gateway_reaches_the_client_from_another_address() -> None:
+    net = load("R6_4_reply_through_nat_gateway")
+    trace = net.trace("internet:192.0.2.80", "web-1", protocol="tcp", port=22)
+    assert trace.disposition is Disposition.REPLY_MISMATCH
+    assert not trace.reachable
+    assert components(trace.forward) == ["igw", "vpc-default-acl", "eni-web-1"]
+    assert components(trace.reply) == ["eni-web-1", "vpc-default-acl", "to-nat", "vpc-default-acl", "nat-a",
+                                       "vpc-default-acl", "to-igw", "igw", "internet"]
+    # The client called 198.51.100.7:22 and hears from the NAT's Elastic IP and a port of its own.
+    heard = trace.reply[-1].packet
+    assert (heard.source, heard.src_port, heard.destination, heard.dst_port) == \
+        ("203.0.113.60", 1024, "192.0.2.80", 49152)
+    [why] = trace.explanations
+    assert (why.code, why.component, why.path.value) == ("NGW_REWROTE_REPLY", "nat-a", "return")
+    assert why.message.startswith("nat-a rewrote the reply's source 10.0.1.10:22 to 10.0.0.10:1024: ")
+    assert "asymmetric routing" in why.message
+    assert "called 198.51.100.7:22 and hears from 203.0.113.60:1024" in why.message
+    # The NAT gateway still does its job for what it is there for: app-1's own connections out.
+    out = net.trace("app-1", "internet:192.0.2.80", protocol="tcp", port=443)
+    assert out.disposition is Disposition.EXITS_NETWORK
+
+
+def test_R6_3_private_nat_gateway_on_the_return_path_rewrites_the_reply() -> None:
+    net = load("R6_3_reply_through_private_nat_gateway")
+    trace = net.trace("app-1", "web-1", protocol="tcp", port=22)
+    assert trace.disposition is Disposition.REPLY_MISMATCH
+    assert components(trace.forward) == ["eni-app-1", "vpc-default-acl", "vpc-main", "vpc-default-acl",
+                                         "eni-web-1"]
+    assert components(trace.reply) == ["eni-web-1", "vpc-default-acl", "web-rt", "vpc-default-acl", "nat-p",
+                                       "vpc-default-acl", "vpc-main", "vpc-default-acl", "eni-app-1"]
+    # Delivered to app-1 (its group admits 100.64.0.0/16), but not as the answer to what it sent.
+    assert trace.reply[-1].decision.value == "SECURITY_GROUP_INGRESS_ALLOW"
+    assert hop_at(trace.reply, "nat-p").rule == "SNAT 10.0.1.10:22 -> 100.64.1.5:1024"
+    [why] = trace.explanations
+    assert (why.code, why.component) == ("NGW_REWROTE_REPLY", "nat-p")
+    assert why.message.startswith("nat-p rewrote the reply's source 10.0.1.10:22 to 100.64.1.5:1024: ")
+    assert why.fix == "route the reply back the way the request came: in the replier's subnet route table, " \
+                      "a route for 10.0.2.20 that avoids nat-p"
+    # db-1's subnet answers by the local route: the reply is the request reversed.
+    assert net.trace("app-1", "db-1", protocol="tcp", port=22).disposition is Disposition.ACCEPTED
+
+
+def test_R6_11_nat64_reply_comes_back_as_the_request_reversed() -> None:
+    net = load("R6_11_nat64")
+    for protocol in ("tcp", "udp", "icmp"):
+        trace = net.trace("app-1", "internet:64:ff9b::c000:250", protocol=protocol)
+        assert trace.disposition is Disposition.EXITS_NETWORK, protocol
+        sent, heard = trace.sent, trace.reply[-1].packet
+        assert sent is not None and heard.family == sent.family == 6
+        assert (heard.src, heard.dst, heard.protocol) == (sent.dst, sent.src, sent.protocol)

@@ -408,3 +408,22 @@ def test_R8_19_tcp_through_a_tgw_is_analysed_both_ways() -> None:
     trace = load("R8_2_association").trace("a-1", "b-1", protocol="tcp", port=22)
     assert [h.component for h in trace.reply if h.kind.value == "transit_gateway_route_table"] == ["rt-main"]
     assert trace.answered is not None and trace.answered.tcp_flags == "SA"
+
+
+# -- replies must match: an asymmetric way back across the TGW, through a NAT gateway (docs/semantics.md) ----
+
+
+def test_R8_8_reply_through_a_nat_gateway_across_the_tgw_reaches_the_client_rewritten() -> None:
+    net = load("R8_8_reply_through_nat_across_tgw")
+    trace = net.trace("app-1", "web-1", protocol="tcp", port=443)
+    assert trace.disposition is Disposition.REPLY_MISMATCH
+    assert components(trace.reply) == ["eni-web-1", "b-default-acl", "web-rt", "b-default-acl", "nat-b",
+                                       "b-default-acl", "nat-rt", "b-default-acl", "eni-att-b-us-east-1a",
+                                       "tgw-default", "eni-att-a-us-east-1a", "eni-app-1"]
+    heard = trace.reply[-1].packet
+    assert (heard.source, heard.src_port, heard.destination, heard.dst_port) == \
+        ("10.2.0.10", 1024, "10.1.0.10", 49152)
+    [why] = trace.explanations
+    assert (why.code, why.component) == ("NGW_REWROTE_REPLY", "nat-b")
+    # api-1's subnet sends the reply straight to the TGW: symmetric, reachable.
+    assert net.trace("app-1", "api-1", protocol="tcp", port=443).disposition is Disposition.ACCEPTED

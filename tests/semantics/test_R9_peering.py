@@ -161,3 +161,26 @@ def test_R9_8_sg_references_do_not_cross_an_inter_region_peering() -> None:
     cidr = net.trace("b-analytics-1", "a-db-2", protocol="tcp", port=5432)
     assert cidr.disposition is Disposition.ACCEPTED
     assert cidr.forward[-1].rule == "a-db-cidr ingress #1"
+
+
+def test_R9_6_reply_routed_out_of_the_network_never_returns_to_the_requester() -> None:
+    net = load("R9_6_reply_ends_on_the_other_side")
+    trace = net.trace("b-1", "hub-1", protocol="tcp", port=443)
+    # The request comes over pcx-b; the hub answers 10.1.0.20 by its routes, to the VGW and on to dc.
+    assert components(trace.forward)[-1] == "eni-hub-1"
+    assert trace.disposition is Disposition.REPLY_DENIED
+    assert components(trace.reply) == ["eni-hub-1", "hub-default-acl", "h1-rt", "vgw", "dc"]
+    [why] = trace.explanations
+    assert (why.code, why.component, why.path) == ("NO_POSSIBLE_DESTINATION", "dc", "return")
+    assert why.message.startswith("the reply left the network at dc instead of coming back to eni-b-1")
+
+
+def test_R9_6_reply_to_a_site_delivered_to_a_peer_interface_with_its_address() -> None:
+    net = load("R9_6_reply_ends_on_the_other_side")
+    trace = net.trace("dc", "hub-2", protocol="tcp", port=443)
+    assert components(trace.forward) == ["vgw", "hub-default-acl", "eni-hub-2"]
+    assert trace.disposition is Disposition.REPLY_DENIED
+    assert components(trace.reply) == ["eni-hub-2", "hub-default-acl", "h2-rt", "pcx-b", "vpc-b-default-acl",
+                                       "eni-b-2"]
+    [why] = trace.explanations
+    assert (why.code, why.component, why.path) == ("NO_POSSIBLE_DESTINATION", "eni-b-2", "return")

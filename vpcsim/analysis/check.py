@@ -24,7 +24,7 @@ from vpcsim.analysis.intents import Intent, IntentSet, Via
 from vpcsim.compile.components import Eni
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.engine.ends import INTERNET_V6
-from vpcsim.engine.results import Decision, Hop, Trace
+from vpcsim.engine.results import Decision, Disposition, Hop, Trace
 from vpcsim.errors import QueryError, SourcePos
 from vpcsim.ip import format_address
 from vpcsim.protocols import ICMP, ICMPS, ICMPV6, PORTED
@@ -268,9 +268,22 @@ def deciding_hop(trace: Trace) -> Hop | None:
     """The hop whose rule settled the conversation: the drop when it failed; when it got through, the rule
     that admitted it at the destination (or, leaving the network, the last route it took)."""
     if not trace.reachable:
+        if trace.disposition is Disposition.REPLY_MISMATCH:
+            return _rewriting_route(trace)
         return trace.drop or (trace.reply[-1] if trace.reply else trace.forward[-1] if trace.forward else None)
     admitted = _last(trace, Decision.SECURITY_GROUP_INGRESS_ALLOW)
     return admitted or _last(trace, Decision.ROUTE) or next((h for h in reversed(trace.forward) if h.origin), None)
+
+
+def _rewriting_route(trace: Trace) -> Hop | None:
+    """A reply that came back rewritten: the route that sent it to the hop that rewrote it (the rule to change),
+    else that hop, else the reply's last."""
+    named = trace.explanations[0].component if trace.explanations else ""
+    reply = trace.reply
+    for i, hop in enumerate(reply):
+        if hop.component == named:
+            return next((h for h in reversed(reply[:i]) if h.decision is Decision.ROUTE), hop)
+    return reply[-1] if reply else None
 
 
 def _first(trace: Trace, decision: Decision) -> Hop | None:

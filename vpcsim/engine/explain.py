@@ -1,11 +1,14 @@
-"""Turn a dropping hop into an explanation with the change to consider (the fix)."""
+"""Turn a dropping hop, or a reply that came back rewritten, into an explanation with the change to consider
+(the fix)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.engine.packet import Packet
-from vpcsim.engine.results import Direction, Explanation, Hop, Side
-from vpcsim.protocols import PORTED
+from vpcsim.engine.results import ComponentKind, Decision, Direction, Explanation, Hop, Side
+from vpcsim.protocols import ICMPS, PORTED
 
 
 def _flow(packet: Packet) -> str:
@@ -71,3 +74,76 @@ def fix_for(net: CompiledNetwork, hop: Hop, path: Direction = Direction.FORWARD)
 def explain(net: CompiledNetwork, hop: Hop, path: Direction) -> Explanation:
     return Explanation(hop.code or "UNKNOWN", hop.component, hop.direction or "", hop.message or "",
                        fix_for(net, hop, path), path)
+
+
+# -- replies that come back rewritten (REPLY_MISMATCH, docs/semantics.md "Replies must match") ----------------
+
+_KIND_WORDS = {ComponentKind.NAT_GATEWAY: "NAT gateway", ComponentKind.INTERNET_GATEWAY: "internet gateway"}
+FiveTuple = tuple[int, int, int, int, int, int]   # family, protocol, src, src port, dst, dst port
+
+
+def _answered(reply: Packet, request_tuples: set[FiveTuple]) -> bool:
+    """``reply`` answers one of the forms the request took on its way (before or after a translation)."""
+    if reply.protocol in ICMPS:
+        key = (reply.family, reply.protocol, reply.dst, reply.src_port, reply.src, reply.dst_port)
+    else:
+        key = (reply.family, reply.protocol, reply.dst, reply.dst_port, reply.src, reply.src_port)
+    return key in request_tuples
+
+
+def explain_mismatch(forward: Sequence[Hop], reply: Sequence[Hop], sent: Packet, got: Packet) -> Explanation:
+    """Why the reply reached the requester as ``got`` rather than as ``sent`` reversed: the first hop of the
+    reply that rewrote it into something the request never was (a NAT gateway or an internet gateway the
+    request did not cross: asymmetric routing), or, if none did, the translation of the request the reply
+    missed on its different way back."""
+    forms: set[FiveTuple] = {(p.family, p.protocol, p.src, p.src_port, p.dst, p.dst_port)
+                             for p in (sent, *(h.packet for h in forward))}
+    expected = sent.reply()
+    heard = f"the requester called {_socket_of(sent, destination=True)} and hears from {_socket_of(got)}, " \
+            "so its connection cannot complete"
+    before = reply[0].packet if reply else got
+    for hop in reply:
+        if not _answered(hop.packet, forms):
+            what = _KIND_WORDS.get(hop.kind, hop.kind.value.replace("_", " "))
+            if hop.kind is ComponentKind.NAT_GATEWAY:
+                code = "NGW_REWROTE_REPLY"
+                why = f"the reply's route leads through {what} {hop.component}, which the request did not " \
+                      "cross, so it translated the reply as a new outbound connection (asymmetric routing, R6.4)"
+            elif hop.kind is ComponentKind.INTERNET_GATEWAY:
+                code = "IGW_REWROTE_REPLY"
+                why = f"the reply left through {what} {hop.component}, which maps the replier's private address " \
+                      "1:1 to its public address (R5.2), not the way the request came in (asymmetric routing)"
+            else:
+                code = "REPLY_REWRITTEN"
+                why = f"{what} {hop.component} rewrote it on a way back the request did not take"
+            after = hop.packet
+            if (after.src, after.src_port) != (before.src, before.src_port):
+                rewrite = f"the reply's source {_socket_of(before)} to {_socket_of(after)}"
+            else:
+                rewrite = f"the reply's destination {_socket_of(before, destination=True)} to " \
+                          f"{_socket_of(after, destination=True)}"
+            message = f"{hop.component} rewrote {rewrite}: {why}; {heard}"
+            fix = f"route the reply back the way the request came: in the replier's subnet route table, a route " \
+                  f"for {expected.destination} that avoids {hop.component}"
+            if hop.kind is ComponentKind.INTERNET_GATEWAY:
+                fix += f", or call the replier at its public address {after.source}"
+            return Explanation(code, hop.component, "", message, fix, Direction.RETURN)
+        before = hop.packet
+    missed = next((h for h in forward if h.decision is Decision.TRANSLATE and
+                   all(r.component != h.component for r in reply)), None)
+    component = missed.component if missed is not None else (reply[-1].component if reply else "")
+    skipped = f"without passing {missed.component}, which translated the request ({missed.rule})" \
+        if missed is not None else "by another way than the request's"
+    message = f"the reply reached the requester as {got.describe()}, not {expected.describe()}: it came back " \
+              f"{skipped} — an asymmetric path; {heard}"
+    fix = f"route the reply to {expected.destination} back through {component}" if missed is not None else \
+        "route the reply back the way the request came"
+    return Explanation("REPLY_NOT_TRANSLATED_BACK", component, "", message, fix, Direction.RETURN)
+
+
+def _socket_of(packet: Packet, destination: bool = False) -> str:
+    address = packet.destination if destination else packet.source
+    host = f"[{address}]" if packet.family == 6 else address
+    if packet.protocol in PORTED:
+        return f"{host}:{packet.dst_port if destination else packet.src_port}"
+    return address

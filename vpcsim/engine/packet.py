@@ -67,6 +67,16 @@ class Packet:
         return Packet(self.family, self.dst, self.src, protocol, self.src_port, self.dst_port, icmp_type,
                       self.icmp_code, "", 64, self.length)
 
+    def answers(self, request: Packet) -> bool:
+        """This packet carries ``request``'s 5-tuple reversed: addresses swapped, ports swapped (TCP, UDP),
+        the echo identifier kept (ICMP) — what the requester's stack takes as the answer to what it sent."""
+        if self.family != request.family or self.protocol != request.protocol or self.src != request.dst \
+                or self.dst != request.src:
+            return False
+        if self.protocol in ICMPS:
+            return self.src_port == request.src_port
+        return self.src_port == request.dst_port and self.dst_port == request.src_port
+
     def describe(self) -> str:
         """``10.0.1.10:49152 -> 10.0.2.20:5432 tcp`` — the way engineers write a flow."""
         if self.protocol in PORTED:

@@ -38,6 +38,7 @@ class Disposition(StrEnum):
     BLACKHOLE = "BLACKHOLE"
     LOOP = "LOOP"
     REPLY_DENIED = "REPLY_DENIED"
+    REPLY_MISMATCH = "REPLY_MISMATCH"     # the reply reached the requester rewritten (docs/semantics.md)
 
     @property
     def reachable(self) -> bool:

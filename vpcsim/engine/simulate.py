@@ -47,7 +47,7 @@ from vpcsim.engine.events import (
     forward_context,
     return_context,
 )
-from vpcsim.engine.explain import explain
+from vpcsim.engine.explain import explain, explain_mismatch
 from vpcsim.engine.packet import Packet
 from vpcsim.engine.results import (
     ENDS_IN,
@@ -304,6 +304,21 @@ def trace(net: CompiledNetwork, src_text: str, dst_text: str, protocol: str | in
     return replace(result, dns=dns) if dns is not None else result
 
 
+def _elsewhere(src: QueryEnd, reply_end: End, last: Hop) -> Explanation:
+    """The reply ended where the requester is not (R9.6: replies follow the replier's routes, unchecked)."""
+    if src.eni is not None:
+        return Explanation("NO_POSSIBLE_DESTINATION", last.component, "",
+                           f"the reply left the network at {last.component} instead of coming back to "
+                           f"{src.eni.name} that sent the request: the replier's routes lead its address "
+                           "elsewhere (R9.6)",
+                           "route the replier's table to the sender's VPC more specifically", Direction.RETURN)
+    return Explanation("NO_POSSIBLE_DESTINATION", reply_end.eni, "ingress",
+                       f"the reply was delivered to {reply_end.eni}, which has the requester's address, instead "
+                       f"of going back to {src.name}: the replier's routes lead to another network with the "
+                       "same address (R9.6)",
+                       "route the replier's table to the requester's network more specifically", Direction.RETURN)
+
+
 _DNS_CODES = {Rcode.NXDOMAIN: "DNS_NXDOMAIN", Rcode.REFUSED: "DNS_SUPPORT_DISABLED"}
 _DNS_FIX = {
     "DNS_NXDOMAIN": "add the record to a private hosted zone associated with the VPC, or check the name",
@@ -361,5 +376,14 @@ def _conversation(net: CompiledNetwork, src_text: str, dst_text: str, number: in
                             "route the replier's table to the sender's VPC more specifically", Direction.RETURN)
         return make(query, Disposition.REPLY_DENIED, tuple(forward), tuple(reply), (wrong,), sent=packet,
                     answered=answered)
+    if (reply_end.how == DELIVERED) != (src.eni is not None):
+        # R9.6 too: the reply ended on the other side of the network — delivered to an interface that has an
+        # outside requester's address, or sent out of the network when the requester is an interface.
+        return make(query, Disposition.REPLY_DENIED, tuple(forward), tuple(reply),
+                    (_elsewhere(src, reply_end, reply[-1]),), packet, answered)
+    if not reply_end.packet.answers(packet):
+        # Replies must match: the requester's stack takes only the request's 5-tuple reversed as its answer.
+        return make(query, Disposition.REPLY_MISMATCH, tuple(forward), tuple(reply),
+                    (explain_mismatch(forward, reply, packet, reply_end.packet),), packet, answered)
     disposition = Disposition.ACCEPTED if how == DELIVERED else Disposition.EXITS_NETWORK
     return make(query, disposition, tuple(forward), tuple(reply), (), packet, answered)

@@ -15,9 +15,9 @@ if TYPE_CHECKING:
 
 GRID_LIMIT = 40
 LETTERS = {"ACCEPTED": "A", "EXITS_NETWORK": "E", "DENIED": "d", "NO_ROUTE": "n", "BLACKHOLE": "b", "LOOP": "l",
-           "REPLY_DENIED": "r"}
+           "REPLY_DENIED": "r", "REPLY_MISMATCH": "m"}
 LEGEND = ("A accepted, E exits the network (reachable); d denied, n no route, b blackhole, l loop, "
-          "r reply denied; - itself, ? cannot be asked")
+          "r reply denied, m reply mismatch; - itself, ? cannot be asked")
 
 
 def needs_blocks(format: str, net: CompiledNetwork) -> bool:

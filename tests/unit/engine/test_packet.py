@@ -41,3 +41,14 @@ def test_reply_swaps_addresses_and_answers_a_syn() -> None:
 def test_reply_to_an_echo_request_is_an_echo_reply() -> None:
     assert PACKETS[2].reply().icmp_type == 0
     assert PACKETS[4].reply().icmp_type == 129
+
+
+def test_answers_is_the_request_reversed_and_nothing_else() -> None:
+    syn = Packet(4, 10, 20, TCP, 49152, 22, tcp_flags="S")
+    assert syn.reply().answers(syn)
+    assert not syn.reply().with_source(30).answers(syn)                  # another address (a NAT's)
+    assert not syn.reply().with_source(20, 1024).answers(syn)            # another port
+    assert not syn.answers(syn)                                          # not reversed
+    ping = Packet(4, 10, 20, ICMP, 7, 0, 8, 0)
+    assert ping.reply().answers(ping)                                    # the echo identifier is kept
+    assert not ping.reply().with_source(20, 8).answers(ping)

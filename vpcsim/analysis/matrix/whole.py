@@ -4,7 +4,8 @@ Pairs in one VPC, with the internet or a site, and pairs across VPCs whose legs 
 get their middle this way: the request from the source's interface (or injected from the internet or a
 site) up to the destination's interface, then the reply back, walked by the engine's own handlers. A walk
 that meets the ends elsewhere, reaches the destination at another address, or whose reply comes back
-changed is *irregular*: it is not the same for every member pair, and the pair's members are traced one by
+changed (translated on the way back, or leaving the network without the request's 5-tuple reversed) is
+*irregular*: it is not the same for every member pair, and the pair's members are traced one by
 one (the middle is None).
 """
 
@@ -146,8 +147,10 @@ class WholeWalks:
         assert end is not None
         if end.how == "dropped":
             return Outcome(Disposition.REPLY_DENIED, hops[-1].code or "UNKNOWN")
-        if end.how == "delivered":
-            return None
+        if end.how == "delivered" or a_eni is not None:
+            return None                       # ended away from the requester (R9.6): trace the pairs
+        if not end.packet.answers(sent):
+            return None                       # rewritten on its way out (replies must match): trace the pairs
         return Outcome(success)
 
 
