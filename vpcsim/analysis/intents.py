@@ -325,7 +325,7 @@ def components_of(net: CompiledNetwork) -> dict[str, frozenset[str]]:
 def _looks_like_dns(text: str) -> bool:
     from vpcsim.ip import is_address
 
-    return "." in text and not is_address(text) and not text.startswith("internet:")
+    return "." in text and "/" not in text and not is_address(text) and not text.startswith("internet:")
 
 
 # -- schema errors in our words --------------------------------------------------------------------------

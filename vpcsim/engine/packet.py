@@ -8,7 +8,7 @@ from typing import Any
 
 from vpcsim.engine.frozen import quick_init
 from vpcsim.ip import format_address, parse_address
-from vpcsim.protocols import ECHO_REPLY, ICMP, ICMPS, ICMPV6, PORTED, TCP, UDP, protocol_name, rule_icmp_code
+from vpcsim.protocols import ICMP, ICMP_REPLY, ICMPS, ICMPV6, PORTED, TCP, UDP, protocol_name, rule_icmp_code
 
 ANSWER_FLAGS = {"S": "SA", "SA": "A"}          # a SYN is answered by a SYN-ACK, a SYN-ACK by an ACK
 
@@ -63,7 +63,7 @@ class Packet:
             flags = ANSWER_FLAGS.get(self.tcp_flags, self.tcp_flags) if protocol == TCP else ""
             return Packet(self.family, self.dst, self.src, protocol, self.dst_port, self.src_port, -1, self.icmp_code,
                           flags, 64, self.length)
-        icmp_type = ECHO_REPLY.get(self.icmp_type, self.icmp_type) if protocol in ICMPS else -1
+        icmp_type = ICMP_REPLY.get(self.icmp_type, self.icmp_type) if protocol in ICMPS else -1
         return Packet(self.family, self.dst, self.src, protocol, self.src_port, self.dst_port, icmp_type,
                       self.icmp_code, "", 64, self.length)
 
@@ -73,7 +73,8 @@ class Packet:
             return f"{self._host(self.source)}:{self.src_port} -> {self._host(self.destination)}:{self.dst_port} " \
                    f"{self.protocol_name}"
         if self.protocol in ICMPS:
-            return f"{self.source} -> {self.destination} {self.protocol_name} type {self.icmp_type}"
+            code = f" code {self.icmp_code}" if self.icmp_code > 0 else ""
+            return f"{self.source} -> {self.destination} {self.protocol_name} type {self.icmp_type}{code}"
         return f"{self.source} -> {self.destination} proto {self.protocol}"
 
     def _host(self, text: str) -> str:

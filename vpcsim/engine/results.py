@@ -38,6 +38,7 @@ class Disposition(StrEnum):
     BLACKHOLE = "BLACKHOLE"
     LOOP = "LOOP"
     REPLY_DENIED = "REPLY_DENIED"
+    NAME_NOT_RESOLVED = "NAME_NOT_RESOLVED"   # --to was a DNS name the source's Resolver did not answer
 
     @property
     def reachable(self) -> bool:
@@ -168,6 +169,8 @@ class Query:
     protocol: str
     port: int | None
     src_port: int | None = None
+    icmp_type: int | None = None          # ICMP: the message asked, when not the default echo request
+    icmp_code: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"from": self.src, "to": self.dst, "protocol": self.protocol}
@@ -175,6 +178,10 @@ class Query:
             data["port"] = self.port
         if self.src_port is not None:
             data["src_port"] = self.src_port
+        if self.icmp_type is not None:
+            data["icmp_type"] = self.icmp_type
+        if self.icmp_code is not None:
+            data["icmp_code"] = self.icmp_code
         return data
 
 

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 GRID_LIMIT = 40
 LETTERS = {"ACCEPTED": "A", "EXITS_NETWORK": "E", "DENIED": "d", "NO_ROUTE": "n", "BLACKHOLE": "b", "LOOP": "l",
-           "REPLY_DENIED": "r"}
+           "REPLY_DENIED": "r", "NAME_NOT_RESOLVED": "u"}   # u: never drawn, a matrix asks no DNS names
 LEGEND = ("A accepted, E exits the network (reachable); d denied, n no route, b blackhole, l loop, "
           "r reply denied; - itself, ? cannot be asked")
 

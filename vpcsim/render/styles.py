@@ -8,6 +8,7 @@ DISPOSITION_STYLES: dict[str, str] = {
     "BLACKHOLE": "bold magenta",
     "LOOP": "bold magenta",
     "REPLY_DENIED": "bold red",
+    "NAME_NOT_RESOLVED": "bold yellow",
 }
 
 DECISION_STYLES: dict[str, str] = {

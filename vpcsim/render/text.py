@@ -103,6 +103,9 @@ def trace_renderables(trace: Trace) -> list[RenderableType]:
 
     q = trace.query
     port = f"/{q.port}" if q.port is not None and q.protocol in ("tcp", "udp") else ""
+    if q.icmp_type is not None or q.icmp_code is not None:       # another ICMP message than the echo request
+        port = (f" type {q.icmp_type}" if q.icmp_type is not None else "") + \
+            (f" code {q.icmp_code}" if q.icmp_code is not None else "")
     verdict = Text.assemble(
         (trace.disposition.value, DISPOSITION_STYLES[trace.disposition.value]),
         f"  {q.src} -> {q.dst}  {q.protocol}{port}",
@@ -129,7 +132,8 @@ def trace_renderables(trace: Trace) -> list[RenderableType]:
     for explanation in trace.explanations:
         where = "request" if explanation.path == "forward" else "reply"
         side = f", {explanation.direction}" if explanation.direction else ""
-        parts.append(Text.assemble((explanation.code, "bold red"), f" at {explanation.component} "
+        parts.append(Text.assemble((explanation.code, "bold" if trace.reachable else "bold red"),
+                                   f" at {explanation.component} "
                                    f"({where}{side}): {explanation.message}"))
         if explanation.fix:
             parts.append(Text.assemble(("fix to consider: ", "bold"), explanation.fix))
