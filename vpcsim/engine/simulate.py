@@ -17,6 +17,7 @@ from vpcsim.compile.components import Eni, EniKind
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.dns.answers import Rcode
 from vpcsim.dns.resolver import resolve as resolve_name
+from vpcsim.engine import questions
 from vpcsim.engine.components import (
     egress_only_internet_gateway,
     endpoint,
@@ -29,7 +30,6 @@ from vpcsim.engine.components import (
     transit_gateway,
     vpn_gateway,
 )
-from vpcsim.engine import questions
 from vpcsim.engine.ends import QueryEnd, resolve
 from vpcsim.engine.events import (
     AT_ENI_OUT,
