@@ -60,7 +60,8 @@ class IntentModel(Model):
         if self.expect == "unreachable" and (self.via or self.not_via):
             raise ValueError("'via' and 'not_via' describe a path, so they need expect: reachable")
         if self.port is not None and self.protocol not in (None, "tcp", "udp"):
-            raise ValueError(f"a port needs protocol tcp or udp, not {self.protocol}")
+            why = ": an ICMP message has a type and a code, not ports" if self.protocol in ("icmp", "icmpv6") else ""
+            raise ValueError(f"a port needs protocol tcp or udp, not {self.protocol}{why}")
         return self
 
 

@@ -107,7 +107,7 @@ def addresses_of(net: CompiledNetwork, text: str, role: str) -> QueryEnd | None:
     address = text.split("/", 1)[0]
     example = address if is_address(address) else format_address(prefix.family, prefix.start)
     raise QueryError(f"--{role} {text!r}: a CIDR names a set of addresses ({canonical}), and a trace asks about "
-                     "one address", f"trace one address of the block, e.g. --{role} {example}")
+                     "one address", f"ask about one address of the block, e.g. {example}")
 
 
 def _endpoint_as_source(net: CompiledNetwork, eni: Eni) -> QueryEnd:
