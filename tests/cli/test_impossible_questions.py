@@ -140,7 +140,8 @@ def test_intents_with_impossible_ports_are_refused_with_their_position(
 
 def test_an_intent_to_a_cidr_is_refused_at_its_position(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     intents = tmp_path / "intents.yaml"
-    intents.write_text("intents:\n  - {name: a block, from: app-1, to: 10.20.20.10/24, port: 5432, expect: reachable}\n")
+    intents.write_text("intents:\n"
+                       "  - {name: a block, from: app-1, to: 10.20.20.10/24, port: 5432, expect: reachable}\n")
     assert main(["check", NAT, "--intents", str(intents)]) == 2
     assert capsys.readouterr() == ("", (
         f"{intents}:2:38: error: 'to': '10.20.20.10/24': a CIDR names a set of addresses (10.20.20.0/24), and a "
