@@ -99,7 +99,7 @@ class Packet:
         from scapy.layers.inet import IP
         from scapy.layers.inet import TCP as ScapyTCP
         from scapy.layers.inet import UDP as ScapyUDP
-        from scapy.layers.inet6 import ICMPv6EchoReply, ICMPv6EchoRequest, IPv6
+        from scapy.layers.inet6 import ICMPv6EchoReply, ICMPv6EchoRequest, ICMPv6Unknown, IPv6
         from scapy.packet import Raw
 
         if self.family == 4:
@@ -114,8 +114,10 @@ class Packet:
             code = rule_icmp_code(ICMP, self.icmp_code)
             return ip / ScapyICMP(type=max(self.icmp_type, 0), code=code, id=self.src_port)
         if self.protocol == ICMPV6:
-            layer = ICMPv6EchoReply if self.icmp_type == 129 else ICMPv6EchoRequest
-            return ip / layer(id=self.src_port)
+            if self.icmp_type in (-1, 128, 129):
+                layer = ICMPv6EchoReply if self.icmp_type == 129 else ICMPv6EchoRequest
+                return ip / layer(id=self.src_port)
+            return ip / ICMPv6Unknown(type=self.icmp_type, code=rule_icmp_code(ICMPV6, self.icmp_code))
         return ip / Raw(b"")
 
     @classmethod
@@ -143,8 +145,11 @@ class Packet:
             return cls(family, src, dst, UDP, u.sport, u.dport, ttl=ttl)
         if pkt.haslayer(ScapyICMP):
             i = pkt[ScapyICMP]
-            return cls(family, src, dst, ICMP, i.id, 0, i.type, i.code, ttl=ttl)
+            return cls(family, src, dst, ICMP, i.id or 0, 0, i.type, i.code, ttl=ttl)   # id: echo-like types only
         if family == 6 and proto == 58:
             layer = ip.payload
+            if not hasattr(layer, "type"):          # a type scapy has no class for: read the header's two bytes
+                header = bytes(layer)
+                return cls(family, src, dst, ICMPV6, 0, 0, header[0], header[1], ttl=ttl)
             return cls(family, src, dst, ICMPV6, getattr(layer, "id", 0), 0, layer.type, layer.code, ttl=ttl)
         return cls(family, src, dst, proto, ttl=ttl)

@@ -20,6 +20,8 @@ PACKETS = [
     Packet(6, _ip("2600:1f18::10"), _ip("2001:db8::1"), TCP, 40000, 443, tcp_flags="SA", ttl=60),
     Packet(6, _ip("2600:1f18::10"), _ip("2001:db8::1"), ICMPV6, 9, 0, 128, 0, ttl=64),
     Packet(4, _ip("10.0.1.10"), _ip("10.0.2.20"), 47, ttl=64),
+    Packet(4, _ip("10.0.1.10"), _ip("10.0.2.20"), ICMP, 0, 0, 3, 4, ttl=64),       # --icmp-type 3 --icmp-code 4
+    Packet(6, _ip("2600:1f18::10"), _ip("2001:db8::1"), ICMPV6, 0, 0, 135, 0, ttl=64),   # not an echo
 ]
 
 
@@ -41,3 +43,8 @@ def test_reply_swaps_addresses_and_answers_a_syn() -> None:
 def test_reply_to_an_echo_request_is_an_echo_reply() -> None:
     assert PACKETS[2].reply().icmp_type == 0
     assert PACKETS[4].reply().icmp_type == 129
+
+
+def test_an_icmp_query_is_answered_by_its_reply_type_and_another_message_by_its_own_type() -> None:
+    timestamp = Packet(4, _ip("10.0.1.10"), _ip("10.0.2.20"), ICMP, 1, 0, 13, 0)
+    assert [timestamp.reply().icmp_type, PACKETS[6].reply().icmp_type, PACKETS[7].reply().icmp_type] == [14, 3, 135]
