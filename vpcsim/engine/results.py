@@ -172,6 +172,15 @@ class Query:
     icmp_type: int | None = None          # ICMP: the message asked, when not the default echo request
     icmp_code: int | None = None
 
+    @property
+    def flow(self) -> str:
+        """What was asked, as the verdict lines write it: ``tcp/443``, ``icmp``, ``icmp type 3 code 4``."""
+        if self.port is not None and self.protocol in ("tcp", "udp"):
+            return f"{self.protocol}/{self.port}"
+        icmp = (f" type {self.icmp_type}" if self.icmp_type is not None else "") + \
+            (f" code {self.icmp_code}" if self.icmp_code is not None else "")
+        return f"{self.protocol}{icmp}"
+
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"from": self.src, "to": self.dst, "protocol": self.protocol}
         if self.port is not None:

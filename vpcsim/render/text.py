@@ -102,13 +102,9 @@ def trace_renderables(trace: Trace) -> list[RenderableType]:
     from rich.text import Text
 
     q = trace.query
-    port = f"/{q.port}" if q.port is not None and q.protocol in ("tcp", "udp") else ""
-    if q.icmp_type is not None or q.icmp_code is not None:       # another ICMP message than the echo request
-        port = (f" type {q.icmp_type}" if q.icmp_type is not None else "") + \
-            (f" code {q.icmp_code}" if q.icmp_code is not None else "")
     verdict = Text.assemble(
         (trace.disposition.value, DISPOSITION_STYLES[trace.disposition.value]),
-        f"  {q.src} -> {q.dst}  {q.protocol}{port}",
+        f"  {q.src} -> {q.dst}  {q.flow}",
         ("  (reachable)" if trace.reachable else "  (not reachable)", "bold" if trace.reachable else "dim"),
     )
     parts: list[RenderableType] = [verdict]
