@@ -318,9 +318,9 @@ def trace(net: CompiledNetwork, src_text: str, dst_text: str, protocol: str | in
 
 def _same_host(net: CompiledNetwork, src: Eni, dst: Eni, family: int, address: int) -> bool:
     """The destination address belongs to the sending host itself: the same interface, or another interface
-    of the same instance (whose operating system owns every address of its interfaces)."""
-    same = src.name == dst.name or (src.owner == dst.owner and src.owner in net.instances
-                                    and src.kind in _HOST_KINDS and dst.kind in _HOST_KINDS)
+    of the same instance (whose operating system owns every address of its interfaces). The caller has seen
+    that the two interfaces have the same owner."""
+    same = src.name == dst.name or (src.owner in net.instances and src.kind in _HOST_KINDS and dst.kind in _HOST_KINDS)
     return same and dst.owns(family, address)
 
 
@@ -367,7 +367,8 @@ def _conversation(net: CompiledNetwork, src_text: str, dst_text: str, number: in
                           src_port, icmp_code or 0)     # a port with ICMP was refused: port is None there
     query = Query(src_text, dst_text, packet.protocol_name, packet.dst_port if number in PORTED else port,
                   src_port, icmp_type, icmp_code)
-    if src.eni is not None and dst.eni is not None and _same_host(net, src.eni, dst.eni, family, dst_address):
+    if src.eni is not None and dst.eni is not None and src.eni.owner == dst.eni.owner \
+            and _same_host(net, src.eni, dst.eni, family, dst_address):       # the owner test: cheap, and rare
         return make(query, Disposition.ACCEPTED, (), (), (_stays_inside(src.eni, packet),), packet)
     state = State()
     forward, end = walk(net, state, injection(net, src, packet, dst))
