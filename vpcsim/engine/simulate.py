@@ -13,7 +13,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import TypeVar, overload
 
-from vpcsim.compile.components import Eni, EniKind
+from vpcsim.compile.components import Eni
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.dns.answers import Rcode
 from vpcsim.dns.resolver import resolve as resolve_name
@@ -316,17 +316,6 @@ def trace(net: CompiledNetwork, src_text: str, dst_text: str, protocol: str | in
     return replace(result, dns=dns) if dns is not None else result
 
 
-def _same_host(net: CompiledNetwork, src: Eni, dst: Eni, family: int, address: int) -> bool:
-    """The destination address belongs to the sending host itself: the same interface, or another interface
-    of the same instance (whose operating system owns every address of its interfaces). The caller has seen
-    that the two interfaces have the same owner."""
-    same = src.name == dst.name or (src.owner in net.instances and src.kind in _HOST_KINDS and dst.kind in _HOST_KINDS)
-    return same and dst.owns(family, address)
-
-
-_HOST_KINDS = (EniKind.INSTANCE, EniKind.INTERFACE)      # an instance's primary ENI and the ENIs attached to it
-
-
 def _stays_inside(eni: Eni, packet: Packet) -> Explanation:
     """docs/semantics.md, "Questions": a packet to one of the host's own addresses is delivered by its
     operating system and never reaches the VPC, so no security group, network ACL or route judges it and no
@@ -367,8 +356,7 @@ def _conversation(net: CompiledNetwork, src_text: str, dst_text: str, number: in
                           src_port, icmp_code or 0)     # a port with ICMP was refused: port is None there
     query = Query(src_text, dst_text, packet.protocol_name, packet.dst_port if number in PORTED else port,
                   src_port, icmp_type, icmp_code)
-    if src.eni is not None and dst.eni is not None and src.eni.owner == dst.eni.owner \
-            and _same_host(net, src.eni, dst.eni, family, dst_address):       # the owner test: cheap, and rare
+    if src.eni is not None and src.eni is dst.eni and src.eni.owns(family, dst_address):   # to its own address
         return make(query, Disposition.ACCEPTED, (), (), (_stays_inside(src.eni, packet),), packet)
     state = State()
     forward, end = walk(net, state, injection(net, src, packet, dst))
