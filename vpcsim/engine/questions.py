@@ -14,6 +14,9 @@ ICMP_FIELDS = range(0, 256)      # an ICMP type or code: 8 bits
 def check(protocol: int, port: int | None, src_port: int | None, icmp_type: int | None,
           icmp_code: int | None) -> None:
     """Refuse what no packet of ``protocol`` can carry (``protocol`` as a number: ``protocols.ICMP`` …)."""
+    if protocol in PORTED and icmp_type is None and icmp_code is None and (port is None or 0 <= port <= 65535) \
+            and (src_port is None or 0 <= src_port <= 65535):
+        return                   # the common question (tcp/443): every trace asks it, so it costs two comparisons
     name = protocol_name(protocol)
     for option, value in (("--port", port), ("--src-port", src_port)):
         if value is not None and value not in PORTS:
