@@ -84,10 +84,17 @@ class Network:
         return tuple(self.compiled.warnings)
 
     def trace(self, src: str, dst: str, protocol: str | int = "tcp", port: int | None = None,
-              src_port: int | None = None) -> NetworkTrace:
-        """Simulate one conversation (request, then reply) from ``src`` to ``dst``."""
+              src_port: int | None = None, *, icmp_type: int | None = None,
+              icmp_code: int | None = None) -> NetworkTrace:
+        """Simulate one conversation (request, then reply) from ``src`` to ``dst``.
+
+        ICMP asks an echo request unless ``icmp_type`` (and ``icmp_code``, 0-255) name another message; ports
+        are for tcp and udp only. An impossible question raises ``QueryError`` with a hint."""
         run = _ENGINE_TRACE[0] if _ENGINE_TRACE else _engine_trace()
-        return run(self.compiled, src, dst, protocol, port, src_port, self._make_trace)
+        if icmp_type is None and icmp_code is None:
+            return run(self.compiled, src, dst, protocol, port, src_port, self._make_trace)
+        return run(self.compiled, src, dst, protocol, port, src_port, self._make_trace, icmp_type=icmp_type,
+                   icmp_code=icmp_code)
 
     def resolve(self, src: str, name: str) -> DnsExchange:
         """Resolve ``name`` as the Resolver of ``src``'s VPC answers it, the query sent as a real packet."""

@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     trace.add_argument("--protocol", default="tcp", help="tcp, udp, icmp, icmpv6 or a protocol number")
     trace.add_argument("--port", type=int, default=None, help="destination port (default 443 for tcp, 53 for udp)")
     trace.add_argument("--src-port", type=int, default=None, help="source port (default 49152)")
+    _add_icmp_options(trace)
     trace.add_argument("--format", choices=("text", "json"), default="text")
     trace.add_argument("--flow-log-format", metavar="FORMAT", default=None,
                        help="print flow log records in this ${field} format after the trace")
@@ -59,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     flowlogs.add_argument("--protocol", default="tcp")
     flowlogs.add_argument("--port", type=int, default=None)
     flowlogs.add_argument("--src-port", type=int, default=None)
+    _add_icmp_options(flowlogs)
     flowlogs.add_argument("--format", dest="log_format", default=None, metavar="FORMAT",
                           help="custom record format, e.g. '${interface-id} ${srcaddr} ${pkt-srcaddr} ${action}'")
     flowlogs.set_defaults(run=run_flowlogs)
@@ -89,6 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_review_commands(commands)
     _add_strict(parser)
     return parser
+
+
+def _add_icmp_options(command: argparse.ArgumentParser) -> None:
+    """ICMP has a type and a code, not ports: ``--port`` with ICMP is refused and points here."""
+    command.add_argument("--icmp-type", type=int, default=None, metavar="N",
+                         help="ICMP message type 0-255 (default: echo request, 8; 128 for icmpv6)")
+    command.add_argument("--icmp-code", type=int, default=None, metavar="N", help="ICMP message code 0-255 (default 0)")
 
 
 def _add_strict(parser: argparse.ArgumentParser, seen: set[int] | None = None) -> None:
@@ -248,7 +257,8 @@ def run_trace(args: argparse.Namespace) -> int:
 
     log_format = _flow_log_format(args.flow_log_format) if args.flow_log_format else None   # bad: exit 2 first
     network = vpcsim.load(args.topology)
-    trace = network.trace(args.src, args.dst, protocol=args.protocol, port=args.port, src_port=args.src_port)
+    trace = network.trace(args.src, args.dst, protocol=args.protocol, port=args.port, src_port=args.src_port,
+                          icmp_type=args.icmp_type, icmp_code=args.icmp_code)
     if args.pcap:
         from vpcsim.render import pcap
 
@@ -284,7 +294,8 @@ def run_flowlogs(args: argparse.Namespace) -> int:
 
     log_format = _flow_log_format(args.log_format) if args.log_format else None
     trace = vpcsim.load(args.topology).trace(args.src, args.dst, protocol=args.protocol, port=args.port,
-                                             src_port=args.src_port)
+                                             src_port=args.src_port, icmp_type=args.icmp_type,
+                                             icmp_code=args.icmp_code)
     for line in trace.flow_logs(log_format):
         print(line)
     return 0 if trace.reachable else 1

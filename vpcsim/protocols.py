@@ -23,6 +23,7 @@ RULE_PROTOCOLS = ("tcp", "udp", "icmp", "icmpv6", "all")        # the words a ru
 
 ECHO_REQUEST = {4: 8, 6: 128}    # ICMP / ICMPv6 echo request type, by IP family
 ECHO_REPLY = {8: 0, 128: 129}    # echo request type -> echo reply type
+ICMP_REPLY = {**ECHO_REPLY, 13: 14, 15: 16, 17: 18}   # and the other ICMP queries: timestamp, information, mask
 
 
 def protocol_name(number: int) -> str:

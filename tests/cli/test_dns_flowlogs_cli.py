@@ -145,6 +145,6 @@ def test_trace_json_with_custom_flow_log_format(capsys: pytest.CaptureFixture[st
 def test_trace_json_unresolved_name(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["trace", ENDPOINTS, "--from", "app-1", "--to", "missing.backend.internal", "--format", "json"]) == 1
     data = json.loads(capsys.readouterr().out)
-    assert (data["disposition"], data["forward"], data["flow_logs"]) == ("NO_ROUTE", [], [])
+    assert (data["disposition"], data["forward"], data["flow_logs"]) == ("NAME_NOT_RESOLVED", [], [])
     assert data["dns"]["rcode"] == "NXDOMAIN"
     assert data["explanations"][0]["code"] == "DNS_NXDOMAIN"

@@ -112,7 +112,7 @@ def test_R11_2_dns_support_off_the_resolver_does_not_answer() -> None:
     assert exchange.response == ()
 
     trace = net.trace("app-1", "db-a.corp.internal", port=443)
-    assert trace.disposition is Disposition.NO_ROUTE
+    assert trace.disposition is Disposition.NAME_NOT_RESOLVED
     assert trace.forward == () and trace.reply == ()            # no data packet is ever sent
     assert [e.code for e in trace.explanations] == ["DNS_SUPPORT_DISABLED"]
     assert trace.explanations[0].fix is not None and "enableDnsSupport" in trace.explanations[0].fix
@@ -258,7 +258,7 @@ def test_R11_8_matching_zone_without_the_record_is_nxdomain_no_fallback(name: st
 
 def test_R11_8_nxdomain_trace_sends_no_data_and_says_so_in_text() -> None:
     trace = load("R11_8_private_hosted_zones").trace("app-1", "missing.corp.internal", port=443)
-    assert trace.disposition is Disposition.NO_ROUTE
+    assert trace.disposition is Disposition.NAME_NOT_RESOLVED
     assert trace.forward == ()
     assert [e.code for e in trace.explanations] == ["DNS_NXDOMAIN"]
     assert trace.dns is not None and trace.dns.rcode == "NXDOMAIN"

@@ -127,7 +127,7 @@ def test_R3_5_protocol_other_than_tcp_udp_icmp_ignores_ports() -> None:
 def test_R3_5_icmp_rule_matches_its_type() -> None:
     net = load("R3_5_protocol_semantics")
     echo = net.trace("pinger", "server", protocol="icmp")              # type 8, code 0
-    timestamp = net.trace("pinger", "server", protocol="icmp", port=13)  # type 13
+    timestamp = net.trace("pinger", "server", protocol="icmp", icmp_type=13)  # type 13
     assert echo.disposition is Disposition.ACCEPTED
     assert echo.forward[-1].rule == "server ingress #3"
     assert echo.reply[-1].packet.icmp_type == 0                        # the echo reply, let in by state

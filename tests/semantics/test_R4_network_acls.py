@@ -176,7 +176,7 @@ def test_R4_7_protocol_other_than_tcp_udp_icmp_ignores_ports() -> None:
 def test_R4_7_icmp_rule_matches_type_and_code() -> None:
     net = load("R4_7_nacl_protocols")
     echo = net.trace("pinger", "server", protocol="icmp")
-    timestamp = net.trace("pinger", "server", protocol="icmp", port=13)
+    timestamp = net.trace("pinger", "server", protocol="icmp", icmp_type=13)
     assert echo.disposition is Disposition.ACCEPTED
     assert echo.forward[3].rule == "protocols ingress 120 allow"
     assert timestamp.disposition is Disposition.DENIED
@@ -186,7 +186,7 @@ def test_R4_7_icmp_rule_matches_type_and_code() -> None:
 def test_R4_7_icmpv6_rule_with_an_ipv6_cidr_matches_its_type() -> None:
     net = load("R4_7_nacl_protocols")
     echo = net.trace("pinger", "2600:1f18:1:102::10", protocol="icmpv6")            # type 128
-    other = net.trace("pinger", "2600:1f18:1:102::10", protocol="icmpv6", port=135)
+    other = net.trace("pinger", "2600:1f18:1:102::10", protocol="icmpv6", icmp_type=135)
     assert echo.disposition is Disposition.ACCEPTED
     assert echo.forward[3].rule == "protocols ingress 140 allow"
     assert other.disposition is Disposition.DENIED

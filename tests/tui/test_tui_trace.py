@@ -225,3 +225,22 @@ def test_enter_on_a_hop_shows_it_on_the_map(load: Loader) -> None:
             assert "request hop 5: nat-a TRANSLATE" in screen_text(app)
 
     asyncio.run(scenario())
+
+
+def test_the_form_asks_icmp_by_type_in_its_port_box_and_refills_it(load: Loader) -> None:
+    async def scenario() -> None:
+        app = ExplorerApp(load("nat-per-az"))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await press(pilot, "t")
+            form = app.screen.query_one(TraceForm)
+            form.fill(TraceQuery("app-1", "db-1", "icmp", 13))      # a port box value with ICMP is its type
+            form.query_one("#dst", Input).focus()
+            await press(pilot, "enter")
+            table = app.screen.query_one(HopTable)
+            assert table.trace is not None and table.trace.sent is not None
+            assert (table.trace.sent.icmp_type, table.trace.query.icmp_type) == (13, 13)
+            assert form.query_one("#port", Input).value == "13"     # filled back from the trace's query
+            assert "app-1 -> db-1  icmp type 13  (not reachable)" in screen_text(app)
+
+    asyncio.run(scenario())

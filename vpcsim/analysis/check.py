@@ -201,7 +201,8 @@ def _conversations(net: CompiledNetwork, intent: Intent, src: str, dst: str, flo
     for flow in flows:
         for s, d in _families(net, intent, src, dst):
             try:
-                trace = simulate(net, s, d, protocol=flow.protocol, port=flow.port)
+                trace = simulate(net, s, d, protocol=flow.protocol, port=flow.trace_port,
+                                   icmp_type=flow.icmp_type)
             except QueryError as error:
                 yield Conversation(s, d, flow, None, error.message)
                 continue

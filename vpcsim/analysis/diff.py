@@ -216,7 +216,8 @@ def _explained(old: CompiledNetwork, new: CompiledNetwork, flows: tuple[Flow, ..
     traces: list[Trace | None] = []
     for net in (old, new):
         try:
-            traces.append(trace(net, src, dst, protocol=flow.protocol, port=flow.port))
+            traces.append(trace(net, src, dst, protocol=flow.protocol, port=flow.trace_port,
+                                icmp_type=flow.icmp_type))
         except QueryError:
             traces.append(None)
     old_trace, new_trace = traces

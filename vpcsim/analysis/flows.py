@@ -35,6 +35,16 @@ class Flow:
         return self.low if self.low >= 0 else None
 
     @property
+    def trace_port(self) -> int | None:
+        """``port`` for ``Network.trace``: TCP and UDP only (ICMP asks its type as ``icmp_type``)."""
+        return None if self.protocol in ICMPS else self.port
+
+    @property
+    def icmp_type(self) -> int | None:
+        """``icmp_type`` for ``Network.trace``: the ICMP message type of an ICMP flow, else None."""
+        return self.port if self.protocol in ICMPS else None
+
+    @property
     def protocol_name(self) -> str:
         return protocol_name(self.protocol)
 

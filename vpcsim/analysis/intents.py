@@ -60,7 +60,8 @@ class IntentModel(Model):
         if self.expect == "unreachable" and (self.via or self.not_via):
             raise ValueError("'via' and 'not_via' describe a path, so they need expect: reachable")
         if self.port is not None and self.protocol not in (None, "tcp", "udp"):
-            raise ValueError(f"a port needs protocol tcp or udp, not {self.protocol}")
+            why = ": an ICMP message has a type and a code, not ports" if self.protocol in ("icmp", "icmpv6") else ""
+            raise ValueError(f"a port needs protocol tcp or udp, not {self.protocol}{why}")
         return self
 
 
@@ -325,7 +326,7 @@ def components_of(net: CompiledNetwork) -> dict[str, frozenset[str]]:
 def _looks_like_dns(text: str) -> bool:
     from vpcsim.ip import is_address
 
-    return "." in text and not is_address(text) and not text.startswith("internet:")
+    return "." in text and "/" not in text and not is_address(text) and not text.startswith("internet:")
 
 
 # -- schema errors in our words --------------------------------------------------------------------------

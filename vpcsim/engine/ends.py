@@ -9,7 +9,7 @@ from typing import NamedTuple
 from vpcsim.compile.components import Eni, EniKind
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.errors import QueryError
-from vpcsim.ip import format_address, is_address, parse_address
+from vpcsim.ip import format_address, is_address, parse_address, read_cidr
 from vpcsim.model.services import service_name
 from vpcsim.suggestions import did_you_mean
 
@@ -73,6 +73,9 @@ def resolve(net: CompiledNetwork, text: str, role: str) -> QueryEnd:
         if role == "from" and eni.kind is EniKind.INTERFACE_ENDPOINT:
             return _endpoint_as_source(net, eni)
         return QueryEnd(EndKind.ENI, text, eni)
+    address_set = addresses_of(net, text, role)
+    if address_set is not None:
+        return address_set
     if is_address(text):
         found = _by_address(net, text)
         if role == "from" and found.eni is not None and found.eni.kind is EniKind.INTERFACE_ENDPOINT:
@@ -88,6 +91,23 @@ def resolve(net: CompiledNetwork, text: str, role: str) -> QueryEnd:
     raise QueryError(f"--{role} {text!r} is not an instance, interface, NAT gateway, endpoint, site or "
                      "address",
                      did_you_mean(text, names))
+
+
+def addresses_of(net: CompiledNetwork, text: str, role: str) -> QueryEnd | None:
+    """The end a CIDR names (``10.20.20.0/24``), None for any other text. A CIDR names a set of addresses, and
+    a question end is one address until ends are address sets (issue #13): refused here with a hint, exit 2 —
+    and never looked up as a DNS name (a name has no '/')."""
+    if "/" not in text:
+        return None
+    found = read_cidr(text)
+    if found is None:
+        raise QueryError(f"--{role} {text!r} is not an address, a CIDR block or a name",
+                         "write an address (10.0.1.10) or a resource's name")
+    prefix, canonical = found
+    address = text.split("/", 1)[0]
+    example = address if is_address(address) else format_address(prefix.family, prefix.start)
+    raise QueryError(f"--{role} {text!r}: a CIDR names a set of addresses ({canonical}), and a trace asks about "
+                     "one address", f"ask about one address of the block, e.g. {example}")
 
 
 def _endpoint_as_source(net: CompiledNetwork, eni: Eni) -> QueryEnd:

@@ -8,7 +8,7 @@ from typing import Any
 
 from vpcsim.engine.frozen import quick_init
 from vpcsim.ip import format_address, parse_address
-from vpcsim.protocols import ECHO_REPLY, ICMP, ICMPS, ICMPV6, PORTED, TCP, UDP, protocol_name, rule_icmp_code
+from vpcsim.protocols import ICMP, ICMP_REPLY, ICMPS, ICMPV6, PORTED, TCP, UDP, protocol_name, rule_icmp_code
 
 ANSWER_FLAGS = {"S": "SA", "SA": "A"}          # a SYN is answered by a SYN-ACK, a SYN-ACK by an ACK
 
@@ -63,7 +63,7 @@ class Packet:
             flags = ANSWER_FLAGS.get(self.tcp_flags, self.tcp_flags) if protocol == TCP else ""
             return Packet(self.family, self.dst, self.src, protocol, self.dst_port, self.src_port, -1, self.icmp_code,
                           flags, 64, self.length)
-        icmp_type = ECHO_REPLY.get(self.icmp_type, self.icmp_type) if protocol in ICMPS else -1
+        icmp_type = ICMP_REPLY.get(self.icmp_type, self.icmp_type) if protocol in ICMPS else -1
         return Packet(self.family, self.dst, self.src, protocol, self.src_port, self.dst_port, icmp_type,
                       self.icmp_code, "", 64, self.length)
 
@@ -83,7 +83,8 @@ class Packet:
             return f"{self._host(self.source)}:{self.src_port} -> {self._host(self.destination)}:{self.dst_port} " \
                    f"{self.protocol_name}"
         if self.protocol in ICMPS:
-            return f"{self.source} -> {self.destination} {self.protocol_name} type {self.icmp_type}"
+            code = f" code {self.icmp_code}" if self.icmp_code > 0 else ""
+            return f"{self.source} -> {self.destination} {self.protocol_name} type {self.icmp_type}{code}"
         return f"{self.source} -> {self.destination} proto {self.protocol}"
 
     def _host(self, text: str) -> str:
@@ -108,7 +109,7 @@ class Packet:
         from scapy.layers.inet import IP
         from scapy.layers.inet import TCP as ScapyTCP
         from scapy.layers.inet import UDP as ScapyUDP
-        from scapy.layers.inet6 import ICMPv6EchoReply, ICMPv6EchoRequest, IPv6
+        from scapy.layers.inet6 import ICMPv6EchoReply, ICMPv6EchoRequest, ICMPv6Unknown, IPv6
         from scapy.packet import Raw
 
         if self.family == 4:
@@ -123,8 +124,10 @@ class Packet:
             code = rule_icmp_code(ICMP, self.icmp_code)
             return ip / ScapyICMP(type=max(self.icmp_type, 0), code=code, id=self.src_port)
         if self.protocol == ICMPV6:
-            layer = ICMPv6EchoReply if self.icmp_type == 129 else ICMPv6EchoRequest
-            return ip / layer(id=self.src_port)
+            if self.icmp_type in (-1, 128, 129):
+                layer = ICMPv6EchoReply if self.icmp_type == 129 else ICMPv6EchoRequest
+                return ip / layer(id=self.src_port)
+            return ip / ICMPv6Unknown(type=self.icmp_type, code=rule_icmp_code(ICMPV6, self.icmp_code))
         return ip / Raw(b"")
 
     @classmethod
@@ -152,8 +155,11 @@ class Packet:
             return cls(family, src, dst, UDP, u.sport, u.dport, ttl=ttl)
         if pkt.haslayer(ScapyICMP):
             i = pkt[ScapyICMP]
-            return cls(family, src, dst, ICMP, i.id, 0, i.type, i.code, ttl=ttl)
+            return cls(family, src, dst, ICMP, i.id or 0, 0, i.type, i.code, ttl=ttl)   # id: echo-like types only
         if family == 6 and proto == 58:
             layer = ip.payload
+            if not hasattr(layer, "type"):          # a type scapy has no class for: read the header's two bytes
+                header = bytes(layer)
+                return cls(family, src, dst, ICMPV6, 0, 0, header[0], header[1], ttl=ttl)
             return cls(family, src, dst, ICMPV6, getattr(layer, "id", 0), 0, layer.type, layer.code, ttl=ttl)
         return cls(family, src, dst, proto, ttl=ttl)

@@ -39,6 +39,7 @@ class Disposition(StrEnum):
     LOOP = "LOOP"
     REPLY_DENIED = "REPLY_DENIED"
     REPLY_MISMATCH = "REPLY_MISMATCH"     # the reply reached the requester rewritten (docs/semantics.md)
+    NAME_NOT_RESOLVED = "NAME_NOT_RESOLVED"   # --to was a DNS name the source's Resolver did not answer
 
     @property
     def reachable(self) -> bool:
@@ -169,6 +170,17 @@ class Query:
     protocol: str
     port: int | None
     src_port: int | None = None
+    icmp_type: int | None = None          # ICMP: the message asked, when not the default echo request
+    icmp_code: int | None = None
+
+    @property
+    def flow(self) -> str:
+        """What was asked, as the verdict lines write it: ``tcp/443``, ``icmp``, ``icmp type 3 code 4``."""
+        if self.port is not None and self.protocol in ("tcp", "udp"):
+            return f"{self.protocol}/{self.port}"
+        icmp = (f" type {self.icmp_type}" if self.icmp_type is not None else "") + \
+            (f" code {self.icmp_code}" if self.icmp_code is not None else "")
+        return f"{self.protocol}{icmp}"
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"from": self.src, "to": self.dst, "protocol": self.protocol}
@@ -176,6 +188,10 @@ class Query:
             data["port"] = self.port
         if self.src_port is not None:
             data["src_port"] = self.src_port
+        if self.icmp_type is not None:
+            data["icmp_type"] = self.icmp_type
+        if self.icmp_code is not None:
+            data["icmp_code"] = self.icmp_code
         return data
 
 

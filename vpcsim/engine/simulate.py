@@ -13,9 +13,11 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import TypeVar, overload
 
+from vpcsim.compile.components import Eni
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.dns.answers import Rcode
 from vpcsim.dns.resolver import resolve as resolve_name
+from vpcsim.engine import questions
 from vpcsim.engine.components import (
     egress_only_internet_gateway,
     endpoint,
@@ -145,17 +147,20 @@ def _out_of_budget(arrival: Arrival, budget: int, hops: list[Hop]) -> End:
     return End(DROPPED, arrival.packet)
 
 
-def first_packet(protocol: int, family: int, src: int, dst: int, port: int | None, src_port: int | None) -> Packet:
-    """The first packet of a question: a TCP SYN, a UDP datagram or an ICMP echo request, with the defaults a
-    query leaves out (destination port 443 for TCP, 53 for UDP; source port 49152). Analyses ask it too, so
-    their probes are the packets ``trace`` would send."""
+def first_packet(protocol: int, family: int, src: int, dst: int, port: int | None, src_port: int | None,
+                 icmp_code: int = 0) -> Packet:
+    """The first packet of a question: a TCP SYN, a UDP datagram or an ICMP message (an echo request unless
+    ``port`` names another type; ``icmp_code`` its code), with the defaults a query leaves out (destination
+    port 443 for TCP, 53 for UDP; source port 49152). Analyses ask it too, so their probes are the packets
+    ``trace`` would send. (For ICMP ``port`` carries the type: ``trace`` takes it as ``icmp_type``.)"""
     if protocol == TCP:
         return Packet(family, src, dst, TCP, src_port or 49152, 443 if port is None else port, tcp_flags="S")
     if protocol == UDP:
         return Packet(family, src, dst, UDP, src_port or 49152, 53 if port is None else port)
     if protocol in ICMPS:
         number = ICMP if family == 4 else ICMPV6
-        return Packet(family, src, dst, number, src_port or 1, 0, ECHO_REQUEST[family] if port is None else port, 0)
+        return Packet(family, src, dst, number, src_port or 1, 0, ECHO_REQUEST[family] if port is None else port,
+                      icmp_code)
     return Packet(family, src, dst, protocol)
 
 
@@ -241,7 +246,8 @@ def _disposition_of(hops: list[Hop]) -> Disposition:
 
 
 def _looks_like_a_name(net: CompiledNetwork, text: str) -> bool:
-    return "." in text and not is_address(text) and not text.startswith("internet:") and text not in net.external
+    return "." in text and "/" not in text and not is_address(text) and not text.startswith("internet:") \
+        and text not in net.external
 
 
 def lookup(net: CompiledNetwork, src_text: str, name: str) -> DnsExchange:
@@ -271,21 +277,27 @@ def lookup(net: CompiledNetwork, src_text: str, name: str) -> DnsExchange:
 
 @overload
 def trace(net: CompiledNetwork, src_text: str, dst_text: str, protocol: str | int = "tcp", port: int | None = None,
-          src_port: int | None = None) -> Trace: ...
+          src_port: int | None = None, *, icmp_type: int | None = None, icmp_code: int | None = None) -> Trace: ...
 
 
 @overload
 def trace(net: CompiledNetwork, src_text: str, dst_text: str, protocol: str | int, port: int | None,
-          src_port: int | None, make: Callable[..., T]) -> T: ...
+          src_port: int | None, make: Callable[..., T], *, icmp_type: int | None = None,
+          icmp_code: int | None = None) -> T: ...
 
 
 def trace(net: CompiledNetwork, src_text: str, dst_text: str, protocol: str | int = "tcp", port: int | None = None,
-          src_port: int | None = None, make: Callable[..., Trace] = Trace) -> Trace:
+          src_port: int | None = None, make: Callable[..., Trace] = Trace, *, icmp_type: int | None = None,
+          icmp_code: int | None = None) -> Trace:
     """One conversation: the request, then the reply judged by the state the request left.
 
     ``make`` builds the result from ``Trace``'s fields: ``Trace`` itself, or a subclass that carries more
-    (``Network.trace`` passes ``NetworkTrace`` bound to its network), so the trace is made once, not copied."""
+    (``Network.trace`` passes ``NetworkTrace`` bound to its network), so the trace is made once, not copied.
+    An impossible question (a port outside 0-65535, a port with ICMP, …) is a ``QueryError``
+    (``engine.questions``); ICMP asks an echo request unless ``icmp_type`` names another message."""
     number = _protocol_number(protocol)
+    if port is not None or src_port is not None or icmp_type is not None or icmp_code is not None:
+        questions.check(number, port, src_port, icmp_type, icmp_code)
     try:
         dst = resolve(net, dst_text, "to")
         dns = None
@@ -294,13 +306,13 @@ def trace(net: CompiledNetwork, src_text: str, dst_text: str, protocol: str | in
             raise
         dns = lookup(net, src_text, dst_text)
         if dns.address is None:
-            query = Query(src_text, dst_text, protocol_name(number), port, src_port)
+            query = Query(src_text, dst_text, protocol_name(number), port, src_port, icmp_type, icmp_code)
             code = _DNS_CODES.get(dns.rcode, "DNS_NO_ANSWER")
             message = f"{dst_text} did not resolve ({dns.rcode}): {dns.reason}"
-            return make(query, Disposition.NO_ROUTE, (), (), (Explanation(code, "route53-resolver", "", message,
-                        _DNS_FIX.get(code), Direction.FORWARD),), dns=dns)
+            return make(query, Disposition.NAME_NOT_RESOLVED, (), (), (Explanation(
+                code, "route53-resolver", "", message, _DNS_FIX.get(code), Direction.FORWARD),), dns=dns)
         dst = resolve(net, dns.address, "to")
-    result = _conversation(net, src_text, dst_text, number, port, src_port, dst, make)
+    result = _conversation(net, src_text, dst_text, number, port, src_port, dst, make, icmp_type, icmp_code)
     return replace(result, dns=dns) if dns is not None else result
 
 
@@ -318,6 +330,16 @@ def _elsewhere(src: QueryEnd, reply_end: End, last: Hop) -> Explanation:
                        "same address (R9.6)",
                        "route the replier's table to the requester's network more specifically", Direction.RETURN)
 
+def _stays_inside(eni: Eni, packet: Packet) -> Explanation:
+    """docs/semantics.md, "Questions": a packet to one of the host's own addresses is delivered by its
+    operating system and never reaches the VPC, so no security group, network ACL or route judges it and no
+    flow log records it."""
+    host = eni.owner or eni.name
+    return Explanation("TRAFFIC_STAYS_IN_INSTANCE", host, "",
+                       f"{packet.destination} is an address of {host} itself: its operating system delivers the "
+                       "packet locally, so it never reaches the VPC — no security group, network ACL or route "
+                       "table judges it, and no flow log records it")
+
 
 _DNS_CODES = {Rcode.NXDOMAIN: "DNS_NXDOMAIN", Rcode.REFUSED: "DNS_SUPPORT_DISABLED"}
 _DNS_FIX = {
@@ -328,7 +350,8 @@ DNS_SOURCE_PORT = 53000
 
 
 def _conversation(net: CompiledNetwork, src_text: str, dst_text: str, number: int, port: int | None,
-                  src_port: int | None, dst: QueryEnd, make: Callable[..., Trace]) -> Trace:
+                  src_port: int | None, dst: QueryEnd, make: Callable[..., Trace], icmp_type: int | None = None,
+                  icmp_code: int | None = None) -> Trace:
     src = resolve(net, src_text, "from")
     if src.kind == END_INTERNET and dst.kind == END_INTERNET:
         raise QueryError(f"both --from {src_text!r} and --to {dst_text!r} are on the internet",
@@ -343,9 +366,12 @@ def _conversation(net: CompiledNetwork, src_text: str, dst_text: str, number: in
         raise QueryError(f"--from {src_text!r} has no IPv{family} address", "pick a destination of its family")
     if dst_address is None:
         raise QueryError(f"--to {dst_text!r} has no IPv{family} address", "pick a source of its family")
-    packet = first_packet(number, family, src_address, dst_address, port, src_port)
+    packet = first_packet(number, family, src_address, dst_address, port if icmp_type is None else icmp_type,
+                          src_port, icmp_code or 0)     # a port with ICMP was refused: port is None there
     query = Query(src_text, dst_text, packet.protocol_name, packet.dst_port if number in PORTED else port,
-                  src_port)
+                  src_port, icmp_type, icmp_code)
+    if src.eni is not None and src.eni is dst.eni and src.eni.owns(family, dst_address):   # to its own address
+        return make(query, Disposition.ACCEPTED, (), (), (_stays_inside(src.eni, packet),), packet)
     state = State()
     forward, end = walk(net, state, injection(net, src, packet, dst))
     how = end.how

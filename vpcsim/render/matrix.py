@@ -14,8 +14,9 @@ if TYPE_CHECKING:
     from vpcsim.compile.network import CompiledNetwork
 
 GRID_LIMIT = 40
+# u: never drawn (a matrix asks no DNS names), so not in the legend
 LETTERS = {"ACCEPTED": "A", "EXITS_NETWORK": "E", "DENIED": "d", "NO_ROUTE": "n", "BLACKHOLE": "b", "LOOP": "l",
-           "REPLY_DENIED": "r", "REPLY_MISMATCH": "m"}
+           "REPLY_DENIED": "r", "REPLY_MISMATCH": "m", "NAME_NOT_RESOLVED": "u"}
 LEGEND = ("A accepted, E exits the network (reachable); d denied, n no route, b blackhole, l loop, "
           "r reply denied, m reply mismatch; - itself, ? cannot be asked")
 

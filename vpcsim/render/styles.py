@@ -9,6 +9,7 @@ DISPOSITION_STYLES: dict[str, str] = {
     "LOOP": "bold magenta",
     "REPLY_DENIED": "bold red",
     "REPLY_MISMATCH": "bold red",
+    "NAME_NOT_RESOLVED": "bold yellow",
 }
 
 DECISION_STYLES: dict[str, str] = {

@@ -102,10 +102,9 @@ def trace_renderables(trace: Trace) -> list[RenderableType]:
     from rich.text import Text
 
     q = trace.query
-    port = f"/{q.port}" if q.port is not None and q.protocol in ("tcp", "udp") else ""
     verdict = Text.assemble(
         (trace.disposition.value, DISPOSITION_STYLES[trace.disposition.value]),
-        f"  {q.src} -> {q.dst}  {q.protocol}{port}",
+        f"  {q.src} -> {q.dst}  {q.flow}",
         ("  (reachable)" if trace.reachable else "  (not reachable)", "bold" if trace.reachable else "dim"),
     )
     parts: list[RenderableType] = [verdict]
@@ -129,7 +128,8 @@ def trace_renderables(trace: Trace) -> list[RenderableType]:
     for explanation in trace.explanations:
         where = "request" if explanation.path == "forward" else "reply"
         side = f", {explanation.direction}" if explanation.direction else ""
-        parts.append(Text.assemble((explanation.code, "bold red"), f" at {explanation.component} "
+        parts.append(Text.assemble((explanation.code, "bold" if trace.reachable else "bold red"),
+                                   f" at {explanation.component} "
                                    f"({where}{side}): {explanation.message}"))
         if explanation.fix:
             parts.append(Text.assemble(("fix to consider: ", "bold"), explanation.fix))

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeAlias
 
+from vpcsim.protocols import ICMPS, protocol_number
 from vpcsim.tui.catalog_search import address_text
 from vpcsim.tui.refs import Ref
 
@@ -31,6 +32,22 @@ class TraceQuery:
     def describe(self) -> str:
         port = f"/{self.port}" if self.port is not None and self.protocol in ("tcp", "udp") else ""
         return f"{self.src} -> {self.dst} {self.protocol}{port}"
+
+    @property
+    def icmp_type(self) -> int | None:
+        """The form and the matrix give an ICMP question's type in ``port``: ``Network.trace`` takes it here."""
+        return self.port if _is_icmp(self.protocol) else None
+
+    @property
+    def trace_port(self) -> int | None:
+        return None if _is_icmp(self.protocol) else self.port
+
+
+def _is_icmp(protocol: str) -> bool:
+    try:
+        return protocol_number(protocol) in ICMPS
+    except ValueError:
+        return False           # not a protocol: Network.trace says so
 
 
 @dataclass(frozen=True, slots=True)

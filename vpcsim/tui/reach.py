@@ -98,7 +98,8 @@ def probes(catalog: Catalog, eni_name: str) -> list[TraceQuery]:
 def run(network: Network, probe: TraceQuery) -> Trace | str:
     """Trace one probe; a question the network cannot answer comes back as its message."""
     try:
-        return network.trace(probe.src, probe.dst, protocol=probe.protocol, port=probe.port)
+        return network.trace(probe.src, probe.dst, protocol=probe.protocol, port=probe.trace_port,
+                             icmp_type=probe.icmp_type)
     except QueryError as error:
         return error.message
 

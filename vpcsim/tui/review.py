@@ -19,7 +19,7 @@ GRID_LIMIT = 60
 
 #: One short mark per outcome, so a grid cell stays three columns wide.
 GLYPHS = {"ACCEPTED": "✓", "EXITS_NETWORK": "→", "NO_ROUTE": "nr", "BLACKHOLE": "bh", "LOOP": "lp",
-          "REPLY_DENIED": "rd", "REPLY_MISMATCH": "rm"}
+          "REPLY_DENIED": "rd", "REPLY_MISMATCH": "rm", "NAME_NOT_RESOLVED": "un"}
 DENIED_GLYPHS = {"SUBNET_ACL_RESTRICTION": "acl", "VPCE_POLICY_DENY": "pol"}
 LEGEND = ("✓ accepted · → exits the network · sg security group · acl network ACL · pol endpoint policy · "
           "nr no route · bh blackhole · rd reply denied · rm reply mismatch · lp loop · enter opens the trace")

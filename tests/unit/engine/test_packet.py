@@ -20,6 +20,8 @@ PACKETS = [
     Packet(6, _ip("2600:1f18::10"), _ip("2001:db8::1"), TCP, 40000, 443, tcp_flags="SA", ttl=60),
     Packet(6, _ip("2600:1f18::10"), _ip("2001:db8::1"), ICMPV6, 9, 0, 128, 0, ttl=64),
     Packet(4, _ip("10.0.1.10"), _ip("10.0.2.20"), 47, ttl=64),
+    Packet(4, _ip("10.0.1.10"), _ip("10.0.2.20"), ICMP, 0, 0, 3, 4, ttl=64),       # --icmp-type 3 --icmp-code 4
+    Packet(6, _ip("2600:1f18::10"), _ip("2001:db8::1"), ICMPV6, 0, 0, 135, 0, ttl=64),   # not an echo
 ]
 
 
@@ -52,3 +54,7 @@ def test_answers_is_the_request_reversed_and_nothing_else() -> None:
     ping = Packet(4, 10, 20, ICMP, 7, 0, 8, 0)
     assert ping.reply().answers(ping)                                    # the echo identifier is kept
     assert not ping.reply().with_source(20, 8).answers(ping)
+
+def test_an_icmp_query_is_answered_by_its_reply_type_and_another_message_by_its_own_type() -> None:
+    timestamp = Packet(4, _ip("10.0.1.10"), _ip("10.0.2.20"), ICMP, 1, 0, 13, 0)
+    assert [timestamp.reply().icmp_type, PACKETS[6].reply().icmp_type, PACKETS[7].reply().icmp_type] == [14, 3, 135]

@@ -48,6 +48,7 @@ def outcome_of(trace: Trace) -> Outcome:
 def trace_outcome(net: CompiledNetwork, src: str, dst: str, flow: Flow) -> Outcome:
     """One conversation, traced in full by the engine, as an ``Outcome``."""
     try:
-        return outcome_of(simulate.trace(net, src, dst, protocol=flow.protocol, port=flow.port))
+        return outcome_of(simulate.trace(net, src, dst, protocol=flow.protocol, port=flow.trace_port,
+                                                  icmp_type=flow.icmp_type))
     except QueryError:
         return NOT_APPLICABLE

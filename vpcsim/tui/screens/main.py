@@ -395,7 +395,7 @@ class MainScreen(Screen[None]):
             network = self.baseline if event.old and self.baseline is not None else self.network
             try:
                 trace = network.trace(change.sources[0], change.destinations[0], protocol=flow.protocol_name,
-                                      port=flow.port)
+                                      port=flow.trace_port, icmp_type=flow.icmp_type)
             except QueryError as error:
                 self._trace_panel.show_error(error)
                 return
@@ -409,7 +409,8 @@ class MainScreen(Screen[None]):
     def run_trace(self, query: TraceQuery) -> None:
         """Trace one conversation through the API and show it everywhere: hop table, tree, map."""
         try:
-            trace = self.network.trace(query.src, query.dst, protocol=query.protocol, port=query.port)
+            trace = self.network.trace(query.src, query.dst, protocol=query.protocol, port=query.trace_port,
+                                       icmp_type=query.icmp_type)
         except QueryError as error:
             if self.views_ready:
                 self._trace_panel.show_error(error)
@@ -429,7 +430,7 @@ class MainScreen(Screen[None]):
         if not self.views_ready:
             return                  # the trace view and the map take it when they are mounted
         q = trace.query
-        self._trace_form.fill(TraceQuery(q.src, q.dst, q.protocol, q.port))
+        self._trace_form.fill(TraceQuery(q.src, q.dst, q.protocol, q.port if q.icmp_type is None else q.icmp_type))
         self._trace_panel.show(trace)
         self._network_map.set_trace(trace)
         if focus:

@@ -28,9 +28,8 @@ class RecentTraces(OptionList):
         self.clear_options()
         for t in self.traces:
             q = t.query
-            port = f"/{q.port}" if q.port is not None else ""
             self.add_option(Option(Text.assemble((f"{t.disposition.value:<13}", DISPOSITION_STYLES.get(
-                t.disposition.value, "")), f" {q.src} -> {q.dst} {q.protocol}{port}")))
+                t.disposition.value, "")), f" {q.src} -> {q.dst} {q.flow}")))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

@@ -54,9 +54,8 @@ class TracePanel(Vertical):
     def show(self, trace: Trace) -> None:
         self.trace = trace
         q = trace.query
-        port = f"/{q.port}" if q.port is not None and q.protocol in ("tcp", "udp") else ""
         verdict = self.query_one(".trace--verdict", Static)
-        verdict.update(Text.assemble((trace.disposition.value, "bold"), f"  {q.src} -> {q.dst}  {q.protocol}{port}  ",
+        verdict.update(Text.assemble((trace.disposition.value, "bold"), f"  {q.src} -> {q.dst}  {q.flow}  ",
                                      ("(reachable)" if trace.reachable else "(not reachable)",
                                       "" if trace.reachable else "bold")))
         for name in [c for c in verdict.classes if c.startswith("-")]:
