@@ -70,7 +70,9 @@ def test_a_removed_route(tmp_path: Path) -> None:
     assert "nat-a" in NAT.read_text().splitlines()[change.old_pos.line - 1]
     assert change.new_hop is not None and change.new_hop.component == "app-a-rt"
     assert change.new_hop.code == "NO_ROUTE_TO_DESTINATION"
-    assert {f.label for f in change.flows} == {f.label for f in result.flows}   # every flow, one change
+    # every flow the NAT gateway carries (TCP, UDP, ICMP: R6.6), one change; other protocols never left
+    assert change.labels == ("tcp", "udp", "icmp")
+    assert {f.label for f in change.flows} == {f.label for f in result.flows if f.protocol in (1, 6, 17)}
 
 
 def test_the_same_topology_has_no_changes() -> None:
