@@ -8,7 +8,7 @@ many of them is read in the fewest labels that cover exactly those flows:
   no rule names, with some named types missing, is ``icmp except type 8``.
 * Other protocols: ``protocol 50``; all of them (the named ones and the one that stands for the rest) are
   ``other protocols``; the rest without some named ones ``other protocols except 50``.
-* Every flow of the space is ``all``; when what is missing says it in at least two labels fewer,
+* Every flow of the space is ``all``; when what is missing says it in at least three labels fewer,
   ``all except tcp/5432`` (``tcp/0-5431, tcp/5433-65535, udp, icmp, other protocols``).
 """
 
@@ -31,7 +31,7 @@ def merge(flows: Iterable[Flow], space: FlowSpace) -> tuple[str, ...]:
         return (ALL_LABEL,)
     if chosen and chosen <= set(space.flows):
         missing, _ = _labels(set(space.flows) - chosen, space)
-        if len(missing) + 2 <= len(labels):         # only when it saves two labels or more
+        if len(missing) + 2 < len(labels):          # only when it says it in at least three labels fewer
             return (f"{ALL_LABEL} except {', '.join(missing)}",)
     return tuple(labels)
 
