@@ -41,7 +41,8 @@ from vpcsim.protocols import ICMPS, PORTED
 @dataclass(frozen=True, slots=True)
 class Change:
     """For every flow of ``flows``, every pair (s, d), s in ``sources``, d in ``destinations``, s != d, went
-    from ``old`` to ``new``. The traces and hops are those of the first flow."""
+    from ``old`` to ``new``. The traces and hops are those of one of the flows (one a security group rule
+    mentions, if any: the most telling)."""
 
     flows: tuple[Flow, ...]
     sources: tuple[str, ...]
@@ -232,7 +233,7 @@ def _explained(old: CompiledNetwork, new: CompiledNetwork, flows: tuple[Flow, ..
                destinations: tuple[str, ...], before: Outcome, after: Outcome, space: FlowSpace) -> Change:
     from vpcsim.engine.simulate import trace
 
-    flow = flows[0]
+    flow = next((f for f in flows if f in space.telling), flows[0])
     pairs = len(sources) * len(destinations) - len(set(sources) & set(destinations))
     src = sources[0]
     dst = next(d for d in destinations if d != src)

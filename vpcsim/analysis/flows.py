@@ -129,11 +129,13 @@ def any_flows(networks: Iterable[CompiledNetwork]) -> list[Flow]:
 class FlowSpace:
     """Every protocol and port, as the flows of ``any_flows``. Two of them stand for more than themselves:
     ``icmp_rest``, the ICMP type no rule names, stands for every type no rule names, and ``other_rest``, the
-    protocol no rule names, for every protocol no rule names (``merging.py`` says them so)."""
+    protocol no rule names, for every protocol no rule names (``merging.py`` says them so). ``telling``: the
+    flows the security groups mention (``mentioned_flows``), the ones to show first."""
 
     flows: tuple[Flow, ...]
     icmp_rest: Flow
     other_rest: Flow
+    telling: frozenset[Flow] = frozenset()
 
 
 def flow_space(networks: Iterable[CompiledNetwork]) -> FlowSpace:
@@ -148,7 +150,8 @@ def flow_space(networks: Iterable[CompiledNetwork]) -> FlowSpace:
     flows = port_atoms(networks, TCP) + port_atoms(networks, UDP)
     flows += [Flow(ICMP, t, t) for t in types]
     flows += [Flow(p) for p in others]
-    return FlowSpace(tuple(flows), Flow(ICMP, icmp_rest, icmp_rest), Flow(other_rest))
+    return FlowSpace(tuple(flows), Flow(ICMP, icmp_rest, icmp_rest), Flow(other_rest),
+                     frozenset(mentioned_flows(networks)))
 
 
 def alike(networks: Iterable[CompiledNetwork], flows: Iterable[Flow]) -> list[tuple[Flow, ...]]:

@@ -26,8 +26,14 @@ def rule_text(hop: Hop | None) -> str:
 
 
 def flow_of(result: IntentResult) -> str:
+    """The flow of the deciding conversation (the one its trace shows)."""
     deciding = result.deciding
     return deciding.flow.label if deciding is not None else result.intent.flow_text
+
+
+def flows_of(result: IntentResult) -> str:
+    """Every flow the verdict is about, merged (``all``, ``tcp/1024-65535``); else the deciding one."""
+    return ", ".join(result.flows) if result.flows else flow_of(result)
 
 
 def pair_of(result: IntentResult) -> str:
@@ -47,6 +53,7 @@ def render_check(review: Review, width: int = 100) -> str:
         if result.passed:
             continue
         lines.append(f"      {result.reason}")
+        lines.append(f"      fails for: {flows_of(result)}")
         where = f"      {result.intent.pos}: intent #{result.intent.index + 1} [{result.code}]"
         if result.hop is not None:
             where += f"; deciding rule: {rule_text(result.hop)}"
@@ -69,7 +76,8 @@ def check_to_dict(review: Review) -> dict[str, Any]:
     for r in review.results:
         item: dict[str, Any] = {
             "name": r.intent.name, "passed": r.passed, "expect": r.intent.expect, "from": r.intent.source,
-            "to": r.intent.destination, "flow": flow_of(r), "reason": r.reason, "code": r.code,
+            "to": r.intent.destination, "flow": flow_of(r), "merged_flows": list(r.flows), "reason": r.reason,
+            "code": r.code,
             "location": _pos(r.intent.pos), "pairs": r.pairs, "failed_pairs": r.failed_pairs,
             "conversations": r.conversations,
         }
