@@ -26,8 +26,8 @@ from pathlib import Path
 from vpcsim.analysis.check import IntentResult, check
 from vpcsim.analysis.flows import Flow, FlowSpace, alike, flow_space
 from vpcsim.analysis.intents import load_intents
-from vpcsim.analysis.matrix.classes import MemberClasses, NetClasses, members_of
 from vpcsim.analysis.matrix.assembly import flows_for
+from vpcsim.analysis.matrix.classes import MemberClasses, NetClasses, members_of
 from vpcsim.analysis.matrix.destinations import Destinations, bits
 from vpcsim.analysis.matrix.outcomes import Outcome
 from vpcsim.analysis.matrix.rows import Row, Rows
