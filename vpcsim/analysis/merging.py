@@ -5,9 +5,10 @@ many of them is read in the fewest labels that cover exactly those flows:
 
 * TCP and UDP atoms that touch are one range (``tcp/1024-65535``); all of 0-65535 is the protocol (``tcp``).
 * ICMP types are listed (``icmp/8``); every type of the space is ``icmp``; the type that stands for every type
-  no rule names, with some named types missing, is ``icmp except type 8``.
+  no rule names, with some named types missing, is ``icmp except type 8`` (``… except types 3 and 8``).
 * Other protocols: ``protocol 50``; all of them (the named ones and the one that stands for the rest) are
-  ``other protocols``; the rest without some named ones ``other protocols except 50``.
+  ``other protocols``; the rest without some named ones ``other protocols except 50``. Within a label,
+  numbers are joined with "and" (``0, 3 and 8``); labels are joined with ", ".
 * Every flow of the space is ``all``; when what is missing says it in at least three labels fewer,
   ``all except tcp/5432`` (``tcp/0-5431, tcp/5433-65535, udp, icmp, other protocols``).
 """
@@ -31,7 +32,8 @@ def merge(flows: Iterable[Flow], space: FlowSpace) -> tuple[str, ...]:
         return (ALL_LABEL,)
     if chosen and chosen <= set(space.flows):
         missing, _ = _labels(set(space.flows) - chosen, space)
-        if len(missing) + 2 < len(labels):          # only when it says it in at least three labels fewer
+        plain = not any(" except " in label for label in missing)       # never "all except icmp except …"
+        if plain and len(missing) + 2 < len(labels):    # only when it says it in at least three labels fewer
             return (f"{ALL_LABEL} except {', '.join(missing)}",)
     return tuple(labels)
 
@@ -76,7 +78,7 @@ def _icmp(chosen: set[Flow], space: FlowSpace, protocol: int) -> tuple[list[str]
         return [name], True
     if mine and rest in mine and every:
         missing = sorted(every - set(mine))
-        return [f"{name} except type{'s' if len(missing) > 1 else ''} {', '.join(map(str, missing))}"], False
+        return [f"{name} except type{'s' if len(missing) > 1 else ''} {_words(missing)}"], False
     return [f"{name}/{t}" if t >= 0 else name for t in mine], False
 
 
@@ -88,5 +90,11 @@ def _others(chosen: set[Flow], space: FlowSpace) -> tuple[list[str], bool]:
         return ([OTHERS_LABEL] if every else []), True
     if rest in mine:
         missing = sorted(every - set(mine))
-        return [f"{OTHERS_LABEL} except {', '.join(map(str, missing))}"], False
+        return [f"{OTHERS_LABEL} except {_words(missing)}"], False
     return [f"protocol {p}" for p in mine], False
+
+
+def _words(numbers: list[int]) -> str:
+    """``[8]`` -> ``8``; ``[3, 8]`` -> ``3 and 8``; ``[0, 3, 8]`` -> ``0, 3 and 8``."""
+    text = [str(n) for n in numbers]
+    return text[0] if len(text) == 1 else f"{', '.join(text[:-1])} and {text[-1]}"
