@@ -136,7 +136,7 @@ def _add_review_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     diff.add_argument("old", metavar="OLD")
     diff.add_argument("new", metavar="NEW")
     diff.add_argument("--intents", metavar="FILE", help="compare only these intents")
-    diff.add_argument("--protocol", default=None, help="only this protocol (default: what the SGs mention)")
+    diff.add_argument("--protocol", default=None, help="only this protocol (default: every protocol and port)")
     diff.add_argument("--port", type=int, default=None, help="only this port")
     diff.add_argument("--format", choices=("text", "json"), default="text")
     diff.set_defaults(run=run_diff)
@@ -196,12 +196,7 @@ def run_diff(args: argparse.Namespace) -> int:
     if args.intents:
         result = diff.diff_intents(old, new, args.intents, args.old, args.new)
     else:
-        from vpcsim.analysis.flows import mentioned_flows
-        from vpcsim.analysis.matrix import flows_for
-
-        flows = flows_for(old, args.protocol, args.port) if args.protocol or args.port is not None else \
-            mentioned_flows([old, new])
-        result = diff.diff(old, new, flows, args.old, args.new)
+        result = diff.diff(old, new, diff.flows_asked(old, new, args.protocol, args.port), args.old, args.new)
     print(render.render_diff_json(result) if args.format == "json" else render.render_diff(result), end="")
     return 1 if result.changed else 0
 

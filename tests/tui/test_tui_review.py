@@ -100,3 +100,20 @@ def test_vpcsim_tui_diff_loads_both_versions_before_the_ui(tmp_path: Path, monke
     assert opened == [(new, old)]
     assert main(["tui", old, "--diff", str(ROOT / "docs" / "examples" / "broken.yaml")]) == 2
     assert "broken.yaml:9:61: error" in capsys.readouterr().err
+
+
+def test_the_diff_says_a_group_that_opens_everything_as_all() -> None:
+    """The security groups mention tcp/22, 5432 and 8080; the new rule `{protocol: all}` opens every flow."""
+    topologies = ROOT / "tests" / "cli" / "topologies"
+
+    async def scenario() -> None:
+        app = ExplorerApp(vpcsim.load(topologies / "db-after.yaml"),
+                          baseline=vpcsim.load(topologies / "db-before.yaml"))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await press(pilot, "c")
+            rows = [line.split() for line in screen_text(app).splitlines() if "bastion" in line]
+            assert ["all", "bastion", "db-1", "DENIED", "(ENI_SG_RULES_MISMATCH)", "ACCEPTED", "eni-db-1", "db",
+                    "ingress", "#2", "(db-after.yaml:26:13)"] in rows
+
+    asyncio.run(scenario())

@@ -12,6 +12,9 @@ How an intent is checked (docs/semantics.md, "Intents"):
   flow is — and the request passes every ``via`` component and neither request nor reply any ``not_via`` one.
 
 The deciding trace of a failure is the first one that broke the intent; of a pass, one that confirmed it.
+``IntentResult.flows`` says the short way (``merging.py``) which flows the verdict is about: a pass, every flow
+the intent covers (for ``expect: reachable`` without a port, the one that got through); a failure, every flow
+of the deciding pair that breaks the intent — so a group that opens everything reads ``all``.
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from vpcsim.analysis.flows import ECHO, Flow, any_flows, mentioned_flows, port_atoms
+from vpcsim.analysis.flows import ECHO, Flow, FlowSpace, any_flows, flow_space, mentioned_flows, port_atoms
 from vpcsim.analysis.intents import Intent, IntentSet, Via
+from vpcsim.analysis.merging import merge
 from vpcsim.compile.components import Eni
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.engine.ends import INTERNET_V6
@@ -61,6 +65,7 @@ class IntentResult:
     pairs: int = 0
     failed_pairs: int = 0
     conversations: int = 0
+    flows: tuple[str, ...] = ()              # the flows the verdict is about, merged: ("all",), ("tcp/22",)
 
     @property
     def trace(self) -> Trace | None:
@@ -86,14 +91,16 @@ class Review:
 
 
 def check(net: CompiledNetwork, intents: IntentSet, topology: str = "") -> Review:
+    space = flow_space([net])
     return Review(topology or net.source, net.name, intents.path,
-                  tuple(check_intent(net, intent) for intent in intents.intents))
+                  tuple(check_intent(net, intent, space) for intent in intents.intents))
 
 
-def check_intent(net: CompiledNetwork, intent: Intent) -> IntentResult:
+def check_intent(net: CompiledNetwork, intent: Intent, space: FlowSpace | None = None) -> IntentResult:
     pairs = [(s, d) for s in intent.sources for d in intent.destinations if s != d]
     flows = flows_of(net, intent)
     failed: list[IntentResult] = []
+    failing_pair: tuple[str, str] | None = None
     witness: Conversation | None = None
     traced = 0
     for src, dst in pairs:
@@ -103,11 +110,14 @@ def check_intent(net: CompiledNetwork, intent: Intent) -> IntentResult:
             witness = witness or verdict.deciding
         else:
             failed.append(verdict)
-    if failed:
+            failing_pair = failing_pair or (src, dst)
+    space = space or flow_space([net])
+    if failed and failing_pair is not None:
         first = failed[0]
         members = f" ({len(failed)} of {len(pairs)} member pairs fail)" if len(pairs) > 1 else ""
+        broken = merge(_breaking(net, intent, *failing_pair, flows), space)
         return _located(net, IntentResult(intent, False, first.reason + members, first.code, first.deciding,
-                                          first.hop, None, len(pairs), len(failed), traced))
+                                          first.hop, None, len(pairs), len(failed), traced, broken))
     if not pairs:
         return IntentResult(intent, True, "no pair to check (from and to are the same endpoint)")
     what = "reachable" if intent.expects_reachable else "unreachable"
@@ -115,7 +125,26 @@ def check_intent(net: CompiledNetwork, intent: Intent) -> IntentResult:
     reason = f"{what} as expected{detail}" if len(pairs) == 1 else \
         f"all {len(pairs)} member pairs {what} as expected"
     hop = deciding_hop(witness.trace) if witness is not None and witness.trace is not None else None
-    return _located(net, IntentResult(intent, True, reason, None, witness, hop, None, len(pairs), 0, traced))
+    about = [witness.flow] if intent.expects_reachable and not intent.is_pinned and witness is not None else flows
+    return _located(net, IntentResult(intent, True, reason, None, witness, hop, None, len(pairs), 0, traced,
+                                      merge(about, space)))
+
+
+def _breaking(net: CompiledNetwork, intent: Intent, src: str, dst: str, flows: list[Flow]) -> list[Flow]:
+    """The flows of one failing member pair that break the intent (every flow, when no flow of an unpinned
+    ``expect: reachable`` gets through). Traces the pair's remaining flows: one pair, only on failure."""
+    if intent.expects_reachable and not intent.is_pinned:
+        return flows
+    broken: list[Flow] = []
+    for conversation in _conversations(net, intent, src, dst, flows):
+        trace = conversation.trace
+        if intent.expects_reachable:
+            bad = trace is None or not trace.reachable or _path_problem(trace, intent) is not None
+        else:
+            bad = trace is not None and trace.reachable
+        if bad and conversation.flow not in broken:
+            broken.append(conversation.flow)
+    return broken
 
 
 def _located(net: CompiledNetwork, result: IntentResult) -> IntentResult:

@@ -1,9 +1,11 @@
 """``vpcsim diff``: the reachability that changed between two versions of a topology.
 
-Endpoints are matched by name (``internet``, sites, instances, standalone interfaces); the flows are the
-port atoms the security groups of either version mention (``flows.py``), cut by the rules of both, so every
-port of a reported range changed the same way. A change is a different disposition (a different reason for
-the same disposition — another rule denying — is not a change of reachability).
+Endpoints are matched by name (``internet``, sites, instances, standalone interfaces); the flows are every
+protocol and port (``flows.flow_space``), cut by the SG and NACL rules of both versions, so every port of a
+reported range changed the same way. Atoms that no rule of either version tells apart are traced once
+(``flows.alike``): the cost is the number of distinct rule port ranges, not of atoms. A change is a different
+disposition (a different reason for the same disposition — another rule denying — is not a change of
+reachability); its flows are said the short way (``merging.py``: ``all``, ``tcp/1024-65535``).
 
 Endpoints are grouped by their fine class in the old version AND in the new one: members of one such group
 are indistinguishable in both, so one pair per group pair and flow answers for all of them. Its outcome in
@@ -22,21 +24,25 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vpcsim.analysis.check import IntentResult, check
-from vpcsim.analysis.flows import Flow, mentioned_flows
+from vpcsim.analysis.flows import Flow, FlowSpace, alike, flow_space
 from vpcsim.analysis.intents import load_intents
+from vpcsim.analysis.matrix.assembly import flows_for
 from vpcsim.analysis.matrix.classes import MemberClasses, NetClasses, members_of
 from vpcsim.analysis.matrix.destinations import Destinations, bits
 from vpcsim.analysis.matrix.outcomes import Outcome
 from vpcsim.analysis.matrix.rows import Row, Rows
+from vpcsim.analysis.merging import merge
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.engine.results import Hop, Trace
 from vpcsim.errors import QueryError, SourcePos
+from vpcsim.protocols import ICMPS, PORTED
 
 
 @dataclass(frozen=True, slots=True)
 class Change:
     """For every flow of ``flows``, every pair (s, d), s in ``sources``, d in ``destinations``, s != d, went
-    from ``old`` to ``new``. The traces and hops are those of the first flow."""
+    from ``old`` to ``new``. The traces and hops are those of one of the flows (one a security group rule
+    mentions, if any: the most telling)."""
 
     flows: tuple[Flow, ...]
     sources: tuple[str, ...]
@@ -50,6 +56,7 @@ class Change:
     new_hop: Hop | None = None
     old_pos: SourcePos | None = None        # and where that rule is written
     new_pos: SourcePos | None = None
+    labels: tuple[str, ...] = ()            # ``flows`` the short way: ``("all",)``, ``("tcp/1024-65535",)``
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +76,7 @@ class Diff:
     added: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
     intents: tuple[IntentChange, ...] | None = None     # with --intents: the intents that changed
+    labels: tuple[str, ...] = ()                        # ``flows`` the short way (``merging.py``)
 
     @property
     def changed(self) -> bool:
@@ -87,7 +95,8 @@ def diff(old: CompiledNetwork, new: CompiledNetwork, flows: Sequence[Flow] | Non
     old_endpoints = {e.name: e for e in members_of(old)}
     new_endpoints = {e.name: e for e in members_of(new)}
     common = [name for name in old_endpoints if name in new_endpoints]
-    chosen = tuple(flows) if flows is not None else tuple(mentioned_flows([old, new]))
+    space = flow_space([old, new])
+    chosen = tuple(flows) if flows is not None else space.flows
     old_classes = MemberClasses(old, tuple(old_endpoints[n] for n in common))
     new_classes = MemberClasses(new, tuple(new_endpoints[n] for n in common))
     groups: dict[Hashable, list[str]] = {}
@@ -98,19 +107,34 @@ def diff(old: CompiledNetwork, new: CompiledNetwork, flows: Sequence[Flow] | Non
     before_version = _Version(old, old_classes)
     after_version = _Version(new, new_classes, before_version.destinations.names)
     found: dict[tuple[tuple[str, ...], tuple[str, ...], Outcome, Outcome], list[Flow]] = {}
-    for flow in chosen:
-        cells = _changed(members, before_version.rows(flow), after_version.rows(flow))
+    for same in alike([old, new], chosen):
+        cells = _changed(members, before_version.rows(same[0]), after_version.rows(same[0]))
         for (before, after), rows in cells.items():
             for sources, d_groups in _merge_rows(rows):
                 destinations = tuple(n for g in d_groups for n in g)
-                found.setdefault((sources, destinations, before, after), []).append(flow)
+                found.setdefault((sources, destinations, before, after), []).extend(same)
     order = {name: i for i, name in enumerate(common)}
-    changes = [_explained(old, new, tuple(flows), tuple(sorted(sources, key=order.__getitem__)),
-                          tuple(sorted(destinations, key=order.__getitem__)), before, after)
+    place = {flow: i for i, flow in enumerate(chosen)}
+    changes = [_explained(old, new, tuple(sorted(flows, key=place.__getitem__)),
+                          tuple(sorted(sources, key=order.__getitem__)),
+                          tuple(sorted(destinations, key=order.__getitem__)), before, after, space)
                for (sources, destinations, before, after), flows in found.items()]
     return Diff(old_name or old.source, new_name or new.source, tuple(common), chosen, tuple(changes),
                 tuple(n for n in new_endpoints if n not in old_endpoints),
-                tuple(n for n in old_endpoints if n not in new_endpoints))
+                tuple(n for n in old_endpoints if n not in new_endpoints), labels=merge(chosen, space))
+
+
+def flows_asked(old: CompiledNetwork, new: CompiledNetwork, protocol: str | None = None, port: int | None = None
+                ) -> tuple[Flow, ...] | None:
+    """What ``vpcsim diff --protocol P --port N`` covers: that one flow with a port (or a protocol without
+    ports); every atom of both versions with a protocol alone; ``None`` (every flow) with neither."""
+    if protocol is None and port is None:
+        return None
+    asked = flows_for(old, protocol, port)          # checks the words, exit 2 on a bad one
+    number = asked[0].protocol
+    if port is not None or number not in (*PORTED, *ICMPS):
+        return tuple(asked)
+    return tuple(f for f in flow_space([old, new]).flows if f.protocol == number) or tuple(asked)
 
 
 class _Version:
@@ -206,10 +230,10 @@ def _merge_rows(rows: dict[int, tuple[list[str], list[list[str]]]]) -> list[tupl
 
 
 def _explained(old: CompiledNetwork, new: CompiledNetwork, flows: tuple[Flow, ...], sources: tuple[str, ...],
-               destinations: tuple[str, ...], before: Outcome, after: Outcome) -> Change:
+               destinations: tuple[str, ...], before: Outcome, after: Outcome, space: FlowSpace) -> Change:
     from vpcsim.engine.simulate import trace
 
-    flow = flows[0]
+    flow = next((f for f in flows if f in space.telling), flows[0])
     pairs = len(sources) * len(destinations) - len(set(sources) & set(destinations))
     src = sources[0]
     dst = next(d for d in destinations if d != src)
@@ -223,7 +247,7 @@ def _explained(old: CompiledNetwork, new: CompiledNetwork, flows: tuple[Flow, ..
     old_trace, new_trace = traces
     old_hop, new_hop = parting_hops(old_trace, new_trace)
     return Change(flows, sources, destinations, before, after, pairs, old_trace, new_trace, old_hop, new_hop,
-                  _where(old, old_hop), _where(new, new_hop))
+                  _where(old, old_hop), _where(new, new_hop), merge(flows, space))
 
 
 def parting_hops(old: Trace | None, new: Trace | None) -> tuple[Hop | None, Hop | None]:

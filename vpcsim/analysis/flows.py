@@ -132,11 +132,59 @@ def other_protocols(networks: Iterable[CompiledNetwork]) -> list[int]:
 def any_flows(networks: Iterable[CompiledNetwork]) -> list[Flow]:
     """Flows that together stand for *every* protocol and port: all TCP and UDP atoms, the ICMP types above,
     and the other protocols above (docs/semantics.md, "Intents")."""
+    return list(flow_space(networks).flows)
+
+
+@dataclass(frozen=True, slots=True)
+class FlowSpace:
+    """Every protocol and port, as the flows of ``any_flows``. Two of them stand for more than themselves:
+    ``icmp_rest``, the ICMP type no rule names, stands for every type no rule names, and ``other_rest``, the
+    protocol no rule names, for every protocol no rule names (``merging.py`` says them so). ``telling``: the
+    flows the security groups mention (``mentioned_flows``), the ones to show first."""
+
+    flows: tuple[Flow, ...]
+    icmp_rest: Flow
+    other_rest: Flow
+    telling: frozenset[Flow] = frozenset()
+
+
+def flow_space(networks: Iterable[CompiledNetwork]) -> FlowSpace:
+    """The ``FlowSpace`` of the networks' rules (all of them at once: cut by the rules of each)."""
     networks = list(networks)
+    types = icmp_types(networks)
+    others = other_protocols(networks)
+    named_types = {r.icmp_type for r in rules_of(networks) if r.protocol in ICMPS and r.icmp_type >= 0}
+    named_protocols = {r.protocol for r in rules_of(networks)}
+    icmp_rest = next(t for t in types if t not in named_types and t != ECHO)
+    other_rest = next(p for p in others if p not in named_protocols)
     flows = port_atoms(networks, TCP) + port_atoms(networks, UDP)
-    flows += [Flow(ICMP, t, t) for t in icmp_types(networks)]
-    flows += [Flow(p) for p in other_protocols(networks)]
-    return flows
+    flows += [Flow(ICMP, t, t) for t in types]
+    flows += [Flow(p) for p in others]
+    return FlowSpace(tuple(flows), Flow(ICMP, icmp_rest, icmp_rest), Flow(other_rest),
+                     frozenset(mentioned_flows(networks)))
+
+
+def alike(networks: Iterable[CompiledNetwork], flows: Iterable[Flow]) -> list[tuple[Flow, ...]]:
+    """``flows`` in classes that no SG or NACL rule of the networks tells apart, in first-seen order: TCP (or
+    UDP) atoms that lie inside exactly the same rules' port ranges. Only those rules look at ports, so one
+    trace of a class's first flow answers for all of it. Other protocols, ICMP types and flows of different
+    protocols are never put together (the engine treats ICMP echo and each protocol in its own way)."""
+    flows = list(flows)
+    ranges: dict[int, set[tuple[int, int]]] = {p: set() for p in PORTED}
+    for rule in rules_of(networks):
+        if rule.protocol in PORTED:
+            ranges[rule.protocol].add((rule.port_low, rule.port_high))
+    classes: dict[object, list[Flow]] = {}
+    for flow in flows:
+        if flow.protocol in PORTED and flow.low >= 0:
+            inside = frozenset(r for r in ranges[flow.protocol] if r[0] <= flow.low and flow.high <= r[1])
+            cut = any(low <= flow.high and flow.low <= high and not (low <= flow.low and flow.high <= high)
+                      for low, high in ranges[flow.protocol])
+            key: object = (flow.protocol, inside) if not cut else flow      # a rule cuts it: no class
+        else:
+            key = flow
+        classes.setdefault(key, []).append(flow)
+    return [tuple(members) for members in classes.values()]
 
 
 def protocol_number(text: str | int) -> int | None:

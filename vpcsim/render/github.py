@@ -22,13 +22,13 @@ def escape_property(text: str) -> str:
 
 
 def workflow_commands(review: Review) -> str:
-    from vpcsim.render.review import rule_text
+    from vpcsim.render.review import flows_of, rule_text
     from vpcsim.render.sarif import uri
 
     lines = []
     for result in review.failures:
         pos = result.intent.pos
-        message = f"{result.reason} [{result.code}]"
+        message = f"{result.reason} [{result.code}]\nfails for: {flows_of(result)}"
         if result.hop is not None:
             message += f"\ndeciding rule: {rule_text(result.hop)}"
             if result.rule_pos is not None:
@@ -44,7 +44,7 @@ def _cell(text: str) -> str:
 
 
 def step_summary(review: Review) -> str:
-    from vpcsim.render.review import flow_of, pair_of
+    from vpcsim.render.review import flows_of, pair_of
 
     passed = len(review.results) - len(review.failures)
     lines = [f"### vpcsim check: {passed} of {len(review.results)} intents pass", "",
@@ -54,5 +54,5 @@ def step_summary(review: Review) -> str:
         mark = "✅" if result.passed else "❌"
         outcome = result.reason + (f" `{result.code}`" if result.code else "")
         lines.append(f"| {mark} | {_cell(result.intent.name)} | {_cell(pair_of(result))} | "
-                     f"{_cell(flow_of(result))} | {_cell(outcome)} |")
+                     f"{_cell(flows_of(result))} | {_cell(outcome)} |")
     return "\n".join(lines) + "\n\n"

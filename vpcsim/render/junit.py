@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 def render_junit(review: Review, seconds: float = 0.0) -> str:
-    from vpcsim.render.review import rule_text
+    from vpcsim.render.review import flows_of, rule_text
     from vpcsim.render.text import render_trace
 
     failures = len(review.failures)
@@ -33,7 +33,7 @@ def render_junit(review: Review, seconds: float = 0.0) -> str:
                              file=result.intent.pos.file, line=str(result.intent.pos.line), time=f"{per_case:.3f}")
         if result.passed:
             continue
-        message = result.reason
+        message = f"{result.reason} — fails for: {flows_of(result)}"
         if result.hop is not None:
             message += f" — deciding rule: {rule_text(result.hop)}"
             if result.rule_pos is not None:

@@ -26,8 +26,14 @@ def rule_text(hop: Hop | None) -> str:
 
 
 def flow_of(result: IntentResult) -> str:
+    """The flow of the deciding conversation (the one its trace shows)."""
     deciding = result.deciding
     return deciding.flow.label if deciding is not None else result.intent.flow_text
+
+
+def flows_of(result: IntentResult) -> str:
+    """Every flow the verdict is about, merged (``all``, ``tcp/1024-65535``); else the deciding one."""
+    return ", ".join(result.flows) if result.flows else flow_of(result)
 
 
 def pair_of(result: IntentResult) -> str:
@@ -47,6 +53,7 @@ def render_check(review: Review, width: int = 100) -> str:
         if result.passed:
             continue
         lines.append(f"      {result.reason}")
+        lines.append(f"      fails for: {flows_of(result)}")
         where = f"      {result.intent.pos}: intent #{result.intent.index + 1} [{result.code}]"
         if result.hop is not None:
             where += f"; deciding rule: {rule_text(result.hop)}"
@@ -69,7 +76,8 @@ def check_to_dict(review: Review) -> dict[str, Any]:
     for r in review.results:
         item: dict[str, Any] = {
             "name": r.intent.name, "passed": r.passed, "expect": r.intent.expect, "from": r.intent.source,
-            "to": r.intent.destination, "flow": flow_of(r), "reason": r.reason, "code": r.code,
+            "to": r.intent.destination, "flow": flow_of(r), "merged_flows": list(r.flows), "reason": r.reason,
+            "code": r.code,
             "location": _pos(r.intent.pos), "pairs": r.pairs, "failed_pairs": r.failed_pairs,
             "conversations": r.conversations,
         }
@@ -107,7 +115,7 @@ def _side(outcome_label: str, hop: Hop | None, pos: SourcePos | None) -> str:
 
 
 def render_change(change: Change) -> list[str]:
-    flows = ", ".join(f.label for f in change.flows)
+    flows = ", ".join(change.labels or [f.label for f in change.flows])
     return [f"{flows}  {_names(change.sources)} -> {_names(change.destinations)}"
             f"  ({change.pairs} pair{'s' if change.pairs != 1 else ''})",
             f"  before: {_side(change.old.label, change.old_hop, change.old_pos)}",
@@ -134,7 +142,7 @@ def render_diff(diff: Diff) -> str:
         lines.append(f"removed endpoint: {name}")
     for change in diff.changes:
         lines += render_change(change)
-    flows = ", ".join(f.label for f in diff.flows)
+    flows = ", ".join(diff.labels or [f.label for f in diff.flows])
     lines.append(f"{len(diff.changes)} change{'s' if len(diff.changes) != 1 else ''} "
                  f"({diff.changed_pairs} pair-flows) over {len(diff.endpoints)} endpoints and {flows}")
     return "\n".join(lines) + "\n"
@@ -149,9 +157,11 @@ def _hop_dict(hop: Hop | None, pos: SourcePos | None) -> dict[str, Any] | None:
 
 def diff_to_dict(diff: Diff) -> dict[str, Any]:
     data: dict[str, Any] = {"old": diff.old, "new": diff.new, "changed": diff.changed,
-                            "flows": [f.label for f in diff.flows], "endpoints": list(diff.endpoints),
+                            "flows": [f.label for f in diff.flows], "merged_flows": list(diff.labels),
+                            "endpoints": list(diff.endpoints),
                             "added": list(diff.added), "removed": list(diff.removed)}
-    data["changes"] = [{"flows": [f.label for f in c.flows], "from": list(c.sources), "to": list(c.destinations),
+    data["changes"] = [{"flows": [f.label for f in c.flows], "merged_flows": list(c.labels),
+                        "from": list(c.sources), "to": list(c.destinations),
                         "pairs": c.pairs,
                         "old": {**c.old.to_dict(), "cause": _hop_dict(c.old_hop, c.old_pos)},
                         "new": {**c.new.to_dict(), "cause": _hop_dict(c.new_hop, c.new_pos)}}

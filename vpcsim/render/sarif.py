@@ -90,7 +90,7 @@ def _version() -> str:
 
 
 def sarif_log(review: Review) -> dict[str, Any]:
-    from vpcsim.render.review import rule_text
+    from vpcsim.render.review import flows_of, rule_text
 
     version = _version()
     index = {rule["id"]: i for i, rule in enumerate(RULES)}
@@ -100,11 +100,13 @@ def sarif_log(review: Review) -> dict[str, Any]:
         text = f"Intent '{result.intent.name}' fails: {result.reason}"
         if result.code:
             text += f" [{result.code}]"
+        text += f"; fails for: {flows_of(result)}"
         item: dict[str, Any] = {
             "ruleId": rid, "ruleIndex": index[rid], "level": "error", "message": {"text": text},
             "locations": [_location(result.intent.pos)],
             "partialFingerprints": {"vpcsimIntent/v1": fingerprint(review, result)},
-            "properties": {"intent": result.intent.name, "code": result.code, "expect": result.intent.expect},
+            "properties": {"intent": result.intent.name, "code": result.code, "expect": result.intent.expect,
+                           "flows": list(result.flows)},
         }
         if result.rule_pos is not None and result.hop is not None:
             item["relatedLocations"] = [_location(result.rule_pos, f"deciding rule: {rule_text(result.hop)}", 1)]

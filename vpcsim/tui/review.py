@@ -78,7 +78,7 @@ def diff_rows(diff: Diff) -> Section:
             pos = change.new_pos if change.new_hop is not None else change.old_pos
             if pos is not None:
                 where += f" ({PurePath(pos.file).name}:{pos.line}:{pos.col})"
-        rows.append(Row((", ".join(f.label for f in change.flows), _names(change.sources),
+        rows.append(Row((", ".join(change.labels or [f.label for f in change.flows]), _names(change.sources),
                          _names(change.destinations), change.old.label, change.new.label, where),
                         TraceQuery(change.sources[0], change.destinations[0], change.flows[0].protocol_name,
                                    change.flows[0].port), "ok" if change.new.reachable else "bad"))
