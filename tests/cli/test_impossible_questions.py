@@ -165,4 +165,4 @@ def test_check_names_an_unresolved_name_in_text_junit_and_sarif(tmp_path: Path,
     assert "PASS  itself" in out.splitlines()
     assert why.replace(">", "&gt;") in junit.read_text()
     result = json.loads(sarif.read_text())["runs"][0]["results"][0]
-    assert result["message"]["text"] == f"Intent 'nx' fails: {why} [DNS_NXDOMAIN]"
+    assert result["message"]["text"] == f"Intent 'nx' fails: {why} [DNS_NXDOMAIN]; fails for: tcp/443"
