@@ -184,6 +184,18 @@ def _generic(message: str) -> str:
     return message[:170]
 
 
+def _commit() -> str:
+    """The commit of the checkout this runs in, when git can tell (the report is saved with it)."""
+    import subprocess
+
+    try:
+        done = subprocess.run(["git", "-C", str(HERE.parents[1]), "log", "-1", "--format=%h %cs", "--", "vpcsim"],
+                              capture_output=True, text=True, timeout=10, cwd=HERE.parents[1])
+    except (OSError, subprocess.SubprocessError):
+        return "unknown commit"
+    return done.stdout.strip() or "unknown commit"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("inputs", nargs="*", help="inputs to load (relative to tests/realworld/); default all")
@@ -192,6 +204,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds one input may take (0: no limit)")
     args = parser.parse_args(argv)
     results = []
+    if not args.jsonl:
+        print(f"# {' '.join(['python -m tests.realworld.report', *(argv if argv is not None else sys.argv[1:])])}"
+              f"   (vpcsim at {_commit()})")
     for rel in args.inputs or inputs():
         result = summarise(rel, args.timeout)
         results.append(result)
