@@ -11,6 +11,11 @@ Each input goes through ``vpcsim.importers.load_source``, the loader every comma
 *loads* (the counts come from the topology it gave), is *refused* (a ``TopologyError``: the first
 problem is shown), *crashes* (any other exception: a bug) or *times out* (``--timeout`` seconds, a bug too).
 The counts are what vpcsim read, not what the file holds: see SOURCES.md for the latter.
+
+The columns: vpc, subnet, rtb (route tables), routes[…] (by the kind of their target: local, blackhole, igw,
+eigw, vgw, nat, vpce, eni, instance, tgw, pcx; "unresolved" when the name resolves to nothing), prop (VGW route
+propagations), igw, nat, vpce (endpoints), sg, acl (network ACLs), i (instances), eni (interfaces besides
+instances' own), tgw, pcx (peerings), vpn (VPN connections), warnings.
 """
 
 from __future__ import annotations
@@ -111,6 +116,7 @@ def counts(topo: Topology) -> dict[str, Any]:
         "subnets": sum(len(v.subnets) for v in vpcs),
         "route_tables": sum(len(v.route_tables) for v in vpcs),
         "routes": dict(sorted(targets.items())),
+        "propagations": sum(len(t.propagate) for v in vpcs for t in v.route_tables.values()),
         "igws": sum(v.internet_gateway is not None for v in vpcs),
         "nat_gateways": sum(len(v.nat_gateways) for v in vpcs),
         "endpoints": sum(len(v.endpoints) for v in vpcs),
@@ -140,11 +146,13 @@ def line(result: dict[str, Any]) -> str:
         return f"{name:55} {status:8} {result['error']}{more}"
     routes = result["routes"]
     route_text = " ".join(f"{k}={v}" for k, v in routes.items()) if routes else "-"
-    fields = (f"vpc={result['vpcs']} subnet={result['subnets']} rtb={result['route_tables']} "
-              f"routes[{route_text}] igw={result['igws']} nat={result['nat_gateways']} vpce={result['endpoints']} "
-              f"sg={result['security_groups']} acl={result['network_acls']} i={result['instances']} "
-              f"eni={result['interfaces']} tgw={result['transit_gateways']} pcx={result['peering']} "
-              f"vpn={result['vpn_connections']} warnings={result['warnings']}")
+    counted = [("vpc", "vpcs"), ("subnet", "subnets"), ("rtb", "route_tables")]
+    counted_after = [("prop", "propagations"), ("igw", "igws"), ("nat", "nat_gateways"), ("vpce", "endpoints"),
+                     ("sg", "security_groups"), ("acl", "network_acls"), ("i", "instances"), ("eni", "interfaces"),
+                     ("tgw", "transit_gateways"), ("pcx", "peering"), ("vpn", "vpn_connections"),
+                     ("warnings", "warnings")]
+    fields = " ".join([*(f"{short}={result[key]}" for short, key in counted), f"routes[{route_text}]",
+                       *(f"{short}={result[key]}" for short, key in counted_after)])
     return f"{name:55} {status:8} {fields}"
 
 
