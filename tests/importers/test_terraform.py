@@ -397,8 +397,8 @@ def test_json_that_is_not_terraform_output_is_refused(tmp_path: Path) -> None:
     other.write_text('{"format_version": "2.0", "values": {}}')
     with pytest.raises(TopologyError) as raised:
         import_terraform(other)
-    assert raised.value.diagnostics[0].message == "Terraform JSON format_version 2.0 is not supported (vpcsim " \
-                                                  "reads 1.x)"
+    assert raised.value.diagnostics[0].message == "Terraform JSON format_version 2.0 is not one vpcsim knows (it " \
+                                                  "reads 0.1, 0.2 and 1.x)"
 
 
 def test_an_empty_state_is_an_empty_topology_with_a_warning(tmp_path: Path) -> None:

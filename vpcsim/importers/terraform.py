@@ -27,7 +27,7 @@ from vpcsim.load.yaml import MAX_FILE_BYTES
 
 SNIFF_BYTES = 4096
 MAX_REFERENCE_DEPTH = 16
-_FORMAT_VERSION = re.compile(rb'^\s*\{\s*"format_version"\s*:|"format_version"\s*:\s*"1\.')
+_FORMAT_VERSION = re.compile(rb'^\s*\{\s*"format_version"\s*:|"format_version"\s*:\s*"[01]\.')
 _REFERENCE_TOKEN = re.compile(r'\.?([A-Za-z_][A-Za-z0-9_-]*)|\[(\d+|"(?:[^"\\]|\\.)*"|\*)\]')
 _MODULE_STEP = re.compile(r'module\.([A-Za-z_][A-Za-z0-9_-]*)(\[(?:\d+|"(?:[^"\\]|\\.)*")\])?')
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.\-\[\]]")
@@ -91,6 +91,12 @@ class Block:
             return None
         config = self.config.get(key, self.config.get(_WHOLE))
         return config if isinstance(config, dict) and _is_expression(config) else None
+
+    def has_own_expression(self, key: str) -> bool:
+        """Whether the configuration writes attribute ``key`` itself (not only as part of a whole-list
+        expression): what says which of several alternative attributes a resource really sets."""
+        return isinstance(self.config, dict) and isinstance(self.config.get(key), dict) \
+            and _is_expression(self.config[key])
 
     def blocks(self, key: str) -> list[Block]:
         """The nested blocks (or list of objects) under ``key``; known from the values, else from the configuration
@@ -366,6 +372,12 @@ def _module_path(module: str) -> tuple[str, ...]:
 # --- reading the file ---------------------------------------------------------------------------------------
 
 
+SUPPORTED_FORMATS = ("0.1", "0.2", "1.")
+"""``format_version`` 0.1 (Terraform 0.12–0.14) and 0.2 (0.15–1.0) have the plan and state shapes of 1.x that
+vpcsim reads (``planned_values``, ``prior_state``, state ``values``, ``resource_changes``, ``configuration``);
+1.x only adds fields (sensitive values, ``relevant_attributes``, checks) the importer does not need."""
+
+
 def read_plan(path: FsPath) -> Plan:
     """The file's resources, configuration and provider Region; raises ``TopologyError`` when it is not
     ``terraform show -json`` output."""
@@ -379,10 +391,11 @@ def read_plan(path: FsPath) -> Plan:
                                         "'format_version' at the top", hint="write it with terraform show -json "
                                         "plan.out > plan.json (or terraform show -json > state.json)")])
     version = str(data.get("format_version"))
-    if not version.startswith("1."):
+    if not version.startswith(SUPPORTED_FORMATS):
         raise TopologyError([Diagnostic(root.pos("format_version"), f"Terraform JSON format_version {version} is "
-                                        "not supported (vpcsim reads 1.x)",
-                                        hint="write the file with Terraform 0.12 or later")])
+                                        "not one vpcsim knows (it reads 0.1, 0.2 and 1.x)",
+                                        hint="check that vpcsim is up to date, or write the file with a "
+                                        "Terraform release that writes format_version 1.x")])
     plan = Plan(src, "plan" if "planned_values" in data or "resource_changes" in data else "state")
     _read_configuration(plan, root)
     changes = _changes(root)

@@ -1115,19 +1115,53 @@ class _Builder:
         if isinstance(gateway, str) and gateway.startswith("vpce-") and self.ids.get(gateway, ("", ""))[0] == \
                 "endpoint":
             return []               # a gateway endpoint's route: from endpoints.<name>.route_tables
+        holder, target = self._route_target(res, route, vpc, destination)
+        if holder is None:
+            raise Malformed(f"the route to {destination} has no target", route.el.pos())
+        if target is None:
+            self.warn(route.el.pos(holder), f"{res.address}: the target of the route to {destination} "
+                      f"({holder} {route.get(holder) or '(known after apply)'}) is not in this {self.plan.kind}; "
+                      "imported as a blackhole route")
+            made.set("target", "blackhole", holder)
+        else:
+            made.set("target", target, holder)
+        return [made]
+
+    def _route_target(self, res: Resource, route: Block, vpc: str, destination: str
+                      ) -> tuple[str | None, str | None]:
+        """The attribute that holds a route's target, and the target's name (None: not in this plan).
+
+        Decided by what the configuration sets, never by an attribute the provider computes: in a create plan
+        ``nat_gateway_id``, ``network_interface_id`` and ``instance_id`` are "known after apply" on every
+        ``aws_route`` whatever it targets. So: first an attribute with a known value; then one with its own
+        configuration expression; then — for an inline ``route = [...]`` written as one expression, or an
+        attribute unknown until apply — the attribute whose kind the references name. A route whose only clue is
+        an unknown attribute (Terraform 0.12 plans leave inline blocks' expressions out) takes the VPC's one
+        resource of that attribute's kinds, with a warning that says so; with none or several, it stays a
+        blackhole with a warning."""
         for key, kinds in ROUTE_TARGETS:
-            if route.get(key) is None and not route.is_unknown(key) and route.expression(key) is None:
-                continue
+            if isinstance(route.get(key), str):
+                return key, self.ref(res, route, key, kinds, "route target", quiet=True)
+        for key, kinds in ROUTE_TARGETS:
+            if route.has_own_expression(key):
+                return key, self.ref(res, route, key, kinds, "route target", quiet=True)
+        candidates = [(key, kinds) for key, kinds in ROUTE_TARGETS
+                      if route.is_unknown(key) or route.expression(key) is not None]
+        for key, kinds in candidates:
             target = self.ref(res, route, key, kinds, "route target", quiet=True)
-            if target is None:
-                self.warn(route.el.pos(key), f"{res.address}: the target of the route to {destination} "
-                          f"({key} {route.get(key) or '(known after apply)'}) is not in this {self.plan.kind}; "
-                          "imported as a blackhole route")
-                made.set("target", "blackhole", key)
-            else:
-                made.set("target", target, key)
-            return [made]
-        raise Malformed(f"the route to {destination} has no target", route.el.pos())
+            if target is not None:
+                return key, target
+        for key, kinds in candidates:
+            if route.expression(key) is None:
+                alone = sorted(name for (kind, name), owner in self.resource_vpc.items()
+                               if kind in kinds and owner == vpc)
+                if len(alone) == 1:
+                    self.warn(route.el.pos(key), f"{res.address}: the route to {destination} has its {key} known only "
+                              f"after apply and the plan does not say what it refers to; taken as {alone[0]}, the "
+                              "only one of its kind in the VPC", hint="check the route's target in the "
+                              "configuration")
+                    return key, alone[0]
+        return (candidates[0][0], None) if candidates else (None, None)
 
     def _route_resource(self, res: Resource) -> None:
         """``aws_route``."""
