@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from vpcsim.compile.components import Eni, EniKind, TargetKind
 from vpcsim.compile.network import CompiledNetwork
-from vpcsim.engine.address_sets import prefix_ranges, shared_addresses
+from vpcsim.engine.address_atoms import prefix_ranges, shared_addresses
 from vpcsim.engine.ends import resolve
 
 MEMBER_ENI_KINDS = (EniKind.INSTANCE, EniKind.INTERFACE)
