@@ -163,7 +163,7 @@ def group_lines(trace: Trace) -> list[RenderableType]:
             shown = ", ".join(group.cidrs[:SHOWN_CIDRS])
             more = f" and {len(group.cidrs) - SHOWN_CIDRS} more CIDRs" if len(group.cidrs) > SHOWN_CIDRS else ""
             where = shown + more
-        path = [h.component for h in result.forward if not h.is_drop]
+        path = list(dict.fromkeys(h.component for h in result.forward if not h.is_drop))
         how = f" via {', '.join(path)}" if result.reachable and path else ""
         why = "; ".join(f"{e.code} at {e.component}" for e in result.explanations)
         lines.append(Text.assemble(f"  {word} {group.side} {where}{how}: ",
