@@ -3,7 +3,7 @@
 The network tells two addresses apart only through the prefixes it holds — routes (VPC, transit gateway and
 virtual private gateway tables), SG and NACL rule peers, prefix lists, VPC, subnet and site CIDRs, endpoint
 ranges and policies, AWS's reserved service range, the NAT64 prefix — and through single addresses it
-compares for equality: public and Elastic IPs, interface addresses, SG members, the link-local services.
+compares for equality: public and Elastic IPs, the link-local services (``single_addresses``).
 ``Atoms`` cuts each family at every such boundary, once per compiled network (``atoms_of``, cached). Every
 address of one atom meets the same routes, rules, NAT and ownership everywhere, so one conversation from (or
 to) an atom's first address answers for all of it, as one port of a port atom does for its range
@@ -85,14 +85,20 @@ def shared_addresses(net: CompiledNetwork) -> set[tuple[int, int]]:
 
 
 def single_addresses(net: CompiledNetwork) -> Iterator[tuple[int, int]]:
-    """Addresses the engine compares for equality: public and Elastic IPs, interface addresses, SG members,
-    the link-local services."""
+    """Addresses the engine compares for equality that a set end can hold: public and Elastic IPs, the
+    link-local services, and the interface addresses of a VPC that overlaps an external site (a site's
+    address inside a VPC's CIDR is delivered by address). Interface addresses elsewhere lie inside VPC CIDRs,
+    which no set end holds (``address_sets.owned``); SG members match only interfaces' own private addresses
+    within AWS (R3.8), which no address outside holds."""
     yield from net.public_index
-    for _, family, address in net.private_index:
-        yield family, address
-    for rule in net.rules(network_acls=False):
-        yield from rule.peer.members
     yield from LINK_LOCAL_SERVICES
+    site_prefixes = [p for site in net.external.values() for p in site.cidrs]
+    overlapping = {vpc.name for vpc in net.vpcs.values()
+                   if any(p.overlaps(q) for p in vpc.cidrs for q in site_prefixes)}
+    if overlapping:
+        for vpc, family, address in net.private_index:
+            if vpc in overlapping:
+                yield family, address
 
 
 class Atoms:
