@@ -26,7 +26,7 @@ from vpcsim.analysis.flows import Flow, mentioned_flows
 from vpcsim.analysis.intents import load_intents
 from vpcsim.analysis.matrix.classes import MemberClasses, NetClasses, members_of
 from vpcsim.analysis.matrix.destinations import Destinations, bits
-from vpcsim.analysis.matrix.outcomes import Outcome
+from vpcsim.analysis.matrix.outcomes import Outcome, member_trace
 from vpcsim.analysis.matrix.rows import Row, Rows
 from vpcsim.compile.network import CompiledNetwork
 from vpcsim.engine.results import Hop, Trace
@@ -207,8 +207,6 @@ def _merge_rows(rows: dict[int, tuple[list[str], list[list[str]]]]) -> list[tupl
 
 def _explained(old: CompiledNetwork, new: CompiledNetwork, flows: tuple[Flow, ...], sources: tuple[str, ...],
                destinations: tuple[str, ...], before: Outcome, after: Outcome) -> Change:
-    from vpcsim.engine.simulate import trace
-
     flow = flows[0]
     pairs = len(sources) * len(destinations) - len(set(sources) & set(destinations))
     src = sources[0]
@@ -216,7 +214,7 @@ def _explained(old: CompiledNetwork, new: CompiledNetwork, flows: tuple[Flow, ..
     traces: list[Trace | None] = []
     for net in (old, new):
         try:
-            traces.append(trace(net, src, dst, protocol=flow.protocol, port=flow.port))
+            traces.append(member_trace(net, src, dst, flow.protocol, flow.port))
         except QueryError:
             traces.append(None)
     old_trace, new_trace = traces
