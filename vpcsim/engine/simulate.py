@@ -290,7 +290,7 @@ def trace(net: CompiledNetwork, src_text: str, dst_text: str, protocol: str | in
     (``Network.trace`` passes ``NetworkTrace`` bound to its network), so the trace is made once, not copied."""
     number = _protocol_number(protocol)
     src_set, dst_set = resolve_set(net, src_text, "from"), resolve_set(net, dst_text, "to")
-    if src_set is not None or dst_set is not None:
+    if (src_set is None) != (dst_set is None):    # both sets (site to site, site to internet): stand-ins, below
         return _set_trace(net, src_text, dst_text, number, port, src_port, src_set, dst_set, make)
     try:
         dst = resolve(net, dst_text, "to")
@@ -377,14 +377,12 @@ def _set_trace(net: CompiledNetwork, src_text: str, dst_text: str, number: int, 
     """A question with a set end (``internet``, a site, a CIDR): one conversation per address atom of the set
     (``engine.address_sets``), exact for every address of it; atoms whose conversations end alike are grouped.
     The result is the representative conversation of the first group — a reachable one if any address reaches
-    — with every group in ``groups``."""
-    if src_set is not None and dst_set is not None:
-        raise QueryError(f"both --from {src_text!r} and --to {dst_text!r} are sets of addresses outside the "
-                         "modelled network", "one end must be inside the modelled network")
+    — with every group in ``groups``. (When both ends are sets — site to site, site to internet — ``trace``
+    still asks one stand-in address of each: not yet exact.)"""
     fixed = resolve(net, dst_text if src_set is not None else src_text, "to" if src_set is not None else "from")
     ends = src_set if src_set is not None else dst_set
     assert ends is not None
-    if fixed.kind == END_INTERNET or (fixed.kind == END_SITE and ends.kind == END_SITE):
+    if fixed.kind == END_INTERNET and ends.kind == END_INTERNET:
         raise QueryError(f"both --from {src_text!r} and --to {dst_text!r} are outside the modelled network",
                          "one end must be inside the modelled network")
     outside = src_set is not None
