@@ -77,15 +77,17 @@ def test_flowlogs_takes_the_icmp_type_too(capsys: pytest.CaptureFixture[str]) ->
     assert capsys.readouterr().out.splitlines()[0] == "1 ACCEPT"     # leaves app-1; db-1's SG has no ICMP rule
 
 
-def test_a_cidr_as_an_end_exits_2_and_is_never_sent_to_dns(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_cidr_the_network_owns_exits_2_and_is_never_sent_to_dns(capsys: pytest.CaptureFixture[str]) -> None:
+    """A CIDR is a set end (tests/cli/test_address_set_ends.py); one the network owns entirely names interfaces,
+    not addresses outside it, and a malformed one is not looked up as a name."""
     assert main(["trace", NAT, "--from", "app-1", "--to", "10.20.20.10/24"]) == 2
     assert capsys.readouterr() == ("", (
-        "error: --to '10.20.20.10/24': a CIDR names a set of addresses (10.20.20.0/24), and a trace asks about "
-        "one address\n  hint: ask about one address of the block, e.g. 10.20.20.10\n"))
+        "error: --to '10.20.20.10/24': every address of 10.20.20.0/24 belongs to the modelled network\n"
+        "  hint: name the instances or interfaces inside it instead\n"))
     assert main(["trace", NAT, "--from", "app-1", "--to", "10.20.20.0/33"]) == 2
     assert capsys.readouterr() == ("", (
-        "error: --to '10.20.20.0/33' is not an address, a CIDR block or a name\n"
-        "  hint: write an address (10.0.1.10) or a resource's name\n"))
+        "error: --to '10.20.20.0/33': '10.20.20.0/33' is not a CIDR block\n"
+        "  hint: write e.g. 203.0.113.0/24\n"))
 
 
 def test_a_name_that_does_not_resolve_is_name_not_resolved_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
@@ -144,9 +146,9 @@ def test_an_intent_to_a_cidr_is_refused_at_its_position(tmp_path: Path, capsys: 
                        "  - {name: a block, from: app-1, to: 10.20.20.10/24, port: 5432, expect: reachable}\n")
     assert main(["check", NAT, "--intents", str(intents)]) == 2
     assert capsys.readouterr() == ("", (
-        f"{intents}:2:38: error: 'to': '10.20.20.10/24': a CIDR names a set of addresses (10.20.20.0/24), and a "
-        "trace asks about one address\n"
-        "  hint: ask about one address of the block, e.g. 10.20.20.10\n"
+        f"{intents}:2:38: error: 'to': '10.20.20.10/24': every address of 10.20.20.0/24 belongs to the modelled "
+        "network\n"
+        "  hint: name the instances or interfaces inside it instead\n"
         "1 problem in the intents file\n"))
 
 

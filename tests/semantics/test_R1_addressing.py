@@ -77,7 +77,7 @@ def test_R1_14_public_ip_maps_to_the_primary_private_ip() -> None:
     assert trace.forward[0].rule == "1:1 NAT 203.0.113.10 -> 10.0.1.10"
     # The instance sees its primary private IP (not the secondary 10.0.1.11, never the public IP).
     assert trace.forward[-1].packet.destination == "10.0.1.10"
-    assert trace.forward[-1].packet.source == "198.51.100.10"
+    assert trace.forward[-1].packet.source == "1.0.0.0"      # internet is a set: its first atom answers
     # The reply is mapped back to the public IP on its way out.
     assert trace.reply[-2].rule == "1:1 NAT 10.0.1.10 -> 203.0.113.10"
     assert trace.reply[-1].packet.source == "203.0.113.10"

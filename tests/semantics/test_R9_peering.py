@@ -177,7 +177,10 @@ def test_R9_6_reply_routed_out_of_the_network_never_returns_to_the_requester() -
 
 def test_R9_6_reply_to_a_site_delivered_to_a_peer_interface_with_its_address() -> None:
     net = load("R9_6_reply_ends_on_the_other_side")
-    trace = net.trace("dc", "hub-2", protocol="tcp", port=443)
+    answer = net.trace("dc", "hub-2", protocol="tcp", port=443)
+    assert answer.disposition is Disposition.REPLY_DENIED and answer.reachable_for == "none"
+    [group] = [g for g in answer.groups if g.cidrs == ("10.1.0.10/32",)]        # dc's address that b-2 has
+    trace = group.trace
     assert components(trace.forward) == ["vgw", "hub-default-acl", "eni-hub-2"]
     assert trace.disposition is Disposition.REPLY_DENIED
     assert components(trace.reply) == ["eni-hub-2", "hub-default-acl", "h2-rt", "pcx-b", "vpc-b-default-acl",

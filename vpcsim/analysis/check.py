@@ -7,6 +7,10 @@ How an intent is checked (docs/semantics.md, "Intents"):
   every atom of the protocol; no protocol means every protocol — all TCP and UDP atoms, ICMP echo plus every
   ICMP type a rule names plus one it does not, every protocol number a rule names plus one it does not — and,
   between endpoints that both have IPv6, IPv6 as well.
+* An end that is a set of addresses (``internet``, a site, a CIDR) is answered for each of its address atoms
+  (``engine.address_atoms``); the intent's ``for`` says whether the expectation must hold for all of them
+  (the default: one reaching address fails ``expect: unreachable``) or for any one. The conversation shown
+  is a group of addresses that decided, named by its CIDRs.
 * ``expect: unreachable`` passes when no flow of any pair is reachable. ``expect: reachable`` passes when,
   for every pair, every flow the author pinned (a port or range) is reachable — or, with no port given, some
   flow is — and the request passes every ``via`` component and neither request nor reply any ``not_via`` one.
@@ -27,8 +31,7 @@ from vpcsim.analysis.intents import Intent, IntentSet, Via
 from vpcsim.analysis.merging import merge
 from vpcsim.compile.components import Eni
 from vpcsim.compile.network import CompiledNetwork
-from vpcsim.engine.ends import INTERNET_V6
-from vpcsim.engine.results import Decision, Disposition, Hop, Trace
+from vpcsim.engine.results import AtomGroup, Decision, Disposition, Hop, Trace
 from vpcsim.errors import QueryError, SourcePos
 from vpcsim.ip import format_address
 from vpcsim.protocols import ICMP, ICMPS, ICMPV6, PORTED
@@ -49,6 +52,9 @@ class Conversation:
     flow: Flow
     trace: Trace | None             # None: the question could not be asked (``error`` says why)
     error: str | None = None
+    addresses: str | None = None    # a set end: the addresses this trace answers for ("203.0.113.200/32")
+    side: str = "from"              # which end is the set
+    part: str = "all"               # how much of the set reaches: all | some | none
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,28 +241,64 @@ def _conversations(net: CompiledNetwork, intent: Intent, src: str, dst: str, flo
             except QueryError as error:
                 yield Conversation(s, d, flow, None, error.message)
                 continue
-            yield Conversation(s, d, flow, trace)
+            yield _deciding_group(intent, Conversation(s, d, flow, trace)) if trace.groups else \
+                Conversation(s, d, flow, trace)
+
+
+SHOWN_CIDRS = 8
+
+
+def _deciding_group(intent: Intent, conversation: Conversation) -> Conversation:
+    """A conversation over a set of addresses, as the group of addresses that decides the intent: the groups
+    that break it under ``for: all`` (or, under ``for: any``, one that meets it), else the first group."""
+    from dataclasses import replace
+
+    whole = conversation.trace
+    assert whole is not None
+
+    def meets(group: AtomGroup) -> bool:
+        return (group.trace.reachable and _path_problem(group.trace, intent) is None) == intent.expects_reachable
+
+    meeting = [g for g in whole.groups if meets(g)]
+    failing = [g for g in whole.groups if not meets(g)]
+    # for: any — one group that meets it is enough; for: all — every address must, so name all that do not
+    chosen = meeting[:1] if intent.scope == "any" else failing
+    if not chosen:                              # all meet (for all), or none does (for any)
+        chosen, text = list(whole.groups[:1]), "every address"
+    else:
+        cidrs = [c for g in chosen for c in g.cidrs]
+        text = ", ".join(cidrs[:SHOWN_CIDRS]) + (f" and {len(cidrs) - SHOWN_CIDRS} more CIDRs"
+                                                 if len(cidrs) > SHOWN_CIDRS else "")
+        if len(chosen) == len(whole.groups):
+            text = "every address"
+    return replace(conversation, trace=chosen[0].trace, addresses=text, side=chosen[0].side,
+                   part=whole.reachable_for)
 
 
 def _families(net: CompiledNetwork, intent: Intent, src: str, dst: str) -> list[tuple[str, str]]:
     """The pair as written, and — when the intent leaves the port open and both ends have IPv6 — the same pair
     over IPv6 (the engine picks IPv4 whenever the source has it)."""
     pairs = [(src, dst)]
-    if intent.ports is not None:
-        return pairs
+    if intent.ports is not None or _is_set(net, src) or _is_set(net, dst):
+        return pairs                               # a set end holds the addresses of both families already
     source = _eni_of(net, src)
-    if src != "internet" and (source is None or source.primary_ip is None):
-        return pairs                               # a site, or an IPv6-only source: already as asked
-    if dst == "internet":
-        if source is not None and source.ipv6_ips:
-            pairs.append((src, f"internet:{format_address(6, INTERNET_V6)}"))
-        return pairs
+    if source is None or source.primary_ip is None:
+        return pairs                               # a service, or an IPv6-only source: already as asked
     target = _eni_of(net, dst)
-    if target is not None and target.ipv6_ips and (src == "internet" or (source is not None and source.ipv6_ips)):
+    if target is not None and target.ipv6_ips and source.ipv6_ips:
         address = format_address(6, target.ipv6_ips[0])
         if address != dst:
             pairs.append((src, address))
     return pairs
+
+
+def _is_set(net: CompiledNetwork, name: str) -> bool:
+    from vpcsim.engine.ends import resolve_set
+
+    try:
+        return resolve_set(net, name, "to") is not None
+    except QueryError:
+        return False
 
 
 def _eni_of(net: CompiledNetwork, name: str) -> Eni | None:
@@ -351,6 +393,12 @@ def _describe(conversation: Conversation | None) -> str:
         return ""
     trace = conversation.trace
     text = f"{_pair(conversation)} is {trace.disposition.value}"
+    if conversation.addresses is not None:
+        name = conversation.src if conversation.side == "from" else conversation.dst
+        where = conversation.addresses if conversation.addresses != "every address" else f"every address of {name}"
+        text += f" {conversation.side} {where}"
+        if conversation.part == "some":
+            text += f" (reachable {conversation.side} only part of {name})"
     if trace.explanations:
         explanation = trace.explanations[0]
         text += f" ({explanation.code} at {explanation.component})"

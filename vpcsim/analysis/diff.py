@@ -29,7 +29,7 @@ from vpcsim.analysis.intents import load_intents
 from vpcsim.analysis.matrix.assembly import flows_for
 from vpcsim.analysis.matrix.classes import MemberClasses, NetClasses, members_of
 from vpcsim.analysis.matrix.destinations import Destinations, bits
-from vpcsim.analysis.matrix.outcomes import Outcome
+from vpcsim.analysis.matrix.outcomes import Outcome, member_trace
 from vpcsim.analysis.matrix.rows import Row, Rows
 from vpcsim.analysis.merging import merge
 from vpcsim.compile.network import CompiledNetwork
@@ -231,8 +231,6 @@ def _merge_rows(rows: dict[int, tuple[list[str], list[list[str]]]]) -> list[tupl
 
 def _explained(old: CompiledNetwork, new: CompiledNetwork, flows: tuple[Flow, ...], sources: tuple[str, ...],
                destinations: tuple[str, ...], before: Outcome, after: Outcome, space: FlowSpace) -> Change:
-    from vpcsim.engine.simulate import trace
-
     flow = next((f for f in flows if f in space.telling), flows[0])
     pairs = len(sources) * len(destinations) - len(set(sources) & set(destinations))
     src = sources[0]
@@ -240,8 +238,7 @@ def _explained(old: CompiledNetwork, new: CompiledNetwork, flows: tuple[Flow, ..
     traces: list[Trace | None] = []
     for net in (old, new):
         try:
-            traces.append(trace(net, src, dst, protocol=flow.protocol, port=flow.trace_port,
-                                icmp_type=flow.icmp_type))
+            traces.append(member_trace(net, src, dst, flow.protocol, flow.trace_port, flow.icmp_type))
         except QueryError:
             traces.append(None)
     old_trace, new_trace = traces

@@ -66,20 +66,7 @@ def rules_of(networks: Iterable[CompiledNetwork], security_groups: bool = True, 
              ) -> Iterator[Rule]:
     """Every compiled SG rule (each shared table once) and NACL rule of the networks."""
     for net in networks:
-        if security_groups:
-            seen: set[int] = set()
-            for eni in net.enis.values():
-                for table in (eni.ingress, eni.egress):
-                    if table is None or id(table) in seen:
-                        continue
-                    seen.add(id(table))
-                    for rules in table.by_protocol.values():
-                        yield from rules
-        if network_acls:
-            for acl in net.network_acls.values():
-                for direction in (acl.ingress, acl.egress):
-                    for acl_table in direction.values():
-                        yield from acl_table.rules
+        yield from net.rules(security_groups, network_acls)
 
 
 def port_atoms(networks: Iterable[CompiledNetwork], protocol: int, low: int = 0, high: int = 65535

@@ -51,6 +51,9 @@ class IntentModel(Model):
                                       "left out: any (tcp when a port is given)")
     port: Ports | None = Field(default=None, description="a port (443) or range (1024-65535); left out: any")
     expect: Literal["reachable", "unreachable"]
+    for_: Literal["all", "any"] = Field(default="all", alias="for", description="when 'from' or 'to' is a set of "
+                                        "addresses (internet, a site, a CIDR): the expectation must hold for "
+                                        "all of its addresses (default) or for any one of them")
     via: tuple[Name, ...] = Field(default=(), description="components the request must pass, in any order")
     not_via: tuple[Name, ...] = Field(default=(), description="components neither the request nor the reply "
                                       "may pass")
@@ -128,6 +131,7 @@ class Intent:
     not_via: tuple[Via, ...] = ()
     pos: SourcePos = _NOWHERE
     description: str | None = None
+    scope: str = "all"              # for: all | any (set ends: internet, sites, CIDRs)
 
     @property
     def expects_reachable(self) -> bool:
@@ -209,7 +213,7 @@ class _Resolver:
         not_via = tuple(self.via(name, (*at, "not_via", i)) for i, name in enumerate(item.not_via))
         return Intent(item.name, index, item.from_, item.to, sources, destinations, protocol, ports, item.expect,
                       via, not_via, self.positions.of_key(at) if at in self.positions.keys
-                      else self.positions.of_value(at), item.description)
+                      else self.positions.of_value(at), item.description, item.for_)
 
     # -- from / to ----------------------------------------------------------------------------------
 
@@ -218,10 +222,11 @@ class _Resolver:
         if sep and kind in GROUP_KINDS:
             found = self.group(kind, value, path)
             return found
-        from vpcsim.engine.ends import resolve
+        from vpcsim.engine.ends import resolve, resolve_set
 
         try:
-            resolve(self.net, text, role)
+            if resolve_set(self.net, text, role) is None:
+                resolve(self.net, text, role)
         except QueryError as error:
             if role == "to" and _looks_like_dns(text):
                 return (text,)          # a DNS name: resolved by the source VPC's Resolver when traced

@@ -7,11 +7,13 @@ nor the compiler.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from vpcsim.compile import components as c
 from vpcsim.compile.lpm import PrefixTable
+from vpcsim.compile.rules import Rule
 from vpcsim.ip import Prefix
 from vpcsim.load.positions import Positions
 
@@ -60,3 +62,20 @@ class CompiledNetwork:
 
     def vpc_containing(self, family: int, address: int) -> list[c.Vpc]:
         return [v for v in self.vpcs.values() if v.contains(family, address)]
+
+    def rules(self, security_groups: bool = True, network_acls: bool = True) -> Iterator[Rule]:
+        """Every compiled SG rule (each shared table once) and NACL rule of the network."""
+        if security_groups:
+            seen: set[int] = set()
+            for eni in self.enis.values():
+                for table in (eni.ingress, eni.egress):
+                    if table is None or id(table) in seen:
+                        continue
+                    seen.add(id(table))
+                    for rules in table.by_protocol.values():
+                        yield from rules
+        if network_acls:
+            for acl in self.network_acls.values():
+                for direction in (acl.ingress, acl.egress):
+                    for acl_table in direction.values():
+                        yield from acl_table.rules

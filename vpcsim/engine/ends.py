@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from vpcsim.compile.components import Eni, EniKind
 from vpcsim.compile.network import CompiledNetwork
+from vpcsim.engine.address_sets import AddressSet, internet, owned
 from vpcsim.errors import QueryError
 from vpcsim.ip import format_address, is_address, parse_address, read_cidr
 from vpcsim.model.services import service_name
@@ -51,6 +52,55 @@ class QueryEnd(NamedTuple):
         return None
 
 
+class SetEnd(NamedTuple):
+    """One side of a question that names a set of addresses (``internet``, a site, ``internet:CIDR``, a
+    CIDR): each atom of ``addresses`` is asked as its own ``QueryEnd`` (``at``)."""
+
+    name: str
+    addresses: AddressSet
+    kind: EndKind                  # INTERNET or SITE; for a bare CIDR, decided per atom
+    site: str = ""
+
+    def at(self, net: CompiledNetwork, family: int, address: int) -> QueryEnd:
+        """The end an atom's representative address stands for."""
+        if self.kind == EndKind.SITE:
+            return QueryEnd(EndKind.SITE, self.name, site=self.site, address=address, family=family)
+        for site in net.external.values():
+            if site.contains(family, address):
+                return QueryEnd(EndKind.SITE, self.name, site=site.name, address=address, family=family)
+        return QueryEnd(EndKind.INTERNET, self.name, address=address, family=family)
+
+
+def resolve_set(net: CompiledNetwork, text: str, role: str) -> SetEnd | None:
+    """The set ``text`` names, or None when it names one thing (an interface, one address, a service…):
+    ``internet`` (every address the network does not own, docs/semantics.md), an external site (all its
+    CIDRs), ``internet:CIDR`` and a bare CIDR (its addresses the network does not own; a site's addresses in
+    it are that site's). A CIDR of one address (``/32``, ``/128``) is that address, as before."""
+    text = text.strip()
+    if text == "internet":
+        return SetEnd(text, internet(net), EndKind.INTERNET)
+    if text in net.external:
+        site = net.external[text]
+        return SetEnd(text, AddressSet.of_prefixes(site.cidrs), EndKind.SITE, site=text)
+    cidr_text = text.split(":", 1)[1] if text.startswith("internet:") else text
+    if "/" not in cidr_text:
+        return None
+    found = read_cidr(cidr_text)
+    if found is None:
+        raise QueryError(f"--{role} {text!r}: {cidr_text!r} is not a CIDR block", "write e.g. 203.0.113.0/24")
+    prefix = found[0]
+    if prefix.size == 1:
+        return None
+    mine = owned(net)
+    if cidr_text is text:           # a bare CIDR: its sites' addresses stay in (as those sites)
+        mine = mine.minus(AddressSet.of_prefixes(p for site in net.external.values() for p in site.cidrs))
+    addresses = AddressSet.of_prefixes([prefix]).minus(mine)
+    if not addresses:
+        raise QueryError(f"--{role} {text!r}: every address of {prefix} belongs to the modelled network",
+                         "name the instances or interfaces inside it instead")
+    return SetEnd(text, addresses, EndKind.INTERNET)
+
+
 def resolve(net: CompiledNetwork, text: str, role: str) -> QueryEnd:
     """The end ``text`` names (``role``: "from" or "to", for the messages); QueryError if it names nothing."""
     text = text.strip()
@@ -58,6 +108,7 @@ def resolve(net: CompiledNetwork, text: str, role: str) -> QueryEnd:
         return QueryEnd(EndKind.INTERNET, "internet")
     if text.startswith("internet:"):
         address = text.split(":", 1)[1]
+        address = _one_address(address)
         if not is_address(address):
             raise QueryError(f"--{role} {text!r}: {address!r} is not an IP address",
                              "write internet:203.0.113.5")
@@ -73,9 +124,7 @@ def resolve(net: CompiledNetwork, text: str, role: str) -> QueryEnd:
         if role == "from" and eni.kind is EniKind.INTERFACE_ENDPOINT:
             return _endpoint_as_source(net, eni)
         return QueryEnd(EndKind.ENI, text, eni)
-    address_set = addresses_of(net, text, role)
-    if address_set is not None:
-        return address_set
+    text = _one_address(text)
     if is_address(text):
         found = _by_address(net, text)
         if role == "from" and found.eni is not None and found.eni.kind is EniKind.INTERFACE_ENDPOINT:
@@ -93,21 +142,10 @@ def resolve(net: CompiledNetwork, text: str, role: str) -> QueryEnd:
                      did_you_mean(text, names))
 
 
-def addresses_of(net: CompiledNetwork, text: str, role: str) -> QueryEnd | None:
-    """The end a CIDR names (``10.20.20.0/24``), None for any other text. A CIDR names a set of addresses, and
-    a question end is one address until ends are address sets (issue #13): refused here with a hint, exit 2 —
-    and never looked up as a DNS name (a name has no '/')."""
-    if "/" not in text:
-        return None
-    found = read_cidr(text)
-    if found is None:
-        raise QueryError(f"--{role} {text!r} is not an address, a CIDR block or a name",
-                         "write an address (10.0.1.10) or a resource's name")
-    prefix, canonical = found
-    address = text.split("/", 1)[0]
-    example = address if is_address(address) else format_address(prefix.family, prefix.start)
-    raise QueryError(f"--{role} {text!r}: a CIDR names a set of addresses ({canonical}), and a trace asks about "
-                     "one address", f"ask about one address of the block, e.g. {example}")
+def _one_address(text: str) -> str:
+    """A /32 or /128 is its one address."""
+    found = read_cidr(text) if "/" in text else None
+    return text.split("/")[0] if found is not None and found[0].size == 1 else text
 
 
 def _endpoint_as_source(net: CompiledNetwork, eni: Eni) -> QueryEnd:

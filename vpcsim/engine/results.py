@@ -251,6 +251,8 @@ class Trace:
     sent: Packet | None = None            # the request as the source sent it
     answered: Packet | None = None        # the reply as the destination sent it
     dns: DnsExchange | None = None        # when --to was a name: the lookup that came first
+    groups: tuple[AtomGroup, ...] = ()    # an end that is a set: every outcome and its addresses (this trace
+                                          # is the first group's representative)
 
     def __post_init__(self) -> None:
         for hops in (self.forward, self.reply):
@@ -282,7 +284,40 @@ class Trace:
             "explanations": [e.to_dict() for e in self.explanations],
             "flow_logs": list(flow_logs),
             **({"dns": self.dns.to_dict()} if self.dns is not None else {}),
+            **({"reachable_for": self.reachable_for, "groups": [g.to_dict() for g in self.groups]}
+               if self.groups else {}),
         }
+
+    @property
+    def reachable_for(self) -> str:
+        """For a set end: ``all``, ``some`` or ``none`` of its addresses reach; a single conversation's is
+        ``all`` or ``none``."""
+        if not self.groups:
+            return "all" if self.reachable else "none"
+        reached = [g.trace.reachable for g in self.groups]
+        return "all" if all(reached) else "some" if any(reached) else "none"
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2)
+
+
+@dataclass(frozen=True, slots=True)
+class AtomGroup:
+    """The address atoms of a set end (``engine.address_sets``) whose conversations share one outcome, with
+    the conversation of the first as the representative (its packets carry that atom's first address)."""
+
+    cidrs: tuple[str, ...]               # the fewest CIDRs covering exactly the group's addresses
+    addresses: int                       # how many addresses
+    trace: Trace
+    side: str = "from"                   # which end of the question is the set: "from" or "to"
+
+    @property
+    def reachable(self) -> bool:
+        return self.trace.reachable
+
+    def to_dict(self) -> dict[str, Any]:
+        drop = self.trace.explanations[0] if self.trace.explanations else None
+        return {"reachable": self.trace.reachable, "disposition": self.trace.disposition.value,
+                "cidrs": list(self.cidrs), "addresses": self.addresses,
+                "packet": self.trace.sent.to_dict() if self.trace.sent is not None else None,
+                "explanation": drop.to_dict() if drop is not None else None}

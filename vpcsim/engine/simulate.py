@@ -18,6 +18,8 @@ from vpcsim.compile.network import CompiledNetwork
 from vpcsim.dns.answers import Rcode
 from vpcsim.dns.resolver import resolve as resolve_name
 from vpcsim.engine import questions
+from vpcsim.engine.address_atoms import atoms_of
+from vpcsim.engine.address_sets import AddressSet
 from vpcsim.engine.components import (
     egress_only_internet_gateway,
     endpoint,
@@ -30,7 +32,7 @@ from vpcsim.engine.components import (
     transit_gateway,
     vpn_gateway,
 )
-from vpcsim.engine.ends import QueryEnd, resolve
+from vpcsim.engine.ends import QueryEnd, SetEnd, resolve, resolve_set
 from vpcsim.engine.events import (
     AT_ENI_OUT,
     DELIVERED,
@@ -53,6 +55,7 @@ from vpcsim.engine.explain import explain, explain_mismatch
 from vpcsim.engine.packet import Packet
 from vpcsim.engine.results import (
     ENDS_IN,
+    AtomGroup,
     ComponentKind,
     Decision,
     Direction,
@@ -298,6 +301,10 @@ def trace(net: CompiledNetwork, src_text: str, dst_text: str, protocol: str | in
     number = _protocol_number(protocol)
     if port is not None or src_port is not None or icmp_type is not None or icmp_code is not None:
         questions.check(number, port, src_port, icmp_type, icmp_code)
+    src_set, dst_set = resolve_set(net, src_text, "from"), resolve_set(net, dst_text, "to")
+    if (src_set is None) != (dst_set is None):    # both sets (site to site, site to internet): stand-ins, below
+        return _set_trace(net, src_text, dst_text, number, port, src_port, src_set, dst_set, make, icmp_type,
+                          icmp_code)
     try:
         dst = resolve(net, dst_text, "to")
         dns = None
@@ -312,8 +319,20 @@ def trace(net: CompiledNetwork, src_text: str, dst_text: str, protocol: str | in
             return make(query, Disposition.NAME_NOT_RESOLVED, (), (), (Explanation(
                 code, "route53-resolver", "", message, _DNS_FIX.get(code), Direction.FORWARD),), dns=dns)
         dst = resolve(net, dns.address, "to")
-    result = _conversation(net, src_text, dst_text, number, port, src_port, dst, make, icmp_type, icmp_code)
+    src = resolve(net, src_text, "from")
+    result = _conversation(net, src_text, dst_text, number, port, src_port, src, dst, make, icmp_type, icmp_code)
     return replace(result, dns=dns) if dns is not None else result
+
+
+def trace_ends(net: CompiledNetwork, src: QueryEnd, dst: QueryEnd, protocol: str | int = "tcp",
+               port: int | None = None, icmp_type: int | None = None) -> Trace:
+    """One conversation between two resolved ends, as given: ``internet`` and a site stay their stand-in
+    hosts (``QueryEnd.address_for``) instead of the sets ``trace`` answers for. What the matrix asks while its
+    classes are not yet exact over address sets (docs/semantics.md, "Address sets as question ends")."""
+    number = _protocol_number(protocol)
+    if port is not None or icmp_type is not None:
+        questions.check(number, port, None, icmp_type, None)
+    return _conversation(net, src.name, dst.name, number, port, None, src, dst, Trace, icmp_type, None)
 
 
 def _elsewhere(src: QueryEnd, reply_end: End, last: Hop) -> Explanation:
@@ -329,6 +348,7 @@ def _elsewhere(src: QueryEnd, reply_end: End, last: Hop) -> Explanation:
                        f"of going back to {src.name}: the replier's routes lead to another network with the "
                        "same address (R9.6)",
                        "route the replier's table to the requester's network more specifically", Direction.RETURN)
+
 
 def _stays_inside(eni: Eni, packet: Packet) -> Explanation:
     """docs/semantics.md, "Questions": a packet to one of the host's own addresses is delivered by its
@@ -350,9 +370,8 @@ DNS_SOURCE_PORT = 53000
 
 
 def _conversation(net: CompiledNetwork, src_text: str, dst_text: str, number: int, port: int | None,
-                  src_port: int | None, dst: QueryEnd, make: Callable[..., Trace], icmp_type: int | None = None,
-                  icmp_code: int | None = None) -> Trace:
-    src = resolve(net, src_text, "from")
+                  src_port: int | None, src: QueryEnd, dst: QueryEnd, make: Callable[..., Trace],
+                  icmp_type: int | None = None, icmp_code: int | None = None) -> Trace:
     if src.kind == END_INTERNET and dst.kind == END_INTERNET:
         raise QueryError(f"both --from {src_text!r} and --to {dst_text!r} are on the internet",
                          "one end must be inside the modelled network or an on-premises site")
@@ -413,3 +432,57 @@ def _conversation(net: CompiledNetwork, src_text: str, dst_text: str, number: in
                     (explain_mismatch(forward, reply, packet, reply_end.packet),), packet, answered)
     disposition = Disposition.ACCEPTED if how == DELIVERED else Disposition.EXITS_NETWORK
     return make(query, disposition, tuple(forward), tuple(reply), (), packet, answered)
+
+
+def _set_trace(net: CompiledNetwork, src_text: str, dst_text: str, number: int, port: int | None,
+               src_port: int | None, src_set: SetEnd | None, dst_set: SetEnd | None,
+               make: Callable[..., Trace], icmp_type: int | None = None, icmp_code: int | None = None) -> Trace:
+    """A question with a set end (``internet``, a site, a CIDR): one conversation per address atom of the set
+    (``engine.address_sets``), exact for every address of it; atoms whose conversations end alike are grouped.
+    The result is the representative conversation of the first group — a reachable one if any address reaches
+    — with every group in ``groups``. (When both ends are sets — site to site, site to internet — ``trace``
+    still asks one stand-in address of each: not yet exact.)"""
+    fixed = resolve(net, dst_text if src_set is not None else src_text, "to" if src_set is not None else "from")
+    ends = src_set if src_set is not None else dst_set
+    assert ends is not None
+    if fixed.kind == END_INTERNET and ends.kind == END_INTERNET:
+        raise QueryError(f"both --from {src_text!r} and --to {dst_text!r} are outside the modelled network",
+                         "one end must be inside the modelled network")
+    outside = src_set is not None
+    families = [f for f in (4, 6) if fixed.address_for(f, public=outside) is not None or (fixed.address is None
+                and fixed.eni is None)]
+    if fixed.family is not None:
+        families = [fixed.family]
+    atoms = [a for a in atoms_of(net).split(ends.addresses) if a[0] in families]
+    if not atoms:
+        raise QueryError(f"{ends.name!r} has no address of the family of {fixed.name!r} "
+                         f"(IPv{' or IPv'.join(map(str, families))})", "pick ends of one address family")
+    groups: dict[tuple[object, ...], tuple[Trace, list[tuple[int, int, int]]]] = {}
+    for family, start, end in atoms:
+        one = ends.at(net, family, start)
+        src, dst = (one, fixed) if src_set is not None else (fixed, one)
+        result = _conversation(net, src_text, dst_text, number, port, src_port, src, dst, make, icmp_type,
+                               icmp_code)
+        key = _outcome(result)
+        found = groups.get(key)
+        if found is None:
+            groups[key] = (result, [(family, start, end)])
+        else:
+            found[1].append((family, start, end))
+    side = "from" if src_set is not None else "to"
+    made = [_group(result, AddressSet.of(ranges), side) for result, ranges in groups.values()]
+    made.sort(key=lambda g: not g.trace.reachable)        # stable: reachable first, else address order
+    return replace(made[0].trace, groups=tuple(made))
+
+
+def _group(result: Trace, addresses: AddressSet, side: str) -> AtomGroup:
+    return AtomGroup(tuple(str(p) for p in addresses.cidrs()), addresses.size(), result, side)
+
+
+def _outcome(result: Trace) -> tuple[object, ...]:
+    """What makes two conversations of one question end alike: how they ended, why, and the components and
+    rules on their way (not the packets, whose addresses differ)."""
+    return (result.disposition,
+            tuple((h.component, h.decision, h.rule, h.code) for h in result.forward),
+            tuple((h.component, h.decision, h.rule, h.code) for h in result.reply),
+            tuple((e.code, e.component, e.direction, e.path) for e in result.explanations))

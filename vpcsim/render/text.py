@@ -36,6 +36,7 @@ def render_summary(loaded: LoadedTopology) -> str:
 
 # --- traces ------------------------------------------------------------------------------------------
 
+from vpcsim.ip import format_address  # noqa: E402
 from vpcsim.render.styles import DECISION_STYLES, DISPOSITION_STYLES  # noqa: E402
 
 if TYPE_CHECKING:
@@ -102,12 +103,18 @@ def trace_renderables(trace: Trace) -> list[RenderableType]:
     from rich.text import Text
 
     q = trace.query
+    reach = "  (reachable)" if trace.reachable else "  (not reachable)"
+    if trace.groups:
+        side = trace.groups[0].side
+        reach = f"  (reachable {side} {trace.reachable_for} of {q.src if side == 'from' else q.dst})"
     verdict = Text.assemble(
         (trace.disposition.value, DISPOSITION_STYLES[trace.disposition.value]),
         f"  {q.src} -> {q.dst}  {q.flow}",
-        ("  (reachable)" if trace.reachable else "  (not reachable)", "bold" if trace.reachable else "dim"),
+        (reach, "bold" if trace.reachable else "dim"),
     )
     parts: list[RenderableType] = [verdict]
+    if trace.groups:
+        parts.extend(group_lines(trace))
     if trace.dns is not None:
         parts.extend(dns_renderables(trace.dns))
     for title, hops, first in (("request", trace.forward, trace.sent), ("reply", trace.reply, trace.answered)):
@@ -134,6 +141,41 @@ def trace_renderables(trace: Trace) -> list[RenderableType]:
         if explanation.fix:
             parts.append(Text.assemble(("fix to consider: ", "bold"), explanation.fix))
     return parts
+
+
+SHOWN_CIDRS = 4
+
+
+def group_lines(trace: Trace) -> list[RenderableType]:
+    """One line per group of address atoms that share an outcome, then which address the trace below is."""
+    from rich.text import Text
+
+    q = trace.query
+    lines: list[RenderableType] = []
+    last = len(trace.groups) - 1
+    for i, group in enumerate(trace.groups):
+        result = group.trace
+        word = "reachable" if result.reachable else "not reachable"
+        name = q.src if group.side == "from" else q.dst
+        if i == last:
+            where = f"every {'other ' if i else ''}address of {name}"
+        else:
+            shown = ", ".join(group.cidrs[:SHOWN_CIDRS])
+            more = f" and {len(group.cidrs) - SHOWN_CIDRS} more CIDRs" if len(group.cidrs) > SHOWN_CIDRS else ""
+            where = shown + more
+        path = list(dict.fromkeys(h.component for h in result.forward if not h.is_drop))
+        how = f" via {', '.join(path)}" if result.reachable and path else ""
+        why = "; ".join(f"{e.code} at {e.component}" for e in result.explanations)
+        lines.append(Text.assemble(f"  {word} {group.side} {where}{how}: ",
+                                   (result.disposition.value, DISPOSITION_STYLES[result.disposition.value]),
+                                   f" {why}" if why else "",
+                                   (f"  ({group.addresses} addresses)", "dim")))
+    sent = trace.sent
+    if sent is not None:
+        first = sent.src if trace.groups[0].side == "from" else sent.dst
+        lines.append(Text(f"below: the first group's conversation, {trace.groups[0].side} "
+                          f"{format_address(sent.family, first)}", style="dim"))
+    return lines
 
 
 def print_trace(trace: Trace, console: Console | None = None) -> None:

@@ -77,11 +77,16 @@ def test_the_explorer_and_the_analyses_ask_an_icmp_flow_by_its_type(net: vpcsim.
     assert (Flow(TCP, 22, 22).trace_port, Flow(TCP, 22, 22).icmp_type) == (22, None)
 
 
-@pytest.mark.parametrize("cidr", ["10.0.1.20/24", "10.0.0.0/16", "2001:db8::/32"])
-def test_a_cidr_end_is_refused_and_never_looked_up_as_a_name(net: vpcsim.Network, cidr: str) -> None:
-    with pytest.raises(QueryError, match="a CIDR names a set of addresses") as raised:
+@pytest.mark.parametrize("cidr", ["10.0.1.20/24", "10.0.0.0/16"])
+def test_a_cidr_the_network_owns_is_refused_and_never_looked_up_as_a_name(net: vpcsim.Network, cidr: str) -> None:
+    with pytest.raises(QueryError, match="belongs to the modelled network") as raised:
         net.trace("pinger", cidr)
-    assert raised.value.hint is not None and raised.value.hint.startswith("ask about one address of the block")
+    assert raised.value.hint is not None and raised.value.hint.startswith("name the instances or interfaces")
+
+
+def test_a_cidr_outside_the_network_is_a_set_end_answered_for_every_address(net: vpcsim.Network) -> None:
+    trace = net.trace("pinger", "198.51.100.0/24", port=443)
+    assert trace.groups and sum(g.addresses for g in trace.groups) == 256
 
 
 @pytest.mark.parametrize(("source", "destination"), [("lonely", "lonely"), ("lonely", "10.0.2.10"),

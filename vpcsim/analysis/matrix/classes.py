@@ -17,17 +17,14 @@ Pairs that involve them are traced one by one.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
-from collections.abc import Hashable, Iterator
+from collections.abc import Hashable
 from dataclasses import dataclass, field
-from typing import Any
 
-from vpcsim.analysis.flows import rules_of
 from vpcsim.compile.components import Eni, EniKind, TargetKind
 from vpcsim.compile.network import CompiledNetwork
+from vpcsim.engine.address_atoms import prefix_ranges, shared_addresses
 from vpcsim.engine.ends import resolve
-from vpcsim.ip import SERVICE_RANGE_V4, SERVICE_RANGE_V6, Prefix, is_address, is_cidr, parse_prefix
 
 MEMBER_ENI_KINDS = (EniKind.INSTANCE, EniKind.INTERFACE)
 
@@ -58,13 +55,15 @@ def members_of(net: CompiledNetwork) -> tuple[Member, ...]:
 
 
 class AddressAtoms:
-    """Cuts each address family at every prefix boundary the network knows; ``of`` numbers the piece."""
+    """Cuts each address family at every prefix boundary the network knows (``engine.address_sets.prefix_ranges``,
+    and the addresses two VPCs share, but not every interface's own address: members of one subnet stay
+    together); ``of`` numbers the piece."""
 
     def __init__(self, net: CompiledNetwork) -> None:
         cuts: dict[int, set[int]] = {4: set(), 6: set()}
-        for family, start, end in _ranges(net):
+        for family, start, end in prefix_ranges(net):
             cuts[family].update((start, end + 1))
-        for address in _shared_addresses(net):     # an address two VPCs use is an atom of its own
+        for address in shared_addresses(net):     # an address two VPCs use is an atom of its own
             cuts[address[0]].update((address[1], address[1] + 1))
         self._cuts = {family: tuple(sorted(values)) for family, values in cuts.items()}
 
@@ -72,63 +71,6 @@ class AddressAtoms:
         if address is None:
             return None
         return bisect_right(self._cuts[family], address)
-
-
-def _ranges(net: CompiledNetwork) -> Iterator[tuple[int, int, int]]:
-    def of(prefix: Prefix) -> tuple[int, int, int]:
-        return prefix.family, prefix.start, prefix.end
-
-    for vpc in net.vpcs.values():
-        yield from map(of, vpc.cidrs)
-    for subnet in net.subnets.values():
-        yield from (of(p) for p in (subnet.cidr, subnet.ipv6_cidr) if p is not None)
-    for table in net.route_tables.values():
-        yield from (of(r.prefix) for r in table.routes)
-    for tgw_table in net.tgw_route_tables.values():
-        yield from (of(r.prefix) for r in tgw_table.routes)
-    for vgw in net.vpn_gateways.values():
-        yield from (of(r.prefix) for r in vgw.routes)
-    for connection in net.connections.values():
-        yield from map(of, connection.prefixes)
-    for site in net.external.values():
-        yield from map(of, site.cidrs)
-    for prefixes in net.prefix_lists.values():
-        yield from map(of, prefixes)
-    for endpoint in net.endpoints.values():
-        yield from map(of, endpoint.prefixes)
-        if endpoint.policy:
-            yield from (of(p) for p in _policy_prefixes(endpoint.policy))
-    yield of(SERVICE_RANGE_V4)
-    yield of(SERVICE_RANGE_V6)
-    for rule in rules_of([net]):
-        yield from rule.peer.ranges
-
-
-_WORD = re.compile(r"[0-9A-Fa-f:.]+(?:/\d+)?")
-
-
-def _policy_prefixes(policy: Any) -> Iterator[Prefix]:
-    """Every address or CIDR written anywhere in an endpoint policy (``aws:VpcSourceIp`` conditions…)."""
-    if isinstance(policy, dict):
-        for value in policy.values():
-            yield from _policy_prefixes(value)
-    elif isinstance(policy, list):
-        for value in policy:
-            yield from _policy_prefixes(value)
-    elif isinstance(policy, str):
-        for word in _WORD.findall(policy):
-            if ("." in word or ":" in word) and (is_cidr(word) or is_address(word)):
-                yield parse_prefix(word if "/" in word else f"{word}/{32 if '.' in word else 128}")
-
-
-def _shared_addresses(net: CompiledNetwork) -> set[tuple[int, int]]:
-    seen: dict[tuple[int, int], str] = {}
-    shared: set[tuple[int, int]] = set()
-    for vpc, family, address in net.private_index:
-        first = seen.setdefault((family, address), vpc)
-        if first != vpc:
-            shared.add((family, address))
-    return shared
 
 
 class MemberClasses:
@@ -139,7 +81,7 @@ class MemberClasses:
         self.members = members if members is not None else members_of(net)
         self.by_name = {e.name: e for e in self.members}
         self.atoms = AddressAtoms(net)
-        self.shared = _shared_addresses(net)
+        self.shared = shared_addresses(net)
         self.appliance_groups = _appliance_referenced_groups(net)
         self.route_targets = frozenset(r.target for table in net.route_tables.values() for r in table.routes
                                        if r.target_kind is TargetKind.NETWORK_INTERFACE)
