@@ -30,8 +30,10 @@ def render_summary(loaded: LoadedTopology) -> str:
         "external site": len(topo.external),
     }
     parts = [f"{n} {what if n == 1 else _plural(what)}" for what, n in counts.items() if n]
-    warnings = f", {len(loaded.warnings)} warning{'s' if len(loaded.warnings) != 1 else ''}" if loaded.warnings else ""
-    return f"{loaded.source}: ok — {topo.name}: {', '.join(parts) or 'empty'}{warnings}"
+    notes = sum(d.severity == "note" for d in loaded.warnings)
+    said = [f"{n} {what}{'s' if n != 1 else ''}" for what, n in
+            (("warning", len(loaded.warnings) - notes), ("note", notes)) if n]
+    return f"{loaded.source}: ok — {topo.name}: {', '.join(parts) or 'empty'}{''.join(', ' + s for s in said)}"
 
 
 # --- traces ------------------------------------------------------------------------------------------
