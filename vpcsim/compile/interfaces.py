@@ -153,8 +153,11 @@ def compile_instances(topo: Topology, interfaces: tuple[EniSpec, ...]) -> dict[s
             name = spec.owner
             inst = vpcs[spec.vpc].instances[name]
             enis = (spec.name, *(n for _, n in sorted(extra[name]))) if name in extra else (spec.name,)
+            metadata = inst.metadata
             instances[name] = c.Instance(name, inst.id or name, spec.vpc, enis, inst.state, dict(inst.tags),
-                                         spec.path)
+                                         spec.path, metadata.http_endpoint == "enabled",
+                                         metadata.http_protocol_ipv6 == "enabled", metadata.http_tokens,
+                                         inst.nitro)
     return instances
 
 
