@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any

@@ -39,8 +39,8 @@ __all__ = [
 
 _HOMES = {
     "Model": "common", "Instance": "compute", "MetadataOptions": "compute", "NetworkInterface": "compute",
-    "DnsRecord": "dns", "HostedZone": "dns", "BgpRoute": "gateways", "DirectConnect": "gateways", "Endpoint": "gateways",
-    "NatGateway": "gateways", "Peering": "gateways", "TransitGateway": "gateways",
+    "DnsRecord": "dns", "HostedZone": "dns", "BgpRoute": "gateways", "DirectConnect": "gateways",
+    "Endpoint": "gateways", "NatGateway": "gateways", "Peering": "gateways", "TransitGateway": "gateways",
     "TransitGatewayAttachment": "gateways", "TransitGatewayRoute": "gateways",
     "TransitGatewayRouteTable": "gateways", "VpnConnection": "gateways", "NetworkAcl": "security",
     "NetworkAclRule": "security", "SecurityGroup": "security", "SecurityGroupRule": "security",

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
+from vpcsim.ip import address_text
 from vpcsim.model.common import Address4, Address6, Model, Name, no_entries
 
 
@@ -42,6 +43,19 @@ NO_PUBLIC_IP = "none"
 (``AssociatePublicIpAddress=false``, R1.14)."""
 
 
+def _public_ip(value: str) -> str:
+    if value == NO_PUBLIC_IP:
+        return value
+    found = address_text(value)
+    if found is None or found[0] != 4:
+        raise ValueError(f"{value!r} is neither an IPv4 address nor 'none'")
+    return found[1]
+
+
+PublicIp = Annotated[str, AfterValidator(_public_ip), Field(description="an IPv4 address, or 'none' for no public "
+                                                            "address in a subnet with map_public_ip")]
+
+
 class MetadataOptions(Model):
     """The instance metadata service as ``MetadataOptions`` sets it (EC2 API), with AWS's defaults (R11.1b)."""
 
@@ -65,7 +79,7 @@ class Instance(Model):
     eni: Name | None = None
     private_ip: Address4 | None = None
     secondary_private_ips: tuple[Address4, ...] = ()
-    public_ip: Address4 | Literal["none"] | None = None
+    public_ip: PublicIp | None = None
     elastic_ip: Address4 | None = None
     ipv6_addresses: tuple[Address6, ...] = ()
     security_groups: tuple[Name, ...] | None = None
