@@ -65,3 +65,32 @@ def test_console_script_runs_from_a_shell() -> None:
     result = subprocess.run([sys.executable, "-m", "vpcsim", "trace", NAT, "--from", "app-1", "--to", "db-1",
                              "--port", "5432"], capture_output=True, text=True, check=False)
     assert result.returncode == 0 and result.stdout.startswith("ACCEPTED")
+
+
+SEMANTICS = ROOT / "tests" / "semantics" / "topologies"
+
+
+def test_map_public_ip_stand_in_is_reachable_from_the_internet_and_announced_by_validate(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    topology = str(SEMANTICS / "R1_14_map_public_ip_on_launch.yaml")
+    assert main(["trace", topology, "--from", "internet", "--to", "bastion", "--port", "22"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("ACCEPTED  internet -> bastion  tcp/22")
+    assert "198.51.100.10:49152 -> 203.0.113.222:22 tcp" in out
+    assert main(["validate", "--strict", topology]) == 0          # a note, not a warning
+    captured = capsys.readouterr()
+    assert captured.out.rstrip().endswith("1 note")
+    assert "note: 1 instance in subnets with map_public_ip got a stand-in public IP" in captured.err
+    assert main(["trace", topology, "--from", "internet", "--to", "quiet", "--port", "22"]) == 1
+
+
+def test_metadata_endpoint_disabled_is_not_reachable_and_ipv6_endpoint_is_printed(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    topology = str(SEMANTICS / "R11_1b_instance_metadata_options.yaml")
+    assert main(["trace", topology, "--from", "closed", "--to", "169.254.169.254", "--port", "80"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("NO_ROUTE  closed -> 169.254.169.254  tcp/80")
+    assert "IMDS_ENDPOINT_DISABLED at instance-metadata" in out
+    assert main(["trace", topology, "--from", "dual", "--to", "fd00:ec2::254", "--port", "80"]) == 0
+    out = capsys.readouterr().out
+    assert "-> [fd00:ec2::254]:80 tcp" in out and "-> :80" not in out
