@@ -85,7 +85,7 @@ def _candidates(topology: Topology) -> list[tuple[str, str]]:
             if inst.public_ip is not None or inst.elastic_ip is not None:
                 continue
             subnet = index.get(Kind.SUBNET, inst.subnet)
-            if subnet is not None and subnet.obj.map_public_ip:
+            if subnet is not None and subnet.obj.map_public_ip and subnet.obj.cidr is not None:   # IPv6-only: none
                 found.append((vpc_name, name))
     return found
 
