@@ -323,7 +323,7 @@ class _Builder:
         raise Malformed(f"no placeholder address left for {what}", at)
 
     def _metadata_options(self, block: Block, out: Res) -> None:
-        """``metadata_options`` of an ``aws_instance`` (R11.1b): the fields that differ from AWS's defaults."""
+        """``metadata_options`` of an ``aws_instance`` (R11.1b): the endpoint, IPv6 endpoint and tokens it sets."""
         options = next(iter(block.blocks("metadata_options")), None)
         if options is None:
             return
@@ -873,7 +873,8 @@ class _Builder:
         elif associate is True or (associate is None and block.el.get("public_ip") != "" and
                                    self.subnet_public.get(subnet)):
             out.set("public_ip", self.public_address(res.address, res.pos(), "its public IP"), at=res.pos())
-        elif self.subnet_public.get(subnet):            # launched without one (or known to have none): R1.14
+        elif self.subnet_public.get(subnet) and "public_ip" not in out.data and "elastic_ip" not in out.data:
+            # launched without one (or known to have none), R1.14: no stand-in at load either
             out.set("public_ip", "none", "associate_public_ip_address" if associate is False else "public_ip")
         self._metadata_options(block, out)
         if "security_groups" not in out.data and self.default_group(vpc) is not None:
