@@ -94,3 +94,11 @@ def test_metadata_endpoint_disabled_is_not_reachable_and_ipv6_endpoint_is_printe
     assert main(["trace", topology, "--from", "dual", "--to", "fd00:ec2::254", "--port", "80"]) == 0
     out = capsys.readouterr().out
     assert "-> [fd00:ec2::254]:80 tcp" in out and "-> :80" not in out
+
+
+def test_ipv6_addresses_are_printed_as_written_not_as_emoji_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    # Rich read ":100:" in 2600:1f18:1:100::10 as the emoji code for 💯 in the trace tables.
+    topology = str(SEMANTICS / "R7_3_vgw_known_prefixes_only.yaml")
+    main(["trace", topology, "--from", "dc6", "--to", "app-1", "--port", "22"])
+    out = capsys.readouterr().out
+    assert "[2600:1f18:1:100::10]:22 tcp" in out and "💯" not in out
