@@ -65,3 +65,40 @@ def test_console_script_runs_from_a_shell() -> None:
     result = subprocess.run([sys.executable, "-m", "vpcsim", "trace", NAT, "--from", "app-1", "--to", "db-1",
                              "--port", "5432"], capture_output=True, text=True, check=False)
     assert result.returncode == 0 and result.stdout.startswith("ACCEPTED")
+
+
+SEMANTICS = ROOT / "tests" / "semantics" / "topologies"
+
+
+def test_map_public_ip_stand_in_is_reachable_from_the_internet_and_announced_by_validate(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    topology = str(SEMANTICS / "R1_14_map_public_ip_on_launch.yaml")
+    assert main(["trace", topology, "--from", "internet", "--to", "bastion", "--port", "22"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("ACCEPTED  internet -> bastion  tcp/22  (reachable from all of internet)")
+    assert "1.0.0.0:49152 -> 203.0.113.222:22 tcp" in out          # the representative of the internet set
+    assert main(["validate", "--strict", topology]) == 0          # a note, not a warning
+    captured = capsys.readouterr()
+    assert captured.out.rstrip().endswith("1 note")
+    assert "note: 1 instance in subnets with map_public_ip got a stand-in public IP" in captured.err
+    assert main(["trace", topology, "--from", "internet", "--to", "quiet", "--port", "22"]) == 1
+
+
+def test_metadata_endpoint_disabled_is_not_reachable_and_ipv6_endpoint_is_printed(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    topology = str(SEMANTICS / "R11_1b_instance_metadata_options.yaml")
+    assert main(["trace", topology, "--from", "closed", "--to", "169.254.169.254", "--port", "80"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("NO_ROUTE  closed -> 169.254.169.254  tcp/80")
+    assert "IMDS_ENDPOINT_DISABLED at instance-metadata" in out
+    assert main(["trace", topology, "--from", "dual", "--to", "fd00:ec2::254", "--port", "80"]) == 0
+    out = capsys.readouterr().out
+    assert "-> [fd00:ec2::254]:80 tcp" in out and "-> :80" not in out
+
+
+def test_ipv6_addresses_are_printed_as_written_not_as_emoji_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    # Rich read ":100:" in 2600:1f18:1:100::10 as the emoji code for 💯 in the trace tables.
+    topology = str(SEMANTICS / "R7_3_vgw_known_prefixes_only.yaml")
+    main(["trace", topology, "--from", "dc6", "--to", "app-1", "--port", "22"])
+    out = capsys.readouterr().out
+    assert "[2600:1f18:1:100::10]:22 tcp" in out and "💯" not in out

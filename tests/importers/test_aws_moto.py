@@ -144,9 +144,9 @@ def _create(ec2: Any) -> dict[str, Any]:
             ec2.authorize_security_group_ingress(GroupId=ids[name], IpPermissions=ingress)
         return str(ids[name])
 
-    def instance(name: str, subnet_id: str, address: str, sg: str) -> str:
+    def instance(name: str, subnet_id: str, address: str, sg: str, **options: Any) -> str:
         made = ec2.run_instances(ImageId="ami-12c6146b", MinCount=1, MaxCount=1, InstanceType="t3.micro",
-                                 SubnetId=subnet_id, PrivateIpAddress=address, SecurityGroupIds=[sg])
+                                 SubnetId=subnet_id, PrivateIpAddress=address, SecurityGroupIds=[sg], **options)
         ids[name] = made["Instances"][0]["InstanceId"]
         return str(ids[name])
 
@@ -208,7 +208,7 @@ def _create(ec2: Any) -> dict[str, Any]:
     ec2.associate_address(AllocationId=web_eip["AllocationId"], InstanceId=ids["web-1"])
     instance("app-1", app, "10.10.2.10", app_sg)
     instance("app-2", app, "10.10.2.11", app_sg)
-    instance("db-1", db, "10.10.3.10", db_sg)
+    instance("db-1", db, "10.10.3.10", db_sg, MetadataOptions={"HttpEndpoint": "disabled", "HttpTokens": "required"})
     instance("partner-1", partner_sub, "10.20.1.10", partner_sg)
     instance("shared-1", shared_sub, "10.30.1.10", shared_sg)
     ids["app-1-data"] = ec2.create_network_interface(SubnetId=app, PrivateIpAddress="10.10.2.50", Groups=[app_sg],
@@ -320,7 +320,11 @@ vpcs:
       web-1: {{subnet: public-a, private_ip: 10.10.1.10, elastic_ip: {web_eip}, security_groups: [web]}}
       app-1: {{subnet: app-a, private_ip: 10.10.2.10, security_groups: [app]}}
       app-2: {{subnet: app-a, private_ip: 10.10.2.11, security_groups: [app]}}
-      db-1: {{subnet: db-a, private_ip: 10.10.3.10, security_groups: [db]}}
+      db-1:
+        subnet: db-a
+        private_ip: 10.10.3.10
+        security_groups: [db]
+        metadata: {{http_endpoint: disabled, http_tokens: required}}
     network_interfaces:
       app-1-data: {{subnet: app-a, private_ip: 10.10.2.50, security_groups: [app], instance: app-1, device_index: 1}}
   partner:
@@ -389,6 +393,8 @@ QUERIES = [
     ("partner-1", "192.168.1.10", 443, Disposition.EXITS_NETWORK),   # the VPN to the office
     ("web-1", "10.10.2.50", 8080, Disposition.ACCEPTED),     # app-1's second interface
     ("partner-1", "shared-1", 22, Disposition.NO_ROUTE),     # peering and TGW are not transitive
+    ("app-1", "169.254.169.254", 80, Disposition.EXITS_NETWORK),    # instance metadata, answered on the host
+    ("db-1", "169.254.169.254", 80, Disposition.NO_ROUTE),   # MetadataOptions.HttpEndpoint disabled (R11.1b)
 ]
 
 
@@ -449,6 +455,8 @@ def test_every_resource_kind_was_imported(account: tuple[dict[str, Any], Path], 
     assert shop.subnets[ids["db-a"]].network_acl == ids["db-nacl"]
     assert ids["app-1-data"] in shop.network_interfaces
     assert shop.instances[ids["web-1"]].elastic_ip == ids["web_eip"]
+    db = shop.instances[ids["db-1"]].metadata                 # describe-instances' MetadataOptions (R11.1b)
+    assert (db.http_endpoint, db.http_protocol_ipv6, db.http_tokens) == ("disabled", "disabled", "required")
     assert topology.peering[ids["pcx"]].status == "active"
     assert topology.vpcs[ids["partner"]].vpn_gateway == ids["vgw"]
     assert topology.vpn_connections[ids["vpn"]].static_routes == ("192.168.0.0/16",)

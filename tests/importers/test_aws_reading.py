@@ -462,3 +462,27 @@ def test_errors_no_repair_can_fix_are_positioned_in_the_json(tmp_path: Path, mon
     [error] = caught.value.diagnostics
     assert (error.pos.file, error.pos.line) == (str(path), line_of(path, "10.9.1.0/24"))
     assert "outside the CIDRs" in error.message
+
+
+def test_instances_keep_describe_instances_public_addresses_and_metadata_options(tmp_path: Path) -> None:
+    # MapPublicIpOnLaunch subnet: describe-instances already shows every public address, so an instance without
+    # one launched without one (public_ip: none) and gets no stand-in; MetadataOptions are read as reported.
+    public = {**subnet("subnet-1", "10.0.1.0/24"), "MapPublicIpOnLaunch": True}
+    write(tmp_path, "vpcs.json", {"Vpcs": [VPC]})
+    write(tmp_path, "subnets.json", {"Subnets": [public]})
+    write(tmp_path, "instances.json", {"Reservations": [{"Instances": [
+        {"InstanceId": "i-1", "VpcId": "vpc-1", "SubnetId": "subnet-1", "PrivateIpAddress": "10.0.1.10",
+         "PublicIpAddress": "54.1.2.3", "State": {"Name": "running"},
+         "MetadataOptions": {"State": "applied", "HttpTokens": "required", "HttpEndpoint": "disabled",
+                             "HttpPutResponseHopLimit": 2, "HttpProtocolIpv6": "enabled"}},
+        {"InstanceId": "i-2", "VpcId": "vpc-1", "SubnetId": "subnet-1", "PrivateIpAddress": "10.0.1.11",
+         "State": {"Name": "running"}, "MetadataOptions": {"HttpTokens": "optional", "HttpEndpoint": "enabled"}}]}]})
+    loaded = import_aws(tmp_path)
+    instances = loaded.topology.vpcs["vpc-1"].instances
+    assert instances["i-1"].public_ip == "54.1.2.3"
+    assert instances["i-2"].public_ip == "none" and instances["i-2"].public_address is None
+    assert instances["i-1"].metadata.model_dump() == {"http_endpoint": "disabled", "http_protocol_ipv6": "enabled",
+                                                      "http_tokens": "required"}
+    assert instances["i-2"].metadata.model_dump() == {"http_endpoint": "enabled", "http_protocol_ipv6": "disabled",
+                                                      "http_tokens": "optional"}
+    assert not any("map_public_ip" in w.message for w in loaded.warnings)

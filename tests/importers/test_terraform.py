@@ -596,3 +596,23 @@ def test_a_terraform_file_in_a_describe_folder_says_how_to_use_it(tmp_path: Path
     warning = next(w for w in load_source(tmp_path).warnings if w.pos.file == str(tmp_path / "plan.json"))
     assert warning.message == "'terraform show -json' output in a describe-* folder; skipped"
     assert warning.hint == f"give it on its own: vpcsim trace {tmp_path / 'plan.json'} …"
+
+
+def test_instances_in_a_map_public_ip_subnet_get_a_stand_in_unless_launched_without_and_metadata_options_are_read(
+        tmp_path: Path) -> None:
+    subnet = _subnet("pub", "v", "10.9.1.0/24")
+    subnet[1]["map_public_ip_on_launch"] = True
+    quiet = _instance("quiet", "pub", "10.9.1.11")
+    quiet[1].update(associate_public_ip_address=False,
+                    metadata_options=[{"http_endpoint": "disabled", "http_protocol_ipv6": "enabled",
+                                       "http_tokens": "required", "http_put_response_hop_limit": 2}])
+    loaded = import_terraform(_plan(tmp_path, [_vpc("v", "10.9.0.0/16"), subnet,
+                                               _instance("web", "pub", "10.9.1.10"), quiet]))
+    instances = loaded.topology.vpcs["aws_vpc.v"].instances
+    web, silent = instances["aws_instance.web"], instances["aws_instance.quiet"]
+    assert web.public_ip is not None and web.public_ip.startswith("203.0.113.")    # the importer's placeholder
+    assert silent.public_ip == "none"                                # AssociatePublicIpAddress=false (R1.14)
+    assert (silent.metadata.http_endpoint, silent.metadata.http_protocol_ipv6, silent.metadata.http_tokens) == \
+        ("disabled", "enabled", "required")
+    assert web.metadata.http_endpoint == "enabled" and web.metadata.http_tokens is None
+    assert not any("map_public_ip" in w.message for w in loaded.warnings)      # no second stand-in at load

@@ -132,3 +132,30 @@ def test_wrong_addresses(tmp_path: Path, address: str, diagnostic: str) -> None:
     text = ("vpcs:\n  prod:\n    cidr: 10.0.0.0/16\n    subnets:\n      a: {cidr: 10.0.1.0/24}\n"
             f"    instances:\n      i: {{subnet: a, private_ip: {address}}}\n")
     assert problem(tmp_path, text) == f"7:34: error: {diagnostic}"
+
+
+INSTANCE = """\
+vpcs:
+  prod:
+    cidr: 10.0.0.0/16
+    subnets:
+      app-a: {cidr: 10.0.1.0/24, map_public_ip: true}
+    instances:
+"""
+
+
+@pytest.mark.parametrize(("written", "expected"), [
+    ("{subnet: app-a, public_ip: nothing}", "7:39: error: 'nothing' is neither an IPv4 address nor 'none'"),
+    ("{subnet: app-a, public_ip: 2001:db8::1}", "7:39: error: '2001:db8::1' is neither an IPv4 address nor 'none'"),
+    ("{subnet: app-a, metadata: {http_endpoint: off}}",
+     "7:54: error: 'http_endpoint' must be 'enabled' or 'disabled', not false\n"
+     "  hint: write one of these values exactly"),
+])
+def test_public_ip_and_metadata_options_say_what_they_accept(tmp_path: Path, written: str, expected: str) -> None:
+    assert problem(tmp_path, f"{INSTANCE}      i-1: {written}\n") == expected
+
+
+def test_public_ip_none_reads_as_no_public_address(tmp_path: Path) -> None:
+    topology = load(tmp_path, f"{INSTANCE}      i-1: {{subnet: app-a, public_ip: none}}\n")
+    instance = topology.vpcs["prod"].instances["i-1"]
+    assert (instance.public_ip, instance.public_address) == ("none", None)

@@ -61,4 +61,4 @@ def test_the_internet_reaches_the_instance_through_its_gateway(capsys: pytest.Ca
                  "--format", "json", "--no-cache"]) == 0
     trace = json.loads(capsys.readouterr().out)
     assert trace["disposition"] == Disposition.ACCEPTED
-    assert [h["component"] for h in trace["forward"]][0] == "aws_internet_gateway.main"
+    assert trace["forward"][0]["component"] == "aws_internet_gateway.main"

@@ -366,3 +366,50 @@ def test_R10_13_endpoint_specific_names_always_resolve(source: str, name: str, a
     exchange = load("R10_13_interface_endpoint_private_dns").resolve(source, name)
     assert _answers(exchange) == [("A", address)]
 
+
+
+# -- R11.1b instance metadata options ------------------------------------------------------------------------
+
+IMDS = "R11_1b_instance_metadata_options"
+
+
+def test_R11_1b_metadata_answers_by_default_over_ipv4_past_a_deny_all_sg_and_nacl_unlogged() -> None:
+    trace = load(IMDS).trace("plain", "169.254.169.254", protocol="tcp", port=80)
+    assert trace.disposition is Disposition.EXITS_NETWORK
+    assert components(trace.forward) == ["eni-plain", "instance-metadata"]
+    assert decisions(trace.forward) == ANSWERED
+    assert trace.flow_logs() == []
+
+
+def test_R11_1b_http_endpoint_disabled_silences_both_metadata_addresses() -> None:
+    net = load(IMDS)
+    for address in ("169.254.169.254", "fd00:ec2::254"):
+        trace = net.trace("closed", address, protocol="tcp", port=80)
+        assert trace.disposition is Disposition.NO_ROUTE
+        assert components(trace.forward) == ["eni-closed", "instance-metadata"]
+        assert decisions(trace.forward) == ["SEND", "DROP"]
+        assert trace.explanations[0].code == "IMDS_ENDPOINT_DISABLED"
+        assert "http_endpoint: disabled" in trace.explanations[0].message
+        assert trace.reply == () and trace.flow_logs() == []       # never left the instance's host
+
+
+@pytest.mark.parametrize(("source", "why"), [("plain", "http_protocol_ipv6 is disabled (AWS's default)"),
+                                             ("xen", "it is not a Nitro instance")])
+def test_R11_1b_ipv6_metadata_endpoint_needs_http_protocol_ipv6_on_a_nitro_instance(source: str, why: str) -> None:
+    net = load(IMDS)
+    trace = net.trace(source, "fd00:ec2::254", protocol="tcp", port=80)
+    assert trace.disposition is Disposition.NO_ROUTE
+    assert trace.explanations[0].code == "IMDS_IPV6_DISABLED"
+    assert why in trace.explanations[0].message
+    assert net.trace(source, "169.254.169.254", protocol="tcp", port=80).reachable
+
+
+def test_R11_1b_ipv6_metadata_endpoint_answers_when_enabled_and_tokens_are_kept_for_the_record() -> None:
+    net = load(IMDS)
+    trace = net.trace("dual", "fd00:ec2::254", protocol="tcp", port=80)
+    assert trace.disposition is Disposition.EXITS_NETWORK
+    assert decisions(trace.forward) == ANSWERED
+    assert trace.reply[0].packet.source == "fd00:ec2::254"
+    assert "[fd00:ec2::254]:80" in render_trace(trace)          # not "-> :80": a Rich markup tag no more
+    assert (net.compiled.instances["dual"].http_tokens, net.compiled.instances["plain"].http_tokens) == \
+        ("required", None)

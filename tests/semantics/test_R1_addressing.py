@@ -7,6 +7,7 @@ from conftest import TOPOLOGIES, components, decisions, load
 
 import vpcsim
 from vpcsim import Disposition, TopologyError
+from vpcsim.ip import parse_address
 
 
 def test_R1_6_every_vpc_cidr_is_a_local_route_in_every_table() -> None:
@@ -81,3 +82,44 @@ def test_R1_14_public_ip_maps_to_the_primary_private_ip() -> None:
     # The reply is mapped back to the public IP on its way out.
     assert trace.reply[-2].rule == "1:1 NAT 10.0.1.10 -> 203.0.113.10"
     assert trace.reply[-1].packet.source == "203.0.113.10"
+
+
+# -- R1.14 map_public_ip: a public IPv4 address at launch, on eth0 only ----------------------------------------
+
+def test_R1_14_map_public_ip_gives_an_instance_a_stand_in_public_ip_that_the_internet_reaches() -> None:
+    net = load("R1_14_map_public_ip_on_launch")
+    trace = net.trace("internet", "bastion", protocol="tcp", port=22)
+    assert trace.disposition is Disposition.ACCEPTED
+    assert components(trace.forward) == ["igw", "vpc-default-acl", "eni-bastion"]
+    # 203.0.113.220 (the hash's first pick) is fixed's, 203.0.113.221 an SG rule's source: never reused.
+    assert trace.forward[0].rule == "1:1 NAT 203.0.113.222 -> 10.0.1.10"
+    assert trace.reply[-1].packet.source == "203.0.113.222"
+    # Announced once, as a note that --strict does not count as a warning.
+    notes = [w for w in net.warnings if "map_public_ip" in w.message]
+    assert [(n.severity, n.message) for n in notes] == [
+        ("note", "1 instance in subnets with map_public_ip got a stand-in public IP from a documentation range "
+                 "(RFC 5737): bastion 203.0.113.222")]
+    assert vpcsim.load(TOPOLOGIES / "R1_14_map_public_ip_on_launch.yaml", strict=True, cache=False) \
+        .compiled.enis["eni-bastion"].public_ip == net.compiled.enis["eni-bastion"].public_ip
+
+
+def test_R1_14_stand_in_public_ip_is_the_same_on_every_load() -> None:
+    first = load("R1_14_map_public_ip_on_launch").compiled.enis["eni-bastion"].public_ip
+    again = vpcsim.load(TOPOLOGIES / "R1_14_map_public_ip_on_launch.yaml", cache=False)
+    assert again.compiled.enis["eni-bastion"].public_ip == first is not None
+
+
+def test_R1_14_public_ip_none_opts_an_instance_out_of_map_public_ip() -> None:
+    net = load("R1_14_map_public_ip_on_launch")
+    assert net.compiled.enis["eni-quiet"].public_ip is None
+    trace = net.trace("internet", "quiet", protocol="tcp", port=22)
+    assert trace.disposition is Disposition.NO_ROUTE
+    assert trace.explanations[0].code == "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS"
+
+
+def test_R1_14_map_public_ip_leaves_secondary_and_standalone_interfaces_and_written_addresses_alone() -> None:
+    enis = load("R1_14_map_public_ip_on_launch").compiled.enis
+    assert enis["bastion-eth1"].public_ip is None         # device index 1: AWS maps eth0 only
+    assert enis["loose"].public_ip is None                # created on its own, not at a launch
+    assert (enis["eni-fixed"].public_ip, enis["eni-fixed"].elastic) == (parse_address("203.0.113.220")[1], False)
+    assert (enis["eni-eip"].public_ip, enis["eni-eip"].elastic) == (parse_address("192.0.2.50")[1], True)

@@ -331,3 +331,7 @@ class Instance(Compact):
     state: str
     tags: dict[str, str] = field(default_factory=dict)
     path: Path = ()
+    http_endpoint: bool = True              # R11.1b, MetadataOptions.HttpEndpoint: 169.254.169.254 answers
+    http_protocol_ipv6: bool = False        # HttpProtocolIpv6: fd00:ec2::254 answers (on Nitro instances only)
+    http_tokens: str | None = None          # HttpTokens (IMDSv2), for the record; None: AWS's default
+    nitro: bool = True

@@ -62,7 +62,7 @@ def _eni_spec(refs: References, keys_of: SgKeys, vpc: str, name: str, kind: EniK
     private: tuple[int, ...] = (parse_address(item.private_ip)[1],) if item.private_ip else ()
     if item.secondary_private_ips:
         private += tuple(parse_address(a)[1] for a in item.secondary_private_ips)
-    public = item.elastic_ip or item.public_ip
+    public = item.elastic_ip or item.public_address
     return EniSpec(name, item.id if kind is EniKind.INTERFACE and item.id else name, kind, vpc, subnet, owner,
                    private, tuple(parse_address(a)[1] for a in item.ipv6_addresses) if item.ipv6_addresses else (),
                    parse_address(public)[1] if public else None, keys_of(item.security_groups, vpc),
@@ -153,8 +153,11 @@ def compile_instances(topo: Topology, interfaces: tuple[EniSpec, ...]) -> dict[s
             name = spec.owner
             inst = vpcs[spec.vpc].instances[name]
             enis = (spec.name, *(n for _, n in sorted(extra[name]))) if name in extra else (spec.name,)
+            metadata = inst.metadata
             instances[name] = c.Instance(name, inst.id or name, spec.vpc, enis, inst.state, dict(inst.tags),
-                                         spec.path)
+                                         spec.path, metadata.http_endpoint == "enabled",
+                                         metadata.http_protocol_ipv6 == "enabled", metadata.http_tokens,
+                                         inst.nitro)
     return instances
 
 

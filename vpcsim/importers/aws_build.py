@@ -48,6 +48,7 @@ class _Builder:
         self.vpc_account: dict[str, str | None] = {}
         self.subnets: dict[str, str] = {}                  # subnet -> VPC
         self.subnet_az: dict[str, str] = {}
+        self.mapping_public: set[str] = set()               # subnets with MapPublicIpOnLaunch
         self.gateway_vpc: dict[str, str] = {}              # IGW / EIGW / VGW -> VPC
         self.route_tables: dict[str, str] = {}             # route table -> VPC
         self.security_groups: dict[str, str] = {}          # SG -> VPC
@@ -304,6 +305,7 @@ class _Builder:
             res.set("az_id", el.text("AvailabilityZoneId"), "AvailabilityZoneId")
         if el.flag("MapPublicIpOnLaunch"):
             res.set("map_public_ip", True, "MapPublicIpOnLaunch")
+            self.mapping_public.add(subnet_id)
         tags = el.tags()
         if tags:
             res.set("tags", tags, "Tags")
@@ -601,6 +603,12 @@ class _Builder:
                 res.set("source_dest_check", False, "SourceDestCheck")
             self.instance_eni[instance] = f"eni-{instance}"
             self.enis[f"eni-{instance}"] = vpc
+        if res.data.get("subnet") in self.mapping_public and "public_ip" not in res.data \
+                and "elastic_ip" not in res.data:
+            # describe-instances shows every public address: none here means the launch asked for none (R1.14),
+            # and vpcsim must not give the instance a stand-in.
+            res.set("public_ip", "none", "InstanceId")
+        self._metadata_options(res, el)
         tags = el.tags()
         if tags:
             res.set("tags", tags, "Tags")
@@ -610,6 +618,20 @@ class _Builder:
                 continue
             self.guard(eni, f"network interface {eni_id}",
                        partial(self._interface, eni_id, eni, instance, index))
+
+    @staticmethod
+    def _metadata_options(res: Res, el: Element) -> None:
+        """``MetadataOptions`` of describe-instances (R11.1b): endpoint, IPv6 endpoint, tokens as AWS reports them."""
+        options = el.sub("MetadataOptions")
+        found: dict[str, str] = {}
+        for key, field, values in (("HttpEndpoint", "http_endpoint", ("enabled", "disabled")),
+                                   ("HttpProtocolIpv6", "http_protocol_ipv6", ("enabled", "disabled")),
+                                   ("HttpTokens", "http_tokens", ("optional", "required"))):
+            value = options.opt_text(key)
+            if value in values:
+                found[field] = value
+        if found:
+            res.set("metadata", found, "MetadataOptions")
 
     def _standalone_interfaces(self) -> None:
         """ENIs not attached to an imported instance: requester-managed ones (load balancers, RDS, Lambda…)

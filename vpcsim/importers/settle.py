@@ -20,6 +20,7 @@ from typing import Any
 from vpcsim.errors import Diagnostic, SourcePos, TopologyError
 from vpcsim.load.loader import LoadedTopology, parse_topology
 from vpcsim.load.positions import Path, Positions
+from vpcsim.load.standins import fill
 from vpcsim.load.validate import validate
 from vpcsim.model import Topology
 
@@ -51,7 +52,8 @@ def settle(data: dict[str, Any], positions: Positions, warnings: list[Diagnostic
         topology, problems = _check(data, positions)
         errors = [d for d in problems if d.severity == "error"]
         if topology is not None and not errors:
-            found = [*warnings, *notes, *(d for d in problems if d.severity != "error")]
+            topology, stand_ins = fill(topology, positions)     # R1.14: only where the input gave no answer
+            found = [*warnings, *notes, *stand_ins, *(d for d in problems if d.severity != "error")]
             return LoadedTopology(topology, positions, tuple(sorted(_unique(found), key=_order)), source)
         probe, paths = _probe(positions)
         _, probed = _check(data, probe)

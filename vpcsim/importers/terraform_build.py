@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,11 +31,11 @@ from vpcsim.errors import Diagnostic, SourcePos
 from vpcsim.importers.aws import region_in
 from vpcsim.importers.located import Element, Malformed, Out, Res
 from vpcsim.importers.terraform import Block, Plan, Resource
+from vpcsim.load.standins import stand_in
 from vpcsim.model.services import MANAGED_PREFIXES
 from vpcsim.protocols import protocol_word
 
 DEFAULT_REGION = "us-east-1"
-PLACEHOLDER_POOLS = ("203.0.113.0/24", "192.0.2.0/24")      # RFC 5737 documentation ranges
 PEERING_STATUSES = {"active": "active", "pending-acceptance": "pending-acceptance", "rejected": "rejected",
                     "deleted": "deleted", "expired": "expired", "failed": "failed",
                     "initiating-request": "pending-acceptance", "provisioning": "active"}
@@ -313,18 +312,26 @@ class _Builder:
         return (subnet, vpc) if vpc is not None else None
 
     def public_address(self, owner: str, at: SourcePos, what: str) -> str:
-        """A stable placeholder for a public address known only after apply (one warning)."""
-        for pool in PLACEHOLDER_POOLS:
-            network = ipaddress.ip_network(pool)
-            start = zlib.crc32(owner.encode()) % (network.num_addresses - 2)
-            for step in range(network.num_addresses - 2):
-                candidate = str(network[1 + (start + step) % (network.num_addresses - 2)])
-                if candidate not in self.used_public:
-                    self.used_public.add(candidate)
-                    self.warn(at, f"{owner}: {what} is known only after apply; vpcsim uses {candidate} in its place",
-                              hint="a documentation address (RFC 5737) that stands for the one AWS will assign")
-                    return candidate
+        """A stable placeholder for a public address known only after apply (one warning): the one allocator
+        of stand-ins (``vpcsim.load.standins``), keyed by the resource address."""
+        candidate = stand_in(owner, self.used_public)
+        if candidate is not None:
+            self.used_public.add(candidate)
+            self.warn(at, f"{owner}: {what} is known only after apply; vpcsim uses {candidate} in its place",
+                      hint="a documentation address (RFC 5737) that stands for the one AWS will assign")
+            return candidate
         raise Malformed(f"no placeholder address left for {what}", at)
+
+    def _metadata_options(self, block: Block, out: Res) -> None:
+        """``metadata_options`` of an ``aws_instance`` (R11.1b): the endpoint, IPv6 endpoint and tokens it sets."""
+        options = next(iter(block.blocks("metadata_options")), None)
+        if options is None:
+            return
+        fields = {"http_endpoint": ("enabled", "disabled"), "http_protocol_ipv6": ("enabled", "disabled"),
+                  "http_tokens": ("optional", "required")}
+        found = {key: value for key in fields if (value := options.get(key)) in fields[key]}
+        if found:
+            out.set("metadata", found, at=options.el.pos())
 
     def tags(self, res: Res, block: Block) -> None:
         tags = block.get("tags")
@@ -859,12 +866,17 @@ class _Builder:
                     out.set("security_groups", names, "security_groups")
         public = block.get("public_ip")
         associate = block.get("associate_public_ip_address")
-        if isinstance(public, str):
+        if isinstance(public, str) and public:
             out.set("public_ip", public, "public_ip")
         elif res.name in self.with_eip:
             pass                    # the Elastic IP is its public address
-        elif associate is True or (associate is None and self.subnet_public.get(subnet)):
+        elif associate is True or (associate is None and block.el.get("public_ip") != "" and
+                                   self.subnet_public.get(subnet)):
             out.set("public_ip", self.public_address(res.address, res.pos(), "its public IP"), at=res.pos())
+        elif self.subnet_public.get(subnet) and "public_ip" not in out.data and "elastic_ip" not in out.data:
+            # launched without one (or known to have none), R1.14: no stand-in at load either
+            out.set("public_ip", "none", "associate_public_ip_address" if associate is False else "public_ip")
+        self._metadata_options(block, out)
         if "security_groups" not in out.data and self.default_group(vpc) is not None:
             out.set("security_groups", [self.default_group(vpc)], at=res.pos())
         self.tags(out, block)

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from vpcsim.errors import Diagnostic, TopologyError
 from vpcsim.load.positions import Positions
 from vpcsim.load.schema_errors import describe, diagnostics_of
+from vpcsim.load.standins import fill
 from vpcsim.load.yaml import read_yaml
 from vpcsim.model import Topology
 
@@ -41,7 +42,8 @@ def load_topology(path: str | FsPath) -> LoadedTopology:
     errors = [d for d in problems if d.severity == "error"]
     if errors:
         raise TopologyError(sorted(errors, key=_file_order))
-    warnings = tuple(sorted((d for d in problems if d.severity != "error"), key=_file_order))
+    topology, notes = fill(topology, positions)         # R1.14: map_public_ip without an address written
+    warnings = tuple(sorted((d for d in [*problems, *notes] if d.severity != "error"), key=_file_order))
     return LoadedTopology(topology, positions, warnings, str(root), files)
 
 

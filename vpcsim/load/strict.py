@@ -28,6 +28,10 @@ def strict(enabled: bool = True) -> Iterator[None]:
 
 def check(warnings: Sequence[Diagnostic], enabled: bool | None = None) -> None:
     """Raise ``WarningsAsErrors`` when strictness is on (``enabled``, else the ambient setting) and there are
-    warnings."""
-    if (STRICT.get() if enabled is None else enabled) and warnings:
-        raise WarningsAsErrors(warnings)
+    warnings. Notes (severity ``note``: what vpcsim chose where the file leaves AWS the choice, such as a
+    stand-in public IP) are not warnings."""
+    if not (STRICT.get() if enabled is None else enabled):
+        return
+    found = [d for d in warnings if d.severity != "note"]
+    if found:
+        raise WarningsAsErrors(found)

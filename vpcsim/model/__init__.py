@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from vpcsim.model.common import Model
-    from vpcsim.model.compute import Instance, NetworkInterface
+    from vpcsim.model.compute import Instance, MetadataOptions, NetworkInterface
     from vpcsim.model.dns import DnsRecord, HostedZone
     from vpcsim.model.gateways import (
         BgpRoute,
@@ -31,16 +31,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BgpRoute", "DirectConnect", "DnsRecord", "DnsSettings", "Endpoint", "ExternalSite", "HostedZone",
-    "Instance", "Model", "NatGateway", "NetworkAcl", "NetworkAclRule", "NetworkInterface", "Peering",
+    "Instance", "MetadataOptions", "Model", "NatGateway", "NetworkAcl", "NetworkAclRule", "NetworkInterface", "Peering",
     "PrefixList", "Route", "RouteTable", "SecurityGroup", "SecurityGroupRule", "Subnet", "Topology",
     "TransitGateway", "TransitGatewayAttachment", "TransitGatewayRoute", "TransitGatewayRouteTable", "Vpc",
     "VpnConnection",
 ]
 
 _HOMES = {
-    "Model": "common", "Instance": "compute", "NetworkInterface": "compute", "DnsRecord": "dns",
-    "HostedZone": "dns", "BgpRoute": "gateways", "DirectConnect": "gateways", "Endpoint": "gateways",
-    "NatGateway": "gateways", "Peering": "gateways", "TransitGateway": "gateways",
+    "Model": "common", "Instance": "compute", "MetadataOptions": "compute", "NetworkInterface": "compute",
+    "DnsRecord": "dns", "HostedZone": "dns", "BgpRoute": "gateways", "DirectConnect": "gateways",
+    "Endpoint": "gateways", "NatGateway": "gateways", "Peering": "gateways", "TransitGateway": "gateways",
     "TransitGatewayAttachment": "gateways", "TransitGatewayRoute": "gateways",
     "TransitGatewayRouteTable": "gateways", "VpnConnection": "gateways", "NetworkAcl": "security",
     "NetworkAclRule": "security", "SecurityGroup": "security", "SecurityGroupRule": "security",

@@ -30,8 +30,10 @@ def render_summary(loaded: LoadedTopology) -> str:
         "external site": len(topo.external),
     }
     parts = [f"{n} {what if n == 1 else _plural(what)}" for what, n in counts.items() if n]
-    warnings = f", {len(loaded.warnings)} warning{'s' if len(loaded.warnings) != 1 else ''}" if loaded.warnings else ""
-    return f"{loaded.source}: ok — {topo.name}: {', '.join(parts) or 'empty'}{warnings}"
+    notes = sum(d.severity == "note" for d in loaded.warnings)
+    said = [f"{n} {what}{'s' if n != 1 else ''}" for what, n in
+            (("warning", len(loaded.warnings) - notes), ("note", notes)) if n]
+    return f"{loaded.source}: ok — {topo.name}: {', '.join(parts) or 'empty'}{''.join(', ' + s for s in said)}"
 
 
 # --- traces ------------------------------------------------------------------------------------------
@@ -120,17 +122,18 @@ def trace_renderables(trace: Trace) -> list[RenderableType]:
     for title, hops, first in (("request", trace.forward, trace.sent), ("reply", trace.reply, trace.answered)):
         if not hops:
             continue
-        table = Table(title=f"{title}: {(first or hops[0].packet).describe()}", title_justify="left", show_edge=False,
-                      pad_edge=False, box=None, header_style="bold", title_style="bold")
+        # Every cell is a Text, never markup: "[fd00:ec2::254]:80" would read as a style tag and vanish.
+        table = Table(title=Text(f"{title}: {(first or hops[0].packet).describe()}"), title_justify="left",
+                      show_edge=False, pad_edge=False, box=None, header_style="bold", title_style="bold")
         table.add_column("#", justify="right")
         table.add_column("component", no_wrap=True)
         table.add_column("decision", no_wrap=True)
         table.add_column("rule / reason", overflow="fold", min_width=24)
         for i, (hop, packet) in enumerate(zip(hops, _packet_changes(hops, first), strict=True), 1):
-            table.add_row(str(i), hop.component, _decision_text(hop), _rule_text(hop),
+            table.add_row(str(i), Text(hop.component), Text(_decision_text(hop)), Text(_rule_text(hop)),
                           style=DECISION_STYLES.get(hop.decision.value, ""))
             if packet:
-                table.add_row("", "", "", f"now {packet}", style="cyan")
+                table.add_row("", "", "", Text(f"now {packet}"), style="cyan")
         parts.append(table)
     for explanation in trace.explanations:
         where = "request" if explanation.path == "forward" else "reply"

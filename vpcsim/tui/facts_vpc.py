@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vpcsim.compile.components import EniKind
+from vpcsim.compile.components import EniKind, Instance
 from vpcsim.ip import format_address
 from vpcsim.tui.facts import Row, Section, address_or_blank, facts_section
 from vpcsim.tui.refs import Ref
@@ -80,6 +80,19 @@ def member_row(catalog: Catalog, eni_name: str) -> Row:
     return Row((eni.name, eni.kind.value.replace("_", " "), eni.owner, address), Ref("eni", eni.name))
 
 
+def _metadata_facts(instance: Instance | None) -> list[tuple[str, str, Ref | None]]:
+    """The instance's metadata options (R11.1b), when the topology sets any: AWS's defaults go unsaid."""
+    if instance is None or (instance.http_endpoint and not instance.http_protocol_ipv6 and instance.nitro
+                            and instance.http_tokens is None):
+        return []
+    said = ["endpoint " + ("enabled" if instance.http_endpoint else "disabled"),
+            "IPv6 endpoint " + ("enabled" if instance.http_protocol_ipv6 else "disabled"),
+            f"tokens {instance.http_tokens or 'AWS default'}"]
+    if not instance.nitro:
+        said.append("not Nitro")
+    return [("instance metadata", " · ".join(said), None)]
+
+
 def _eni(catalog: Catalog, name: str, trace: Trace | None) -> list[Section]:
     net = catalog.net
     eni = net.enis[name]
@@ -98,7 +111,7 @@ def _eni(catalog: Catalog, name: str, trace: Trace | None) -> list[Section]:
         ("public IPv4", public, None),
         ("IPv6", ", ".join(format_address(6, a) for a in eni.ipv6_ips), None),
         ("source/dest check", "on" if eni.source_dest_check else "off", None),
-        ("device index", str(eni.device_index), None)])
+        ("device index", str(eni.device_index), None), *_metadata_facts(instance)])
     sections = [facts]
     if eni.ingress is None:
         sections.append(Section("sgs", "security groups", ("",), (Row(("none apply to this interface (R3.14)",)),),

@@ -45,11 +45,12 @@ from vpcsim.protocols import ICMPS, PORTED, TCP, rule_icmp_code
 
 KIND = ComponentKind.ENI
 RESOLVER = "route53-resolver"
+METADATA = "instance-metadata"
 LINK_LOCAL_SERVICES: dict[tuple[int, int], str] = {
     parse_address("169.254.169.253"): RESOLVER,
     parse_address("fd00:ec2::253"): RESOLVER,
-    parse_address("169.254.169.254"): "instance-metadata",
-    parse_address("fd00:ec2::254"): "instance-metadata",
+    parse_address("169.254.169.254"): METADATA,
+    parse_address("fd00:ec2::254"): METADATA,
     parse_address("169.254.169.123"): "time-sync",
     parse_address("fd00:ec2::123"): "time-sync",
 }
@@ -216,11 +217,40 @@ def _to_link_local_service(net: CompiledNetwork, eni: Eni, packet: Packet, conte
                         message=f"VPC {eni.vpc} has enableDnsSupport off: the Amazon DNS server does not "
                                 "answer (R11.2)"))
         return End(DROPPED, packet)
+    if service == METADATA:
+        silent = _metadata_silent(net, eni, packet)
+        if silent is not None:
+            hops.append(Hop(service, ComponentKind.LINK_LOCAL_SERVICE, Decision.DROP, packet, code=silent[0],
+                            message=silent[1]))
+            return End(DROPPED, packet)
     answer = packet.reply()
     reply_from = Arrival(At.ENI_IN, eni.name, answer, context.but(direction=RETURN_PATH, link_local=True))
     hops.append(Hop(service, ComponentKind.LINK_LOCAL_SERVICE, Decision.EXIT, packet,
                     message=f"answered by {service} on the host (R11.1)"))
     return End(EXITED, packet, reply_from=reply_from)
+
+
+_INSTANCE_KINDS = (EniKind.INSTANCE, EniKind.INTERFACE)
+
+
+def _metadata_silent(net: CompiledNetwork, eni: Eni, packet: Packet) -> tuple[str, str] | None:
+    """R11.1b: why the instance metadata service does not answer this instance (code, message), or None.
+
+    The instance's ``MetadataOptions`` decide: ``HttpEndpoint`` disabled silences both addresses;
+    ``fd00:ec2::254`` answers only with ``HttpProtocolIpv6`` enabled, on a Nitro instance. An interface
+    that belongs to no instance keeps the service as before."""
+    instance = net.instances.get(eni.owner) if eni.kind in _INSTANCE_KINDS else None
+    if instance is None:
+        return None
+    if not instance.http_endpoint:
+        return ("IMDS_ENDPOINT_DISABLED", f"instance {instance.name} has its metadata endpoint disabled "
+                f"(http_endpoint: disabled): {packet.destination} does not answer (R11.1b)")
+    if packet.family == 6 and not (instance.http_protocol_ipv6 and instance.nitro):
+        why = "it is not a Nitro instance" if instance.http_protocol_ipv6 else \
+            "http_protocol_ipv6 is disabled (AWS's default)"
+        return ("IMDS_IPV6_DISABLED", f"instance {instance.name} has no IPv6 metadata endpoint: {why}; "
+                f"{packet.destination} does not answer (R11.1b)")
+    return None
 
 
 def receive(net: CompiledNetwork, state: State, arrival: Arrival, hops: list[Hop]) -> Arrival | End:

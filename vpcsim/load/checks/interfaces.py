@@ -79,8 +79,8 @@ def check_interfaces(ctx: Context) -> Iterator[Diagnostic]:
                         yield from _claim_private(ctx, private, apath, address)
                     else:
                         private[address] = apath
-                if item.public_ip is not None:
-                    yield from _claim_public(ctx, public, (*path, "public_ip"), item.public_ip, "public IP")
+                if item.public_address is not None:
+                    yield from _claim_public(ctx, public, (*path, "public_ip"), item.public_address, "public IP")
                 if item.elastic_ip is not None:
                     yield from _claim_public(ctx, public, (*path, "elastic_ip"), item.elastic_ip, "Elastic IP")
                 for i, sg in enumerate(item.security_groups or ()):
