@@ -39,48 +39,30 @@ def _reachable(topology: dict[str, Any], inbound: bool, port: int) -> AddressSet
     return AddressSet.of(ranges)
 
 
-def _vpc(topology: dict[str, Any]) -> dict[str, Any]:
-    vpc: dict[str, Any] = topology["vpcs"]["vpc"]
-    return vpc
-
-
-@st.composite
-def _allow(draw: st.DrawFn, topology: dict[str, Any]) -> dict[str, Any]:
-    """The topology with one more allow: an SG rule, or a NACL allow numbered below every other."""
-    grown = copy.deepcopy(topology)
-    vpc = _vpc(grown)
-    direction = draw(st.sampled_from(["ingress", "egress"]))
-    key = "source" if direction == "ingress" else "destination"
-    cidr = draw(st.one_of(_public_cidrs(), st.just("0.0.0.0/0")))
-    if draw(st.booleans()):
-        rule: dict[str, Any] = {"protocol": "tcp", "ports": draw(st.sampled_from([22, 443, "0-65535"])), key: cidr}
-        vpc["security_groups"]["sg"].setdefault(direction, []).append(rule)
-    else:
-        vpc["network_acls"]["acl"][direction].append({"rule": _below(vpc, direction), "protocol": "all", key: cidr,
-                                                      "action": "allow"})
-    return grown
-
-
 def _below(vpc: dict[str, Any], direction: str) -> int:
     """A rule number below every numbered rule of that direction (the generator numbers from 1 up; 0 is not a
     valid number, so the others move up by one)."""
-    rules = vpc["network_acls"]["acl"][direction]
-    for rule in rules:
+    for rule in vpc["network_acls"]["acl"][direction]:
         rule["rule"] += 1
     return 1
 
 
 @st.composite
-def _deny(draw: st.DrawFn, topology: dict[str, Any]) -> dict[str, Any]:
-    """The topology with one NACL deny numbered below every other rule."""
-    narrowed = copy.deepcopy(topology)
-    vpc = _vpc(narrowed)
+def _with_rule(draw: st.DrawFn, topology: dict[str, Any], action: str) -> dict[str, Any]:
+    """The topology with one more rule: for ``allow`` an SG rule or a NACL allow numbered below every other;
+    for ``deny`` a NACL deny numbered below every other."""
+    changed = copy.deepcopy(topology)
+    vpc: dict[str, Any] = changed["vpcs"]["vpc"]
     direction = draw(st.sampled_from(["ingress", "egress"]))
     key = "source" if direction == "ingress" else "destination"
     cidr = draw(st.one_of(_public_cidrs(), st.just("0.0.0.0/0")))
-    vpc["network_acls"]["acl"][direction].append({"rule": _below(vpc, direction), "protocol": "all", key: cidr,
-                                                  "action": "deny"})
-    return narrowed
+    if action == "allow" and draw(st.booleans()):
+        rule: dict[str, Any] = {"protocol": "tcp", "ports": draw(st.sampled_from([22, 443, "0-65535"])), key: cidr}
+        vpc["security_groups"]["sg"].setdefault(direction, []).append(rule)
+    else:
+        vpc["network_acls"]["acl"][direction].append({"rule": _below(vpc, direction), "protocol": "all", key: cidr,
+                                                      "action": action})
+    return changed
 
 
 def _check(before: dict[str, Any], after: dict[str, Any], widening: bool) -> None:
@@ -98,14 +80,14 @@ def _check(before: dict[str, Any], after: dict[str, Any], widening: bool) -> Non
 @given(data=st.data())
 def test_adding_an_allow_never_removes_reachability(data: st.DataObject) -> None:
     topology = data.draw(open_networks())
-    _check(topology, data.draw(_allow(topology)), widening=True)
+    _check(topology, data.draw(_with_rule(topology, "allow")), widening=True)
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_adding_a_deny_never_adds_reachability(data: st.DataObject) -> None:
     topology = data.draw(open_networks())
-    _check(topology, data.draw(_deny(topology)), widening=False)
+    _check(topology, data.draw(_with_rule(topology, "deny")), widening=False)
 
 
 @pytest.mark.slow
@@ -113,5 +95,5 @@ def test_adding_a_deny_never_adds_reachability(data: st.DataObject) -> None:
 @given(data=st.data(), widening=st.booleans())
 def test_monotonicity_long(data: st.DataObject, widening: bool) -> None:
     topology = data.draw(open_networks())
-    changed = data.draw(_allow(topology) if widening else _deny(topology))
+    changed = data.draw(_with_rule(topology, "allow" if widening else "deny"))
     _check(topology, changed, widening)

@@ -127,16 +127,8 @@ class Legs:
 
     def out(self, home: NetClass, remote: int, forward: bool) -> Leg | Unshared:
         """The leg from ``home``'s interface to the transit gateway, for the remote address ``remote``."""
-        legs = self._outs.get(2 * home.index + forward)
-        if legs is None:
-            legs = self._outs[2 * home.index + forward] = []
-        for leg in legs:
-            if leg.cuts.profile(remote) == leg.profile:
-                return leg
-        walked = self._walk_out(home, remote, forward)
-        if walked is not UNSHARED:
-            legs.append(walked)
-        return walked
+        legs = self._outs.setdefault(2 * home.index + forward, [])
+        return _kept(legs, remote) or _keeping(legs, self._walk_out(home, remote, forward))
 
     def hop(self, out: Leg, src: int, dst: int, az: str) -> Leg | Unshared:
         """The hop leg from the transit gateway ``out`` reaches, for ``src`` to ``dst`` (from ``az``)."""
@@ -151,16 +143,8 @@ class Legs:
 
     def into(self, hop: Leg, home: NetClass, remote: int) -> Leg | Unshared:
         """The leg from where the hop entered the VPC to ``home``'s interface, for the remote ``remote``."""
-        legs = self._ins.get((hop.key, home.index))
-        if legs is None:
-            legs = self._ins[(hop.key, home.index)] = []
-        for leg in legs:
-            if leg.cuts.profile(remote) == leg.profile:
-                return leg
-        walked = self._walk_in(hop, home, remote)
-        if walked is not UNSHARED:
-            legs.append(walked)
-        return walked
+        legs = self._ins.setdefault((hop.key, home.index), [])
+        return _kept(legs, remote) or _keeping(legs, self._walk_in(hop, home, remote))
 
     def keep_hop(self, out: Leg, hop: Leg, dst: int) -> int:
         """Keep ``hop`` behind ``out``'s transit gateway (walked for ``dst``); the classes it holds for."""
@@ -364,3 +348,18 @@ def _in_key(arrival: Arrival) -> Hashable:
     ``sender`` only labels network ACL hops."""
     context = arrival.context.but(target_eni="", sender="")
     return (arrival.at, arrival.name, context, _shape(arrival.packet))
+
+
+def _kept(legs: list[Leg], remote: int) -> Leg | None:
+    """The kept leg that holds for ``remote``: the one whose consulted cuts place it in the leg's profile."""
+    for leg in legs:
+        if leg.cuts.profile(remote) == leg.profile:
+            return leg
+    return None
+
+
+def _keeping(legs: list[Leg], walked: Leg | Unshared) -> Leg | Unshared:
+    """``walked``, kept in ``legs`` when it can be shared."""
+    if walked is not UNSHARED:
+        legs.append(walked)
+    return walked
